@@ -1,0 +1,175 @@
+"""Account actions: change e-mail, phone, saved address; reset password."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import ShopAction, ShopFormValidation
+from actions.parsing import parse_address, parse_email, parse_phone
+from actions.replies import shown
+from actions.store import get_store
+from actions.store.repository import EmailInUse
+from actions.validation import AccountFormValidation, first_value
+
+
+class ValidateChangeEmailForm(AccountFormValidation):
+    """Validates ``change_email_form``."""
+
+    def name(self) -> Text:
+        return "validate_change_email_form"
+
+    async def validate_new_email(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A well-formed address that no other account uses."""
+        text = first_value(slot_value) or ""
+        email = parse_email(text)
+        if email is None:
+            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
+            return {"new_email": None}
+        other = await get_store().find_customer_by_email(email)
+        if other is not None and other.id != tracker.get_slot("verified_customer_id"):
+            dispatcher.utter_message(response="utter_email_in_use")
+            return {"new_email": None}
+        return {"new_email": email}
+
+
+class ValidateChangePhoneForm(AccountFormValidation):
+    """Validates ``change_phone_form``."""
+
+    def name(self) -> Text:
+        return "validate_change_phone_form"
+
+    async def validate_new_phone(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """7 to 15 digits, optionally with a leading +."""
+        text = first_value(slot_value) or ""
+        phone = parse_phone(text)
+        if phone is None:
+            dispatcher.utter_message(response="utter_invalid_phone", value=shown(text))
+        return {"new_phone": phone}
+
+
+class ValidateChangeAccountAddressForm(AccountFormValidation):
+    """Validates ``change_account_address_form``."""
+
+    def name(self) -> Text:
+        return "validate_change_account_address_form"
+
+    async def validate_new_address(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The address must look complete."""
+        address = parse_address(first_value(slot_value))
+        if address is None:
+            dispatcher.utter_message(response="utter_invalid_address")
+        return {"new_address": address}
+
+
+class ValidateResetPasswordForm(ShopFormValidation):
+    """Validates ``reset_password_form`` (no verification: the link goes to the address on file)."""
+
+    def name(self) -> Text:
+        return "validate_reset_password_form"
+
+    async def validate_reset_email(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Any well-formed address: whether it has an account is not revealed."""
+        text = first_value(slot_value) or ""
+        email = parse_email(text)
+        if email is None:
+            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
+        return {"reset_email": email}
+
+
+class _AccountChange(ShopAction):
+    """Stores one verified account change and confirms it back."""
+
+    slot: Text = ""
+
+    @abstractmethod
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+        """Store the change; return the confirming response and its values."""
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        customer_id = tracker.get_slot("verified_customer_id")
+        value = tracker.get_slot(self.slot)
+        if not customer_id or not value:
+            dispatcher.utter_message(response="utter_default")
+            return [SlotSet(self.slot, None)]
+        try:
+            response, values = await self._apply(customer_id, value, tracker.sender_id)
+        except EmailInUse:
+            dispatcher.utter_message(response="utter_email_in_use")
+        else:
+            dispatcher.utter_message(response=response, **values)
+        return [SlotSet(self.slot, None)]
+
+
+class ActionChangeEmail(_AccountChange):
+    """Changes the account e-mail; the old address gets a notice in the outbox."""
+
+    slot = "new_email"
+
+    def name(self) -> Text:
+        return "action_change_email"
+
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+        store = get_store()
+        current = await store.get_customer(customer_id)
+        if current is not None and current.email == value:
+            return "utter_email_unchanged", {}
+        customer = await store.change_email(customer_id, value, conversation_id)
+        return "utter_email_changed", {"email": customer.email}
+
+
+class ActionChangePhone(_AccountChange):
+    """Changes the account phone number."""
+
+    slot = "new_phone"
+
+    def name(self) -> Text:
+        return "action_change_phone"
+
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+        customer = await get_store().change_phone(customer_id, parse_phone(value) or value, conversation_id)
+        return "utter_phone_changed", {"phone": customer.phone}
+
+
+class ActionChangeAccountAddress(_AccountChange):
+    """Changes the saved address of the account."""
+
+    slot = "new_address"
+
+    def name(self) -> Text:
+        return "action_change_account_address"
+
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+        customer = await get_store().change_address(customer_id, parse_address(value) or value, conversation_id)
+        return "utter_account_address_changed", {"address": customer.address}
+
+
+class ActionResetPassword(ShopAction):
+    """Writes a reset link to the outbox when the address has an account."""
+
+    def name(self) -> Text:
+        return "action_reset_password"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        email = tracker.get_slot("reset_email")
+        if email:
+            await get_store().request_password_reset(email)
+            dispatcher.utter_message(response="utter_password_reset_sent", email=email)
+        return [SlotSet("reset_email", None)]

@@ -1,0 +1,54 @@
+"""Base of the shop's actions: store failures become a clear message."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.store.repository import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class ShopAction(Action, ABC):
+    """An action that uses the store; if the store is down the customer is told."""
+
+    @abstractmethod
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Do the action's work (``run`` wraps it)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        try:
+            return await self.handle(dispatcher, tracker, domain)
+        except StoreUnavailable:
+            logger.exception("store unavailable in %s for %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(response="utter_store_unavailable")
+            return []
+
+
+class ShopFormValidation(FormValidationAction, ABC):
+    """A form validation that uses the store; if the store is down the customer is told."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain (``validate_<form>``)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except StoreUnavailable:
+            logger.exception("store unavailable in %s for %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(response="utter_store_unavailable")
+            return []

@@ -1,0 +1,137 @@
+"""Order actions: status, cancellation, change of delivery address."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import ShopAction
+from actions.parsing import parse_address
+from actions.replies import not_changeable_reply, order_values, status_reply
+from actions.store import get_store
+from actions.store.repository import OrderNotChangeable, OrderNotFound
+from actions.validation import OrderChangeFormValidation, OrderFormValidation, first_value
+
+# Slots that belong to one order change and are cleared when it ends.
+ORDER_CHANGE_SLOTS = ("cancel_confirmed", "order_changeable", "order_summary", "new_delivery_address")
+
+
+def clear_order_change() -> List[EventType]:
+    """Events that forget the answers of the last order change."""
+    return [SlotSet(slot, None) for slot in ORDER_CHANGE_SLOTS]
+
+
+class ValidateOrderStatusForm(OrderFormValidation):
+    """Validates ``order_status_form``."""
+
+    def name(self) -> Text:
+        return "validate_order_status_form"
+
+
+class ValidateCancelOrderForm(OrderChangeFormValidation):
+    """Validates ``cancel_order_form``."""
+
+    def name(self) -> Text:
+        return "validate_cancel_order_form"
+
+
+class ValidateChangeDeliveryAddressForm(OrderChangeFormValidation):
+    """Validates ``change_delivery_address_form``."""
+
+    def name(self) -> Text:
+        return "validate_change_delivery_address_form"
+
+    async def validate_new_delivery_address(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The address must look complete (number, street, city)."""
+        address = parse_address(first_value(slot_value))
+        if address is None:
+            dispatcher.utter_message(response="utter_invalid_address")
+        return {"new_delivery_address": address}
+
+
+class ActionCheckOrderStatus(ShopAction):
+    """Tells the status, carrier, tracking number and expected delivery of an order."""
+
+    def name(self) -> Text:
+        return "action_check_order_status"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        order = await get_store().get_order(tracker.get_slot("order_number") or "")
+        if order is None:
+            dispatcher.utter_message(response="utter_order_not_found", order_number=tracker.get_slot("order_number"))
+            return [SlotSet("order_number", None)]
+        response, values = status_reply(order)
+        dispatcher.utter_message(response=response, **values)
+        return []
+
+
+async def explain_not_changeable(number: str, dispatcher: CollectingDispatcher) -> None:
+    """Tell the customer why an order can no longer be changed (or that it does not exist)."""
+    order = await get_store().get_order(number)
+    if order is None:
+        dispatcher.utter_message(response="utter_order_not_found", order_number=number)
+        return
+    response, values = not_changeable_reply(order)
+    dispatcher.utter_message(response=response, **values)
+
+
+class ActionCancelOrder(ShopAction):
+    """Cancels an unshipped order once the verified owner confirmed."""
+
+    def name(self) -> Text:
+        return "action_cancel_order"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        number = tracker.get_slot("order_number") or ""
+        if tracker.get_slot("order_changeable") is False:
+            await explain_not_changeable(number, dispatcher)
+        elif not tracker.get_slot("verified_customer_id"):
+            dispatcher.utter_message(response="utter_verification_failed")
+        elif tracker.get_slot("cancel_confirmed") is not True:
+            dispatcher.utter_message(response="utter_cancel_kept", order_number=number)
+        else:
+            try:
+                order = await get_store().cancel_order(number, tracker.sender_id)
+            except (OrderNotChangeable, OrderNotFound):
+                await explain_not_changeable(number, dispatcher)
+            else:
+                dispatcher.utter_message(response="utter_order_cancelled", **order_values(order))
+        return clear_order_change()
+
+
+class ActionChangeDeliveryAddress(ShopAction):
+    """Redirects an unshipped order of the verified owner to a new address."""
+
+    def name(self) -> Text:
+        return "action_change_delivery_address"
+
+    async def handle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        number = tracker.get_slot("order_number") or ""
+        address = tracker.get_slot("new_delivery_address")
+        if tracker.get_slot("order_changeable") is False:
+            await explain_not_changeable(number, dispatcher)
+            return clear_order_change()
+        if not tracker.get_slot("verified_customer_id") or not address:
+            dispatcher.utter_message(response="utter_verification_failed")
+            return clear_order_change()
+        try:
+            order = await get_store().change_delivery_address(number, address, tracker.sender_id)
+        except (OrderNotChangeable, OrderNotFound):
+            await explain_not_changeable(number, dispatcher)
+        else:
+            dispatcher.utter_message(
+                response="utter_delivery_address_changed", address=order.delivery_address, **order_values(order)
+            )
+        return clear_order_change()

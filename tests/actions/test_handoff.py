@@ -1,0 +1,35 @@
+"""The handoff action records the request with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.handoff import ActionHandoff, handoff_reason
+from tests.actions.helpers import SENDER, responses, run, tracker
+
+
+@pytest.mark.parametrize(
+    "intent, reason",
+    [("request_human", "explicit_request"), ("complaint", "complaint"), ("close_account", "sensitive"), (None, "explicit_request")],
+)
+def test_reason_by_intent(intent, reason):
+    assert handoff_reason(intent) == reason
+
+
+async def test_handoff_records_the_request_and_gives_a_reference(store, domain):
+    events, messages = await run(ActionHandoff(), tracker(intent="close_account", text="please delete my account"), domain)
+    assert events == []
+    assert responses(messages) == ["utter_handoff_recorded"]
+    requests = await store.support_requests(SENDER)
+    assert len(requests) == 1
+    assert requests[0]["reason"] == "sensitive"
+    assert requests[0]["last_message"] == "please delete my account"
+    assert messages[0]["reference"] == requests[0]["reference"]
+
+
+async def test_a_dead_store_is_told_to_the_customer(tmp_path, monkeypatch, domain):
+    """No database file can be created under a missing directory: the action says so and does not crash."""
+    monkeypatch.setenv("SHOP_DB_URL", f"sqlite+aiosqlite:///{tmp_path}/missing/dir/shop.sqlite3")
+    events, messages = await run(ActionHandoff(), tracker(intent="request_human", text="agent"), domain)
+    assert events == []
+    assert responses(messages) == ["utter_store_unavailable"]
