@@ -1,0 +1,37 @@
+"""The running stack, shared by all end-to-end tests of a session."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator, List, Tuple
+
+import pytest
+
+from actions.store.seed import seed
+from tests.conftest import SEED_DAY
+from tests.e2e.stack import RasaStack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    """The real action server and Rasa server with the trained model and a seeded shop store."""
+    workdir = tmp_path_factory.mktemp("stack")
+    shop_db = workdir / "shop.sqlite3"
+    asyncio.run(seed(f"sqlite+aiosqlite:///{shop_db}", today=SEED_DAY))
+    running = RasaStack(workdir=workdir, shop_db=shop_db).start()
+    yield running
+    running.stop()
+
+
+def rows(db: Path, sql: str, *params: Any) -> List[Tuple[Any, ...]]:
+    """Read rows straight from the shop store's SQLite file."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def snapshot(db: Path) -> List[List[Tuple[Any, ...]]]:
+    """Everything in the shop store, to compare before and after."""
+    tables = ("customers", "orders", "outbox", "account_changes", "support_requests")
+    return [rows(db, f"SELECT * FROM {table} ORDER BY 1") for table in tables]
