@@ -7,6 +7,7 @@ reference and is told a person will follow up.
 
 from __future__ import annotations
 
+import logging
 from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -16,6 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction
 from actions.store import get_store
+from actions.store.repository import StoreUnavailable
+
+logger = logging.getLogger(__name__)
 
 # Why a conversation goes to a person, by the intent that asked for it.
 REASON_BY_INTENT = {
@@ -41,6 +45,11 @@ class ActionHandoff(ShopAction):
     ) -> List[EventType]:
         message = tracker.latest_message or {}
         reason = handoff_reason((message.get("intent") or {}).get("name"))
-        reference = await get_store().record_support_request(tracker.sender_id, reason, message.get("text") or "")
+        try:
+            reference = await get_store().record_support_request(tracker.sender_id, reason, message.get("text") or "")
+        except StoreUnavailable:
+            logger.exception("could not record a handoff for %s", tracker.sender_id)
+            dispatcher.utter_message(response="utter_handoff_unavailable")
+            return []
         dispatcher.utter_message(response="utter_handoff_recorded", reference=reference)
         return []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from actions.handoff import ActionHandoff, handoff_reason
+from actions.orders import ActionCheckOrderStatus
+from actions.store.repository import close_stores
 from tests.actions.helpers import SENDER, responses, run, tracker
 
 
@@ -27,9 +29,18 @@ async def test_handoff_records_the_request_and_gives_a_reference(store, domain):
     assert messages[0]["reference"] == requests[0]["reference"]
 
 
-async def test_a_dead_store_is_told_to_the_customer(tmp_path, monkeypatch, domain):
+async def test_a_dead_store_is_told_to_the_customer_with_other_ways_to_reach_us(tmp_path, monkeypatch, domain):
     """No database file can be created under a missing directory: the action says so and does not crash."""
     monkeypatch.setenv("SHOP_DB_URL", f"sqlite+aiosqlite:///{tmp_path}/missing/dir/shop.sqlite3")
     events, messages = await run(ActionHandoff(), tracker(intent="request_human", text="agent"), domain)
     assert events == []
+    assert responses(messages) == ["utter_handoff_unavailable"]
+    await close_stores()
+
+
+async def test_a_dead_store_is_told_for_order_lookups_too(tmp_path, monkeypatch, domain):
+    monkeypatch.setenv("SHOP_DB_URL", f"sqlite+aiosqlite:///{tmp_path}/missing/dir/shop.sqlite3")
+    events, messages = await run(ActionCheckOrderStatus(), tracker({"order_number": "ORD-100101"}), domain)
+    assert events == []
     assert responses(messages) == ["utter_store_unavailable"]
+    await close_stores()

@@ -1,0 +1,107 @@
+"""Facts about the machine a benchmark runs on: CPU, cores, RAM, OS, package versions, process RSS.
+
+The parsers of /proc and /etc text are pure; the ``read_*`` functions and ``rss_bytes`` do the reading.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What the benchmark ran on."""
+
+    cpu: str
+    cores: int
+    ram_bytes: int
+    os: str
+    kernel: str
+    python: str
+    rasa: str
+    rasa_sdk: str
+
+
+# --------------------------------------------------------------------------- pure: parsing /proc and /etc
+
+
+def cpu_model(cpuinfo: str) -> str:
+    """The CPU model named in the text of /proc/cpuinfo ("unknown" if none is)."""
+    for key in ("model name", "Hardware", "Processor", "cpu model"):
+        for line in cpuinfo.splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == key and value.strip():
+                return value.strip()
+    return "unknown"
+
+
+def kib_field(text: str, field: str) -> int:
+    """A ``Field:  123 kB`` value of /proc/meminfo or /proc/PID/status, in bytes.
+
+    Raises:
+        KeyError: If the field is missing.
+    """
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            return int(value.split()[0]) * 1024
+    raise KeyError(field)
+
+
+def pretty_name(os_release: str) -> str:
+    """PRETTY_NAME from the text of /etc/os-release ("unknown" if missing)."""
+    for line in os_release.splitlines():
+        name, _, value = line.partition("=")
+        if name == "PRETTY_NAME":
+            return value.strip().strip('"')
+    return "unknown"
+
+
+# --------------------------------------------------------------------------- I/O: reading the facts
+
+
+def read_text(path: str) -> str:
+    """A file's text, or an empty string when it cannot be read."""
+    try:
+        return Path(path).read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def package_version(name: str) -> str:
+    """An installed distribution's version, without importing it."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def read_machine() -> Machine:
+    """Describe the machine this runs on."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # what `nproc` prints
+    except AttributeError:
+        cores = os.cpu_count() or 0
+    try:
+        ram = kib_field(read_text("/proc/meminfo"), "MemTotal")
+    except KeyError:
+        ram = 0
+    return Machine(
+        cpu=cpu_model(read_text("/proc/cpuinfo")),
+        cores=cores,
+        ram_bytes=ram,
+        os=pretty_name(read_text("/etc/os-release")),
+        kernel=platform.release(),
+        python=platform.python_version(),
+        rasa=package_version("rasa"),
+        rasa_sdk=package_version("rasa-sdk"),
+    )
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size (VmRSS) of process ``pid``, in bytes."""
+    return kib_field(Path(f"/proc/{pid}/status").read_text(), "VmRSS")
