@@ -1,6 +1,7 @@
 """Start and drive the Rasa side's real processes: Rasa CLI, action server, Rasa server.
 
-Used by the test suite and the benchmarks, so both run exactly what `make run` runs.
+Used by the test suites and the benchmarks, so they run exactly what `make run` runs.
+Standard library only: both Python environments import it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
 
-import requests
+import json
+import urllib.error
+import urllib.request
 
 ROOT = Path(__file__).resolve().parents[1]
-RASA = str(Path(sys.executable).parent / "rasa")
+# The Rasa CLI of the Rasa environment: the interpreter's own when this runs
+# inside it, else the one in RASA_VENV (default .venv-rasa), so the bridge's
+# tests (another environment) can start the same processes.
+_HERE = Path(sys.executable).parent / "rasa"
+RASA = str(_HERE if _HERE.exists() else Path(os.environ.get("RASA_VENV", ROOT / ".venv-rasa")) / "bin" / "rasa")
+
+
+def http_json(method: str, url: str, body: Any = None, timeout: float = 60) -> Any:
+    """Send a JSON request with the standard library; return the decoded JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
 
 
 def rasa_env() -> Dict[str, str]:
@@ -58,9 +74,10 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} did not come up in {timeout}s:\n{log.read_text()[-3000:]}")
@@ -75,6 +92,7 @@ class RasaStack:
     rasa_url: str = ""
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     model: Path = field(default_factory=latest_model)
+    extra_env: Dict[str, str] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     def start(self) -> "RasaStack":
@@ -88,6 +106,7 @@ class RasaStack:
             ACTION_SERVER_PORT=str(action_port),
             TRACKER_DB=str(self.workdir / "trackers.sqlite3"),
         )
+        env.update(self.extra_env)
         action_log, rasa_log = self.workdir / "action-server.log", self.workdir / "rasa-server.log"
         actions = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], env, action_log)
         server = self._spawn(
@@ -127,16 +146,9 @@ class RasaStack:
 
     def say(self, sender: str, message: str, timeout: float = 60) -> List[Dict[str, Any]]:
         """Send one customer message over the REST channel; return the replies."""
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
-        )
-        response.raise_for_status()
-        return response.json()
+        return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook",
+                         {"sender": sender, "message": message}, timeout) or []
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         """The conversation's tracker from Rasa's HTTP API."""
-        response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
-        response.raise_for_status()
-        return response.json()
+        return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}", timeout=30)

@@ -1,33 +1,6 @@
-"""Fixtures shared by the whole suite."""
+"""Root of the test suite.
 
-from __future__ import annotations
-
-import datetime as dt
-from pathlib import Path
-from typing import Any, AsyncIterator, Dict
-
-import pytest
-import yaml
-
-from actions.store import ShopStore
-from actions.store.repository import close_stores, get_store
-from actions.store.seed import seed
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_DAY = dt.date(2026, 11, 20)
-
-
-@pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
-    """The assistant's domain as a plain dict (what the action server receives)."""
-    return yaml.safe_load((ROOT / "domain.yml").read_text())
-
-
-@pytest.fixture
-async def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ShopStore]:
-    """A real SQLite shop store, built and seeded for this test only."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"
-    await seed(url, today=SEED_DAY)
-    monkeypatch.setenv("SHOP_DB_URL", url)
-    yield get_store()
-    await close_stores()
+Two environments run these tests: the Rasa side's (.venv-rasa: actions, Rasa,
+end-to-end through Rasa) and the bridge's (.venv-bridge: tests/handoff). This
+file imports nothing from either, so both can collect their own folders.
+"""

@@ -10,7 +10,7 @@ from typing import Any, Iterator, List, Tuple
 import pytest
 
 from actions.store.seed import seed
-from tests.conftest import SEED_DAY
+from tests.actions.conftest import SEED_DAY
 from tests.e2e.stack import RasaStack
 
 

@@ -1,0 +1,62 @@
+"""What a person needs to take over a conversation, built from the tracker (pure)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+# Slots that are bookkeeping, not facts about the customer.
+_INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
+
+
+def transcript(events: Sequence[Mapping[str, Any]], limit: int = 50) -> List[Dict[str, Any]]:
+    """The last ``limit`` customer and bot turns: ``{role, text, ts}``."""
+    turns = []
+    for event in events:
+        if event.get("event") == "user" and event.get("text"):
+            turns.append({"role": "customer", "text": event["text"], "ts": event.get("timestamp")})
+        elif event.get("event") == "bot" and event.get("text"):
+            turns.append({"role": "bot", "text": event["text"], "ts": event.get("timestamp")})
+    return turns[-limit:]
+
+
+def recent_intents(events: Sequence[Mapping[str, Any]], limit: int = 5) -> List[Dict[str, Any]]:
+    """The last customer turns' intents with confidences, newest last."""
+    intents = []
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        if intent.get("name"):
+            intents.append({"text": event.get("text", ""), "intent": intent["name"],
+                            "confidence": round(float(intent.get("confidence") or 0.0), 3)})
+    return intents[-limit:]
+
+
+def known_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """Slots with a value, without bookkeeping ones."""
+    return {k: v for k, v in slots.items() if v is not None and k not in _INTERNAL_SLOTS}
+
+
+def handoff_request(
+    conversation_id: str,
+    reason: str,
+    latest: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    slots: Mapping[str, Any],
+    evidence: Optional[List[Dict[str, Any]]] = None,
+) -> Dict[str, Any]:
+    """The body of the bridge's ``POST /api/handoff``."""
+    intent = latest.get("intent") or {}
+    text = latest.get("text") or ""
+    if evidence is None:
+        evidence = [{"signal": reason, "intent": intent.get("name"),
+                     "confidence": round(float(intent.get("confidence") or 0.0), 3), "message": text}]
+    return {
+        "conversation_id": conversation_id,
+        "reason": reason,
+        "summary": f"{reason.replace('_', ' ')}: {text[:140]!r}" if text else reason.replace("_", " "),
+        "evidence": evidence,
+        "transcript": transcript(events),
+        "intents": recent_intents(events),
+        "slots": known_slots(slots),
+    }

@@ -1,0 +1,100 @@
+"""Agent accounts (from a JSON file), password hashes and login sessions.
+
+    python -m handoff.accounts hash            # prints a hash for a password read from stdin
+
+The accounts file is a list of ``{"id", "name", "password_hash", "capacity"}``;
+passwords are stored only as scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional
+
+from redis.asyncio import Redis
+
+from handoff import keys
+
+_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class Account:
+    """An agent who may log in to the console."""
+
+    id: str
+    name: str
+    password_hash: str
+    capacity: int = 3
+
+
+def hash_password(password: str, salt: Optional[bytes] = None) -> str:
+    """``scrypt$<salt>$<hash>`` (base64) for ``password``."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches the stored hash (constant-time compare)."""
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+def load_accounts(path: Path) -> Dict[str, Account]:
+    """Read the accounts file; ids are unique."""
+    accounts: Dict[str, Account] = {}
+    for item in json.loads(path.read_text()):
+        account = Account(id=item["id"], name=item["name"], password_hash=item["password_hash"],
+                          capacity=int(item.get("capacity", 3)))
+        accounts[account.id] = account
+    return accounts
+
+
+class Sessions:
+    """Login sessions: a random token per login, kept in Redis with a TTL."""
+
+    def __init__(self, redis: Redis, accounts: Dict[str, Account], ttl_s: int) -> None:
+        self.redis, self.accounts, self.ttl_s = redis, accounts, ttl_s
+
+    async def login(self, agent_id: str, password: str) -> Optional[str]:
+        """A new session token, or ``None`` when the id or password is wrong."""
+        account = self.accounts.get(agent_id)
+        # Hash even for unknown ids, so timing does not tell which ids exist.
+        stored = account.password_hash if account else hash_password("not-a-password", b"0" * 16)
+        if not check_password(password, stored) or account is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        await self.redis.set(keys.agent_session(token), agent_id, ex=self.ttl_s)
+        return token
+
+    async def agent_for(self, token: object) -> Optional[Account]:
+        """The account of a session token, or ``None``."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        agent_id = await self.redis.get(keys.agent_session(token))
+        return self.accounts.get(agent_id) if agent_id else None
+
+    async def logout(self, token: str) -> None:
+        """End a session."""
+        await self.redis.delete(keys.agent_session(token))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["hash"]:
+        print(hash_password(sys.stdin.readline().rstrip("\n")))
+    else:
+        print(__doc__)

@@ -1,0 +1,138 @@
+"""The agent side: ``/agent``. Every socket authenticates with a session token at connect."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, Optional
+
+import socketio
+
+from handoff import keys, protocol
+from handoff.accounts import Account, Sessions
+from handoff.bridge import AGENTS_ROOM, Bridge, agent_room
+from handoff.errors import reported
+
+logger = logging.getLogger(__name__)
+
+
+class AgentNamespace(socketio.AsyncNamespace):
+    """Handlers of the console's events."""
+
+    def __init__(self, bridge: Bridge, sessions: Sessions) -> None:
+        super().__init__(protocol.AGENT_NAMESPACE)
+        self.bridge = bridge
+        self.sessions = sessions
+        self._grace: Dict[str, asyncio.Task] = {}
+
+    async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> None:
+        """``auth = {token}`` from ``POST /api/agent/login``; anything else is refused."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        agent = await self.sessions.agent_for(token)
+        if agent is None:
+            raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
+                                                              "message": "log in first (POST /api/agent/login)"})
+        await self.save_session(sid, {"agent_id": agent.id})
+        await self.enter_room(sid, AGENTS_ROOM)
+        await self.enter_room(sid, agent_room(agent.id))
+        pending = self._grace.pop(agent.id, None)
+        if pending:
+            pending.cancel()
+        redis = self.bridge.redis
+        await redis.incr(keys.agent_connections(agent.id))
+        status = await redis.hget(keys.agent(agent.id), "status") or "available"
+        await self._set_status(agent, status)
+        await self.emit(protocol.QUEUE, await self.bridge.queue_snapshot(), to=sid)
+        await self.emit(protocol.TICKETS, await self.bridge.tickets(), to=sid)
+        for conversation_id in await redis.smembers(keys.agent_conversations(agent.id)):
+            await self.emit(protocol.CLAIMED, await self.bridge.conversation_view(conversation_id), to=sid)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """After the grace period with no socket left, the agent's conversations go back to the queue."""
+        agent = await self._agent(sid, required=False)
+        if agent is None:
+            return
+        try:
+            left = await self.bridge.redis.decr(keys.agent_connections(agent.id))
+            if left <= 0:
+                await self.bridge.redis.srem(keys.AVAILABLE_AGENTS, agent.id)
+                self._grace[agent.id] = asyncio.create_task(self._after_grace(agent.id))
+        except Exception:  # noqa: BLE001 - a disconnect must never raise
+            logger.exception("disconnect of %s", agent.id)
+
+    async def _after_grace(self, agent_id: str) -> None:
+        await asyncio.sleep(self.bridge.settings.agent_grace_s)
+        self._grace.pop(agent_id, None)
+        if int(await self.bridge.redis.get(keys.agent_connections(agent_id)) or 0) <= 0:
+            await self.bridge.requeue_agent(agent_id)
+
+    async def _agent(self, sid: str, required: bool = True) -> Optional[Account]:
+        session = await self.get_session(sid)
+        agent = self.bridge.accounts.get(session.get("agent_id", ""))
+        if agent is None and required:
+            raise protocol.BadPayload("unauthorized", "log in first")
+        return agent
+
+    async def _set_status(self, agent: Account, status: str) -> None:
+        redis = self.bridge.redis
+        await redis.hset(keys.agent(agent.id), mapping={"status": status, "name": agent.name})
+        if status == "available":
+            await redis.sadd(keys.AVAILABLE_AGENTS, agent.id)
+        else:
+            await redis.srem(keys.AVAILABLE_AGENTS, agent.id)
+        await self.bridge.refresh_positions()
+        if status == "available" and self.bridge.settings.auto_assign:
+            await self.bridge.auto_assign()
+
+    @reported(protocol.SET_STATUS)
+    async def on_set_status(self, sid: str, data: Any = None) -> None:
+        """``{status: "available"|"away"}``."""
+        status = protocol.require_mapping(data).get("status")
+        if status not in protocol.AGENT_STATUSES:
+            raise protocol.BadPayload("bad_status", f"status must be one of {protocol.AGENT_STATUSES}")
+        await self._set_status(await self._agent(sid), status)
+
+    @reported(protocol.CLAIM)
+    async def on_claim(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""
+        conversation_id = protocol.conversation_id(protocol.require_mapping(data).get("conversation_id"),
+                                                   "conversation_id")
+        await self.bridge.claim(await self._agent(sid), conversation_id)
+
+    @reported(protocol.AGENT_MESSAGE)
+    async def on_agent_message(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id, text}`` to the customer."""
+        payload = protocol.require_mapping(data)
+        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
+        await self.bridge.agent_message(await self._agent(sid), conversation_id, text)
+
+    @reported(protocol.TYPING)
+    async def on_typing(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id, typing}``."""
+        payload = protocol.require_mapping(data)
+        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        await self.bridge.agent_typing(await self._agent(sid), conversation_id, bool(payload.get("typing")))
+
+    @reported(protocol.HAND_BACK)
+    async def on_hand_back(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id}``: back to the assistant."""
+        conversation_id = protocol.conversation_id(protocol.require_mapping(data).get("conversation_id"),
+                                                   "conversation_id")
+        await self.bridge.hand_back(await self._agent(sid), conversation_id)
+
+    @reported(protocol.CLOSE)
+    async def on_close(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id, resolution}``."""
+        payload = protocol.require_mapping(data)
+        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        resolution = protocol.message_text(payload.get("resolution") or "resolved", 500)
+        await self.bridge.close(await self._agent(sid), conversation_id, resolution)
+
+    @reported(protocol.TRANSFER)
+    async def on_transfer(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id, to_agent}``."""
+        payload = protocol.require_mapping(data)
+        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        to_agent = self.bridge.accounts.get(str(payload.get("to_agent")))
+        await self.bridge.transfer(await self._agent(sid), conversation_id, to_agent)

@@ -1,0 +1,66 @@
+"""The app factory: builds the aiohttp application with its Socket.IO server.
+
+Every async resource is owned by one cleanup context: the Redis client, the
+single HTTP session to Rasa, and the background tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import AsyncIterator
+
+import aiohttp
+import socketio
+from aiohttp import web
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.accounts import Sessions, load_accounts
+from handoff.agent_namespace import AgentNamespace
+from handoff.bridge import Bridge
+from handoff.config import Settings
+from handoff.customer_namespace import CustomerNamespace
+from handoff.http_api import BRIDGE, SESSIONS, add_routes, errors_middleware
+from handoff.rasa_client import RasaClient
+
+logger = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the bridge for ``settings`` (nothing connects until the app starts)."""
+    app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
+    app[SETTINGS] = settings
+    manager = socketio.AsyncRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", client_manager=manager, max_http_buffer_size=settings.max_payload_bytes,
+        cors_allowed_origins=list(settings.cors_origins) or None, logger=False, engineio_logger=False,
+    )
+    sio.attach(app, socketio_path="socket.io")
+    add_routes(app)
+    app.cleanup_ctx.append(_resources(sio))
+    return app
+
+
+def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        redis = Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=5,
+                               socket_connect_timeout=5, health_check_interval=15, retry_on_timeout=True)
+        session = aiohttp.ClientSession()
+        accounts = load_accounts(settings.agents_file)
+        bridge = Bridge(settings=settings, redis=redis, sio=sio,
+                        rasa=RasaClient(session, settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s),
+                        accounts=accounts)
+        sessions = Sessions(redis, accounts, settings.agent_session_ttl_s)
+        app[BRIDGE], app[SESSIONS] = bridge, sessions
+        sio.register_namespace(CustomerNamespace(bridge))
+        sio.register_namespace(AgentNamespace(bridge, sessions))
+        try:
+            yield
+        finally:
+            await session.close()
+            await redis.aclose()
+
+    return ctx

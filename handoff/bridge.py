@@ -1,0 +1,367 @@
+"""What the bridge does, whoever asked (customer socket, agent socket or HTTP).
+
+Each operation reads and changes Redis through ``Conversations``, talks to
+Rasa through ``RasaClient``, and tells the people involved through the
+Socket.IO server (whose Redis manager reaches every bridge process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
+
+import socketio
+from redis.asyncio import Redis
+
+from handoff import keys, messages, protocol
+from handoff.accounts import Account
+from handoff.config import Settings
+from handoff.conversations import Conversation, Conversations
+from handoff.rasa_client import RasaClient, RasaUnavailable
+from handoff.state import Move, State, human_owned
+
+logger = logging.getLogger(__name__)
+
+
+class NotAllowed(Exception):
+    """The agent may not do that; ``code`` says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def agent_room(agent_id: str) -> str:
+    """Room of all sockets of one agent (in the agent namespace)."""
+    return f"agent:{agent_id}"
+
+
+AGENTS_ROOM = "agents"
+
+
+@dataclass
+class Bridge:
+    """The bridge's operations over its shared resources."""
+
+    settings: Settings
+    redis: Redis
+    sio: socketio.AsyncServer
+    rasa: RasaClient
+    accounts: Dict[str, Account]
+
+    @property
+    def conversations(self) -> Conversations:
+        return Conversations(self.redis)
+
+    # --- customers --------------------------------------------------------
+
+    async def open_session(self, requested: Any) -> str:
+        """The conversation id for a ``session_request``: the one asked for if it exists, else a new one."""
+        if isinstance(requested, str):
+            try:
+                conversation_id = protocol.conversation_id(requested)
+            except protocol.BadPayload:
+                conversation_id = ""
+            if conversation_id and await self.conversations.get(conversation_id):
+                return conversation_id
+        conversation_id = secrets.token_urlsafe(18)
+        await self.conversations.create(conversation_id)
+        return conversation_id
+
+    async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any]) -> None:
+        """Route a customer message to Rasa or to the agent, and record it."""
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is State.CLOSED:
+            conversation = await self.conversations.move(conversation_id, Move.REOPEN)
+            await self._try_rasa(self.rasa.resume(conversation_id))
+        await self._record(conversation_id, "customer", text)
+        if human_owned(conversation.state):
+            await self._to_agent(conversation, text)
+            return
+        try:
+            replies = await self.rasa.send(conversation_id, text, metadata)
+        except RasaUnavailable as e:
+            logger.warning("rasa unavailable for %s: %s", conversation_id, e)
+            await self._assistant_unavailable(conversation_id, text)
+            return
+        for reply in replies:
+            for payload in protocol.bot_uttered_payloads(reply):
+                await self.sio.emit(protocol.BOT_UTTERED, payload, room=conversation_id)
+                await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload)
+
+    async def _to_agent(self, conversation: Conversation, text: str) -> None:
+        if conversation.state is State.WITH_AGENT:
+            await self.sio.emit(
+                protocol.CUSTOMER_MESSAGE,
+                {"conversation_id": conversation.id, "text": text, "ts": time.time()},
+                room=agent_room(conversation.agent_id), namespace=protocol.AGENT_NAMESPACE,
+            )
+        await self._try_rasa(self.rasa.append_events(conversation.id, [
+            {"event": "user", "text": text, "timestamp": time.time(), "input_channel": "handoff_bridge",
+             "parse_data": {"intent": {"name": None, "confidence": 0.0}, "entities": [], "text": text},
+             "metadata": {"handoff": conversation.state.value}},
+        ]))
+
+    async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
+        if any(word in text.lower() for word in messages.PERSON_WORDS):
+            await self.handoff(conversation_id, {"reason": "explicit_request",
+                                                 "evidence": [{"signal": "assistant_unavailable", "message": text}]},
+                               pause_rasa=True)
+            return
+        payload = {"text": messages.ASSISTANT_UNAVAILABLE, "quick_replies": [messages.TALK_TO_A_PERSON]}
+        await self.sio.emit(protocol.BOT_UTTERED, payload, room=conversation_id)
+        await self._record(conversation_id, "system", messages.ASSISTANT_UNAVAILABLE)
+
+    async def customer_typing(self, conversation_id: str, typing: bool) -> None:
+        """Show the agent that the customer is typing."""
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is State.WITH_AGENT:
+            await self.sio.emit(protocol.TYPING, {"conversation_id": conversation_id, "who": "customer",
+                                                  "typing": typing},
+                                room=agent_room(conversation.agent_id), namespace=protocol.AGENT_NAMESPACE)
+
+    async def leave_message(self, conversation_id: str, email: str, text: str) -> str:
+        """Turn a waiting conversation into a ticket; return the ticket id."""
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is not State.QUEUED:
+            raise NotAllowed("not_waiting", "a message can be left only while waiting for a person")
+        await self.conversations.take_from_queue(conversation_id)
+        await self.conversations.move(conversation_id, Move.LEAVE_MESSAGE)
+        ticket_id = "T-" + secrets.token_hex(4).upper()
+        await self.redis.hset(keys.ticket(ticket_id), mapping={
+            "id": ticket_id, "conversation_id": conversation_id, "email": email, "text": text,
+            "reason": conversation.reason, "created_at": str(time.time()), "status": "open"})
+        await self.redis.lpush(keys.TICKETS, ticket_id)
+        await self._record(conversation_id, "system", f"left a message: ticket {ticket_id}")
+        await self._try_rasa(self.rasa.resume(conversation_id))
+        await self.sio.emit(protocol.TICKET_CREATED, {"ticket_id": ticket_id}, room=conversation_id)
+        await self.broadcast_queue()
+        await self.sio.emit(protocol.TICKETS, await self.tickets(), room=AGENTS_ROOM, namespace=protocol.AGENT_NAMESPACE)
+        return ticket_id
+
+    # --- the handoff --------------------------------------------------------
+
+    async def handoff(self, conversation_id: str, context: Mapping[str, Any], pause_rasa: bool = False) -> str:
+        """Queue a conversation for a person. Returns ``queued``, or ``unchanged`` if a person already has it.
+
+        A handoff from the action server arrives while Rasa still holds the
+        conversation's lock, so the action pauses Rasa itself (pausing from
+        here would wait for that lock); ``pause_rasa`` is for handoffs the
+        bridge starts on its own, when the assistant is down.
+        """
+        conversation = await self.conversations.get(conversation_id) or await self.conversations.create(conversation_id)
+        if human_owned(conversation.state):
+            return "unchanged"
+        reason = str(context.get("reason") or "explicit_request")
+        conversation = await self.conversations.move(
+            conversation_id, Move.HANDOFF, reason=reason, priority=protocol.priority_for(reason),
+            queued_at=time.time(), agent_id="", context=dict(context))
+        await self.conversations.enqueue(conversation)
+        await self._record(conversation_id, "system", f"handed off ({reason})")
+        if pause_rasa:
+            await self._try_rasa(self.rasa.pause(conversation_id))
+        await self.tell_position(conversation_id)
+        await self.broadcast_queue()
+        if self.settings.auto_assign:
+            await self.auto_assign()
+        return "queued"
+
+    async def tell_position(self, conversation_id: str) -> None:
+        """Tell a waiting customer their place in line, or that nobody is there."""
+        position = await self.conversations.position(conversation_id)
+        if position is None:
+            return
+        available = await self.redis.scard(keys.AVAILABLE_AGENTS)
+        wait = protocol.estimated_wait_s(position, available, self.settings.average_handle_s)
+        await self.sio.emit(protocol.HANDOFF_QUEUED, {"position": position, "estimated_wait_s": wait,
+                                                      "agents_available": available}, room=conversation_id)
+        if available == 0:
+            await self.sio.emit(protocol.HANDOFF_NO_AGENT, {"options": ["wait", "leave_message"]},
+                                room=conversation_id)
+
+    async def queue_snapshot(self) -> List[Dict[str, Any]]:
+        """The queue as agents see it, in serving order."""
+        now = time.time()
+        snapshot = []
+        for position, conversation_id in enumerate(await self.conversations.queued_ids(), 1):
+            conversation = await self.conversations.get(conversation_id)
+            if conversation is None:
+                continue
+            snapshot.append({
+                "conversation_id": conversation_id, "position": position, "reason": conversation.reason,
+                "priority": conversation.priority, "waiting_s": round(now - conversation.queued_at, 1),
+                "evidence": conversation.context.get("evidence", []),
+                "summary": conversation.context.get("summary", ""),
+            })
+        return snapshot
+
+    async def broadcast_queue(self) -> None:
+        """Send the queue to every agent, and their new place to every waiting customer."""
+        await self.sio.emit(protocol.QUEUE, await self.queue_snapshot(), room=AGENTS_ROOM,
+                            namespace=protocol.AGENT_NAMESPACE)
+
+    async def refresh_positions(self) -> None:
+        """Tell every waiting customer their current place in line."""
+        for conversation_id in await self.conversations.queued_ids():
+            await self.tell_position(conversation_id)
+
+    # --- agents -------------------------------------------------------------
+
+    async def claim(self, agent: Account, conversation_id: str) -> Dict[str, Any]:
+        """Give a queued conversation to ``agent``; exactly one of several claimers wins."""
+        await self.conversations.require(conversation_id)
+        owned = await self.redis.scard(keys.agent_conversations(agent.id))
+        if owned >= agent.capacity:
+            raise NotAllowed("at_capacity", f"you already have {owned} conversations (capacity {agent.capacity})")
+        if not await self.conversations.take_from_queue(conversation_id):
+            raise NotAllowed("already_claimed", "this conversation is not waiting any more (another agent took it)")
+        conversation = await self.conversations.move(conversation_id, Move.CLAIM, agent_id=agent.id,
+                                                     claimed_at=time.time())
+        await self.redis.sadd(keys.agent_conversations(agent.id), conversation_id)
+        await self.redis.hset(keys.agent(agent.id), "last_assigned", str(time.time()))
+        await self._joined(conversation, agent)
+        await self.broadcast_queue()
+        await self.refresh_positions()
+        return await self.conversation_view(conversation_id)
+
+    async def _joined(self, conversation: Conversation, agent: Account) -> None:
+        identity = {"id": agent.id, "name": agent.name}
+        await self._record(conversation.id, "system", f"{agent.name} joined")
+        await self._try_rasa(self.rasa.pause(conversation.id))  # re-assert: a new Rasa session un-pauses
+        await self.sio.emit(protocol.AGENT_JOINED, {"agent": identity}, room=conversation.id)
+        await self.sio.emit(protocol.CLAIMED, await self.conversation_view(conversation.id),
+                            room=agent_room(agent.id), namespace=protocol.AGENT_NAMESPACE)
+
+    async def conversation_view(self, conversation_id: str) -> Dict[str, Any]:
+        """Everything an agent sees of a conversation: transcript and handoff context."""
+        conversation = await self.conversations.require(conversation_id)
+        return {"conversation_id": conversation_id, "state": conversation.state.value,
+                "reason": conversation.reason, "context": conversation.context,
+                "transcript": await self.conversations.transcript(conversation_id)}
+
+    async def _owned(self, agent: Account, conversation_id: str) -> Conversation:
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is not State.WITH_AGENT or conversation.agent_id != agent.id:
+            raise NotAllowed("not_yours", "you do not own this conversation")
+        return conversation
+
+    async def agent_message(self, agent: Account, conversation_id: str, text: str) -> None:
+        """Relay an agent's message to the customer and record it."""
+        await self._owned(agent, conversation_id)
+        identity = protocol.AgentIdentity(agent.id, agent.name)
+        await self.sio.emit(protocol.BOT_UTTERED, protocol.agent_uttered(text, identity), room=conversation_id)
+        await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name})
+        await self._try_rasa(self.rasa.append_events(conversation_id, [
+            {"event": "bot", "text": text, "timestamp": time.time(), "metadata": identity.as_metadata()}]))
+
+    async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:
+        """Show the customer that the agent is typing."""
+        await self._owned(agent, conversation_id)
+        await self.sio.emit(protocol.TYPING, {"who": "agent", "typing": typing, "agent": agent.name},
+                            room=conversation_id)
+
+    async def hand_back(self, agent: Account, conversation_id: str) -> None:
+        """Return the conversation to the assistant."""
+        await self._owned(agent, conversation_id)
+        await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
+        await self._released(agent.id, conversation_id, "handed back to the assistant")
+        await self.sio.emit(protocol.HANDOFF_RETURNED, {}, room=conversation_id)
+
+    async def close(self, agent: Account, conversation_id: str, resolution: str) -> None:
+        """End the conversation with a resolution note."""
+        await self._owned(agent, conversation_id)
+        await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
+        await self._released(agent.id, conversation_id, f"closed: {resolution}")
+        await self.sio.emit(protocol.HANDOFF_CLOSED, {"resolution": resolution}, room=conversation_id)
+
+    async def transfer(self, agent: Account, conversation_id: str, to_agent: Optional[Account]) -> None:
+        """Give an owned conversation to another agent."""
+        await self._owned(agent, conversation_id)
+        if to_agent is None or to_agent.id == agent.id:
+            raise NotAllowed("bad_agent", "choose another existing agent")
+        if await self.redis.scard(keys.agent_conversations(to_agent.id)) >= to_agent.capacity:
+            raise NotAllowed("at_capacity", f"{to_agent.name} is at capacity")
+        conversation = await self.conversations.move(conversation_id, Move.TRANSFER, agent_id=to_agent.id)
+        await self.redis.srem(keys.agent_conversations(agent.id), conversation_id)
+        await self.redis.sadd(keys.agent_conversations(to_agent.id), conversation_id)
+        await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent.id, "name": agent.name}}, room=conversation_id)
+        await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": "transferred"},
+                            room=agent_room(agent.id), namespace=protocol.AGENT_NAMESPACE)
+        await self._joined(conversation, to_agent)
+
+    async def _released(self, agent_id: str, conversation_id: str, note: str) -> None:
+        await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
+        await self._record(conversation_id, "system", note)
+        await self._try_rasa(self.rasa.resume(conversation_id))
+        await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": note},
+                            room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)
+
+    async def requeue_agent(self, agent_id: str) -> List[str]:
+        """Put an agent's conversations back at the front of the queue (the agent is gone)."""
+        moved = []
+        for conversation_id in await self.redis.smembers(keys.agent_conversations(agent_id)):
+            conversation = await self.conversations.move(conversation_id, Move.REQUEUE, agent_id="")
+            await self.conversations.enqueue(conversation, front=True)
+            await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
+            await self._record(conversation_id, "system", "agent disconnected; back in the queue")
+            await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent_id}}, room=conversation_id)
+            moved.append(conversation_id)
+        if moved:
+            await self.broadcast_queue()
+            await self.refresh_positions()
+        return moved
+
+    async def auto_assign(self) -> None:
+        """Give queued conversations to the least busy available agents, while anyone has room."""
+        for conversation_id in await self.conversations.queued_ids():
+            agent = await self._least_busy_agent()
+            if agent is None:
+                return
+            try:
+                await self.claim(agent, conversation_id)
+            except NotAllowed:
+                continue
+
+    async def _least_busy_agent(self) -> Optional[Account]:
+        candidates = []
+        for agent_id in await self.redis.smembers(keys.AVAILABLE_AGENTS):
+            account = self.accounts.get(agent_id)
+            if account is None:
+                continue
+            load = await self.redis.scard(keys.agent_conversations(agent_id))
+            last = float(await self.redis.hget(keys.agent(agent_id), "last_assigned") or 0)
+            if load < account.capacity:
+                candidates.append((load, last, account))
+        return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+    async def tickets(self) -> List[Dict[str, Any]]:
+        """Tickets left by customers, newest first."""
+        found = []
+        for ticket_id in await self.redis.lrange(keys.TICKETS, 0, 199):
+            ticket = await self.redis.hgetall(keys.ticket(ticket_id))
+            if ticket:
+                found.append(ticket)
+        return found
+
+    # --- helpers --------------------------------------------------------------
+
+    async def _record(self, conversation_id: str, role: str, text: str, **extra: Any) -> None:
+        await self.conversations.append(conversation_id, {"role": role, "text": text, "ts": time.time(), **extra})
+
+    @staticmethod
+    async def _try_rasa(call: Any) -> None:
+        """Tracker edits are best effort: the live transcript in Redis keeps every turn regardless."""
+        try:
+            await call
+        except RasaUnavailable as e:
+            logger.warning("could not update Rasa's tracker: %s", e)
+
+
+async def wait_then(delay_s: float, coro_factory: Any) -> None:
+    """Sleep, then run ``coro_factory()`` (for grace periods)."""
+    await asyncio.sleep(delay_s)
+    await coro_factory()

@@ -1,0 +1,63 @@
+"""The bridge's settings: read from the environment once, validated, frozen."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bridge needs to know, with defaults that run on a laptop."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    redis_url: str = "redis://127.0.0.1:6390/0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    rasa_timeout_s: float = 15.0
+    handoff_secret: str = ""
+    agents_file: Path = ROOT / "handoff" / "agents.example.json"
+    agent_session_ttl_s: int = 12 * 3600
+    agent_grace_s: float = 30.0
+    max_message_chars: int = 4000
+    max_payload_bytes: int = 64 * 1024
+    max_wait_s: float = 15 * 60
+    average_handle_s: float = 180.0
+    auto_assign: bool = False
+    cors_origins: Tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Build the settings from ``BRIDGE_*``, ``REDIS_URL`` and ``RASA_*`` variables."""
+        env = os.environ if env is None else env
+        try:
+            settings = cls(
+                host=env.get("BRIDGE_HOST", cls.host),
+                port=int(env.get("BRIDGE_PORT", cls.port)),
+                redis_url=env.get("REDIS_URL", cls.redis_url),
+                rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
+                rasa_token=env.get("RASA_AUTH_TOKEN", ""),
+                rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", cls.rasa_timeout_s)),
+                handoff_secret=env.get("HANDOFF_SECRET", ""),
+                agents_file=Path(env.get("AGENTS_FILE", str(cls.agents_file))),
+                agent_grace_s=float(env.get("AGENT_GRACE_S", cls.agent_grace_s)),
+                max_wait_s=float(env.get("MAX_WAIT_S", cls.max_wait_s)),
+                auto_assign=env.get("AUTO_ASSIGN", "").lower() in ("1", "true", "yes"),
+                cors_origins=tuple(o for o in env.get("BRIDGE_CORS_ORIGINS", "").split(",") if o),
+            )
+        except ValueError as e:
+            raise ConfigError(f"bad setting: {e}") from e
+        if len(settings.handoff_secret) < 16:
+            raise ConfigError("HANDOFF_SECRET must be set (16+ characters): the action server uses it to hand over")
+        if not settings.agents_file.exists():
+            raise ConfigError(f"AGENTS_FILE {settings.agents_file} does not exist")
+        return settings

@@ -1,0 +1,87 @@
+"""The customer side: Rasa's socket.io protocol on the default namespace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+from handoff import protocol
+from handoff.bridge import Bridge
+from handoff.errors import reported
+
+
+class CustomerNamespace(socketio.AsyncNamespace):
+    """Handlers of the widget's events. A socket speaks only for its own conversation."""
+
+    def __init__(self, bridge: Bridge) -> None:
+        super().__init__("/")
+        self.bridge = bridge
+
+    async def _conversation_of(self, sid: str, data: Any) -> str:
+        """The socket's conversation; a payload naming another one is refused."""
+        session = await self.get_session(sid)
+        conversation_id = session.get("conversation_id")
+        if not conversation_id:
+            raise protocol.BadPayload("no_session", "send session_request first")
+        claimed = data.get("session_id") if isinstance(data, dict) else None
+        if claimed not in (None, "", conversation_id):
+            raise protocol.BadPayload("not_your_conversation", "session_id does not match this connection")
+        return conversation_id
+
+    @reported(protocol.SESSION_REQUEST)
+    async def on_session_request(self, sid: str, data: Any = None) -> None:
+        """``{session_id}`` → ``session_confirm <id>``; the same id if it exists, else a new unguessable one."""
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        conversation_id = await self.bridge.open_session(requested)
+        old = (await self.get_session(sid)).get("conversation_id")
+        if old and old != conversation_id:
+            await self.leave_room(sid, old)
+        await self.save_session(sid, {"conversation_id": conversation_id})
+        await self.enter_room(sid, conversation_id)
+        await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
+        view = await self.bridge.conversation_view(conversation_id)
+        await self.emit(protocol.HISTORY, {"state": view["state"], "transcript": view["transcript"]}, to=sid)
+        if view["state"] == "queued":
+            await self.bridge.tell_position(conversation_id)
+
+    @reported(protocol.USER_UTTERED)
+    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+        """``{message, session_id, customData}``: to Rasa in bot mode, to the agent in human mode."""
+        payload = protocol.require_mapping(data)
+        conversation_id = await self._conversation_of(sid, payload)
+        text = protocol.message_text(payload.get("message"), self.bridge.settings.max_message_chars)
+        metadata = protocol.custom_data(payload.get("customData"))
+        await self.bridge.customer_message(conversation_id, text, metadata)
+
+    @reported(protocol.TYPING)
+    async def on_typing(self, sid: str, data: Any = None) -> None:
+        """``{typing: bool}``: shown to the agent."""
+        payload = protocol.require_mapping(data)
+        conversation_id = await self._conversation_of(sid, payload)
+        await self.bridge.customer_typing(conversation_id, bool(payload.get("typing")))
+
+    @reported(protocol.LEAVE_MESSAGE)
+    async def on_leave_message(self, sid: str, data: Any = None) -> None:
+        """``{email, text}`` while waiting: becomes a ticket."""
+        payload = protocol.require_mapping(data)
+        conversation_id = await self._conversation_of(sid, payload)
+        email = protocol.email_address(payload.get("email"))
+        text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
+        await self.bridge.leave_message(conversation_id, email, text)
+
+    @reported(protocol.KEEP_WAITING)
+    async def on_keep_waiting(self, sid: str, data: Any = None) -> None:
+        """The customer chose to keep waiting: tell them their place again."""
+        conversation_id = await self._conversation_of(sid, data or {})
+        await self.bridge.tell_position(conversation_id)
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Refuse events the customer side does not have (agent events among them)."""
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            sid = args[0] if args else None
+            if sid:
+                await self.emit(protocol.ERROR, protocol.error_payload(
+                    "unknown_event", f"the customer side has no event {event!r}", event), to=sid)
+            return None
+        return await super().trigger_event(event, *args)

@@ -1,0 +1,87 @@
+"""HTTP endpoints: the handoff from the action server, agent login, health."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, Dict
+
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from handoff import protocol
+from handoff.accounts import Sessions
+from handoff.bridge import Bridge
+
+BRIDGE = web.AppKey("bridge", Bridge)
+SESSIONS = web.AppKey("sessions", Sessions)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+async def _json_body(request: web.Request) -> Dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise protocol.BadPayload("malformed", "the body must be JSON") from e
+    return dict(protocol.require_mapping(body))
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Domain errors become JSON errors with a status; nothing else leaks."""
+    try:
+        return await handler(request)
+    except protocol.BadPayload as e:
+        return _error(400, e.code, str(e))
+    except RedisError:
+        return _error(503, "unavailable", "state store unavailable; retry shortly")
+
+
+async def handoff(request: web.Request) -> web.Response:
+    """``POST /api/handoff`` from the action server, with ``Authorization: Bearer <HANDOFF_SECRET>``.
+
+    Body: ``{conversation_id, reason, evidence, transcript, intents, slots, summary}``.
+    """
+    bridge = request.app[BRIDGE]
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(supplied.encode(), bridge.settings.handoff_secret.encode()):
+        return _error(401, "unauthorized", "a valid handoff secret is required")
+    body = await _json_body(request)
+    conversation_id = protocol.conversation_id(body.get("conversation_id"), "conversation_id")
+    context = {k: body.get(k) for k in ("reason", "evidence", "transcript", "intents", "slots", "summary")
+               if body.get(k) is not None}
+    outcome = await bridge.handoff(conversation_id, context)
+    return web.json_response({"status": outcome, "conversation_id": conversation_id})
+
+
+async def login(request: web.Request) -> web.Response:
+    """``POST /api/agent/login`` ``{username, password}`` → ``{token, agent}``."""
+    body = await _json_body(request)
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
+        return _error(400, "malformed", "username and password are required")
+    token = await request.app[SESSIONS].login(username, password)
+    if token is None:
+        return _error(401, "bad_credentials", "wrong username or password")
+    account = request.app[SESSIONS].accounts[username]
+    return web.json_response({"token": token, "agent": {"id": account.id, "name": account.name,
+                                                        "capacity": account.capacity}})
+
+
+async def health(request: web.Request) -> web.Response:
+    """``GET /health``: the process serves; ``redis`` tells whether the state store answers."""
+    try:
+        redis_ok = bool(await request.app[BRIDGE].redis.ping())
+    except RedisError:
+        redis_ok = False
+    return web.json_response({"status": "ok", "redis": redis_ok}, status=200 if redis_ok else 503)
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the HTTP endpoints."""
+    app.router.add_post("/api/handoff", handoff)
+    app.router.add_post("/api/agent/login", login)
+    app.router.add_get("/health", health)

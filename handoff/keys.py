@@ -1,0 +1,56 @@
+"""Every Redis key and channel of the bridge, in one place (prefixed and versioned).
+
+No other module formats a key.
+"""
+
+from __future__ import annotations
+
+PREFIX = "nwsupport:v1"
+
+# Socket.IO's own cross-process channel (AsyncRedisManager).
+SOCKETIO_CHANNEL = f"{PREFIX}:socketio"
+
+# Conversations waiting for an agent: sorted set, member = conversation id,
+# score = queue order (earlier and higher priority first).
+QUEUE = f"{PREFIX}:queue"
+
+# Agents currently connected with status "available": set of agent ids.
+AVAILABLE_AGENTS = f"{PREFIX}:agents:available"
+
+# Tickets left by customers (newest first): list of ticket ids.
+TICKETS = f"{PREFIX}:tickets"
+
+
+def conversation(conversation_id: str) -> str:
+    """Hash: state, reason, agent, timestamps, handoff context (JSON) of one conversation."""
+    return f"{PREFIX}:conv:{conversation_id}"
+
+
+def transcript(conversation_id: str) -> str:
+    """List: the conversation's turns as JSON, oldest first (customer, bot, agent, system)."""
+    return f"{PREFIX}:conv:{conversation_id}:transcript"
+
+
+def agent(agent_id: str) -> str:
+    """Hash: an agent's status, display name, capacity, last assignment time."""
+    return f"{PREFIX}:agent:{agent_id}"
+
+
+def agent_conversations(agent_id: str) -> str:
+    """Set: the conversations an agent owns now."""
+    return f"{PREFIX}:agent:{agent_id}:conversations"
+
+
+def agent_connections(agent_id: str) -> str:
+    """Integer: how many sockets the agent has open (all processes)."""
+    return f"{PREFIX}:agent:{agent_id}:connections"
+
+
+def agent_session(token: str) -> str:
+    """String with TTL: agent id of a login session token."""
+    return f"{PREFIX}:session:{token}"
+
+
+def ticket(ticket_id: str) -> str:
+    """Hash: a message left by a customer while no agent was available."""
+    return f"{PREFIX}:ticket:{ticket_id}"

@@ -1,0 +1,162 @@
+"""The wire protocol: event names, payload validation and message shaping (pure).
+
+The customer side speaks Rasa's own socket.io protocol on the default
+namespace, so existing Rasa widgets work unchanged; the extra ``handoff_*``
+events are ignored by widgets that do not know them. Agents use ``/agent``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
+
+# --- customer side: Rasa's socket.io protocol ------------------------------
+SESSION_REQUEST = "session_request"
+SESSION_CONFIRM = "session_confirm"
+USER_UTTERED = "user_uttered"
+BOT_UTTERED = "bot_uttered"
+# --- customer side: extras an unaware widget ignores ------------------------
+HISTORY = "history"  # the transcript so far, after session_confirm
+HANDOFF_QUEUED = "handoff_queued"  # {position, estimated_wait_s}
+HANDOFF_NO_AGENT = "handoff_no_agent"  # {options: ["wait", "leave_message"]}
+AGENT_JOINED = "agent_joined"  # {agent: {id, name}}
+AGENT_LEFT = "agent_left"  # {agent}
+HANDOFF_RETURNED = "handoff_returned"  # back with the assistant
+HANDOFF_CLOSED = "handoff_closed"  # {resolution}
+TYPING = "typing"  # {who: "agent"|"customer", typing: bool}
+LEAVE_MESSAGE = "leave_message"  # customer → {email, text}
+TICKET_CREATED = "ticket_created"  # {ticket_id}
+KEEP_WAITING = "keep_waiting"
+ERROR = "error"  # {code, message, event}
+
+# --- agent side (/agent) ------------------------------------------------------
+AGENT_NAMESPACE = "/agent"
+QUEUE = "queue"  # [{conversation_id, reason, priority, waiting_s, ...}]
+SET_STATUS = "set_status"  # {status: "available"|"away"}
+CLAIM = "claim"  # {conversation_id}
+CLAIMED = "claimed"  # {conversation_id, transcript, context}
+AGENT_MESSAGE = "agent_message"  # {conversation_id, text}
+CUSTOMER_MESSAGE = "customer_message"  # {conversation_id, text, ts}
+HAND_BACK = "hand_back"  # {conversation_id}
+CLOSE = "close"  # {conversation_id, resolution}
+TRANSFER = "transfer"  # {conversation_id, to_agent}
+TICKETS = "tickets"  # [ticket]
+CONVERSATION_ENDED = "conversation_ended"  # {conversation_id, how}
+
+AGENT_STATUSES = ("available", "away")
+
+_CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[A-Za-z]{2,24}$")
+
+
+class BadPayload(ValueError):
+    """A client sent something we cannot accept; ``code`` tells which check failed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def error_payload(code: str, message: str, event: str) -> Dict[str, str]:
+    """The ``error`` event a client receives: what went wrong, for which event."""
+    return {"code": code, "message": message, "event": event}
+
+
+def require_mapping(data: Any) -> Mapping[str, Any]:
+    """Payloads are JSON objects."""
+    if not isinstance(data, Mapping):
+        raise BadPayload("malformed", "the payload must be a JSON object")
+    return data
+
+
+def conversation_id(value: Any, field: str = "session_id") -> str:
+    """A conversation id as the bridge mints them (URL-safe, 8 to 64 characters)."""
+    if not isinstance(value, str) or not _CONVERSATION_ID.match(value):
+        raise BadPayload("bad_id", f"{field} must be 8-64 letters, digits, '-' or '_'")
+    return value
+
+
+def message_text(value: Any, max_chars: int) -> str:
+    """Plain message text: a non-empty string, control characters removed, size-limited."""
+    if not isinstance(value, str):
+        raise BadPayload("malformed", "message must be a string")
+    text = _CONTROL.sub("", value).strip()
+    if not text:
+        raise BadPayload("empty", "message is empty")
+    if len(text) > max_chars:
+        raise BadPayload("too_long", f"message is longer than {max_chars} characters")
+    return text
+
+
+def email_address(value: Any) -> str:
+    """A plausible e-mail address for a left message."""
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise BadPayload("bad_email", "email must look like name@example.com")
+    return value.strip()
+
+
+def custom_data(value: Any) -> Dict[str, Any]:
+    """The widget's ``customData`` (forwarded to Rasa as metadata): an object or nothing."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise BadPayload("malformed", "customData must be an object")
+    return dict(value)
+
+
+@dataclass(frozen=True)
+class AgentIdentity:
+    """How an agent appears to a customer."""
+
+    id: str
+    name: str
+
+    def as_metadata(self) -> Dict[str, Any]:
+        """``metadata`` of an agent's ``bot_uttered``."""
+        return {"agent": {"id": self.id, "name": self.name}, "sender": "agent"}
+
+
+def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """Shape one REST-channel message like Rasa's socketio channel would emit it.
+
+    Text is split on blank lines (one ``bot_uttered`` per part); buttons become
+    ``quick_replies`` on the last part; images become attachments; ``custom``
+    is passed through.
+    """
+    payloads: List[Dict[str, Any]] = []
+    text = rasa_message.get("text")
+    if isinstance(text, str) and text:
+        parts = [p for p in text.split("\n\n") if p] or [text]
+        payloads.extend({"text": part} for part in parts)
+    buttons = rasa_message.get("buttons") or []
+    if buttons:
+        replies = [{"content_type": "text", "title": b.get("title", ""), "payload": b.get("payload", "")}
+                   for b in buttons if isinstance(b, Mapping)]
+        if payloads:
+            payloads[-1]["quick_replies"] = replies
+        else:
+            payloads.append({"text": "", "quick_replies": replies})
+    if rasa_message.get("image"):
+        payloads.append({"attachment": {"type": "image", "payload": {"src": rasa_message["image"]}}})
+    if rasa_message.get("attachment"):
+        payloads.append({"attachment": rasa_message["attachment"]})
+    if isinstance(rasa_message.get("custom"), Mapping):
+        payloads.append(dict(rasa_message["custom"]))
+    return payloads
+
+
+def agent_uttered(text: str, agent: AgentIdentity) -> Dict[str, Any]:
+    """An agent's message as the customer receives it: a ``bot_uttered`` with the agent in metadata."""
+    return {"text": text, "metadata": agent.as_metadata()}
+
+
+def estimated_wait_s(position: int, available_agents: int, average_handle_s: float) -> int:
+    """A rough wait: the people ahead, shared among available agents."""
+    return int(round(position * average_handle_s / max(1, available_agents)))
+
+
+def priority_for(reason: Optional[str]) -> int:
+    """Queue priority by handoff reason: higher goes first."""
+    return {"frustration": 2, "complaint": 2, "sensitive": 1}.get(reason or "", 0)

@@ -1,0 +1,67 @@
+"""The conversation state machine: one transition function that refuses illegal moves."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Dict, Tuple
+
+
+class State(str, Enum):
+    """Who owns a conversation."""
+
+    BOT = "bot"  # the assistant answers
+    QUEUED = "queued"  # handed off, waiting for an agent
+    WITH_AGENT = "with_agent"  # a person answers; Rasa is paused
+    CLOSED = "closed"  # ended by an agent or by leaving a message
+
+
+class Move(str, Enum):
+    """What can happen to a conversation."""
+
+    HANDOFF = "handoff"
+    CLAIM = "claim"
+    TRANSFER = "transfer"
+    REQUEUE = "requeue"
+    HAND_BACK = "hand_back"
+    CLOSE = "close"
+    LEAVE_MESSAGE = "leave_message"
+    REOPEN = "reopen"
+
+
+class IllegalMove(Exception):
+    """The move is not allowed from the conversation's current state."""
+
+    def __init__(self, state: State, move: Move) -> None:
+        super().__init__(f"cannot {move.value} a conversation that is {state.value}")
+        self.state, self.move = state, move
+
+
+_TRANSITIONS: Dict[Tuple[State, Move], State] = {
+    (State.BOT, Move.HANDOFF): State.QUEUED,
+    (State.CLOSED, Move.HANDOFF): State.QUEUED,
+    (State.QUEUED, Move.CLAIM): State.WITH_AGENT,
+    (State.QUEUED, Move.LEAVE_MESSAGE): State.CLOSED,
+    (State.QUEUED, Move.HAND_BACK): State.BOT,  # the customer stops waiting
+    (State.WITH_AGENT, Move.TRANSFER): State.WITH_AGENT,
+    (State.WITH_AGENT, Move.REQUEUE): State.QUEUED,
+    (State.WITH_AGENT, Move.HAND_BACK): State.BOT,
+    (State.WITH_AGENT, Move.CLOSE): State.CLOSED,
+    (State.CLOSED, Move.REOPEN): State.BOT,
+}
+
+
+def transition(state: State, move: Move) -> State:
+    """Return the state after ``move``.
+
+    Raises:
+        IllegalMove: ``move`` is not allowed from ``state``.
+    """
+    try:
+        return _TRANSITIONS[(state, move)]
+    except KeyError:
+        raise IllegalMove(state, move) from None
+
+
+def human_owned(state: State) -> bool:
+    """Whether Rasa must stay silent (a person owns or will own the conversation)."""
+    return state in (State.QUEUED, State.WITH_AGENT)

@@ -1,0 +1,118 @@
+"""Fixtures of the bridge's tests: a real Redis server, the bridge on a real port, Socket.IO clients."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+
+import pytest
+from redis.asyncio import Redis
+
+from handoff.redis_server import redis_server_binary
+
+SECRET = "test-handoff-secret-0123456789"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisProcess:
+    """A real redis-server on loopback that tests can stop and start again."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir, self.port = workdir, free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProcess]:
+    """One real Redis server for the session."""
+    server = RedisProcess(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def redis(redis_server: RedisProcess) -> AsyncIterator[Redis]:
+    """A client on a flushed database."""
+    if redis_server.process is None:
+        redis_server.start()
+    client = Redis.from_url(redis_server.url, decode_responses=True)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+class BridgeProcessless:
+    """The bridge app served in this test process on a real TCP port."""
+
+    def __init__(self, settings: "Settings") -> None:
+        from aiohttp import web
+
+        from handoff.app import create_app
+
+        self.settings = settings
+        self.runner = web.AppRunner(create_app(settings))
+        self.url = f"http://127.0.0.1:{settings.port}"
+
+    async def start(self) -> "BridgeProcessless":
+        from aiohttp import web
+
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.settings.port).start()
+        return self
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+def bridge_settings(redis_url: str, port: int, rasa_url: str, **overrides: object) -> "Settings":
+    from handoff.config import Settings
+
+    values = dict(port=port, redis_url=redis_url, rasa_url=rasa_url, handoff_secret=SECRET,
+                  agent_grace_s=1.0, rasa_timeout_s=60.0)
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def dead_rasa_bridge(redis, redis_server) -> AsyncIterator[BridgeProcessless]:
+    """The bridge with Rasa down (nothing listens on its port): queue, agents and bad input."""
+    bridge = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), f"http://127.0.0.1:{free_port()}",
+                                                     rasa_timeout_s=2.0)).start()
+    yield bridge
+    await bridge.stop()

@@ -1,0 +1,147 @@
+"""Queue, claims, agents and the customer protocol, on a real Redis (Rasa is down here)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from handoff import keys, protocol
+from tests.handoff.clients import Agent, Customer, login, post_handoff
+from tests.handoff.conftest import SECRET
+
+
+async def queued_customer(bridge, reason: str = "explicit_request") -> Customer:
+    customer = Customer(bridge.url)
+    await customer.connect()
+    status, body = await post_handoff(bridge.url, {"conversation_id": customer.session_id, "reason": reason,
+                                                   "evidence": [{"signal": reason, "message": "help"}],
+                                                   "intents": [{"intent": "request_human", "confidence": 0.97}],
+                                                   "slots": {"order_number": "ORD-100101"}}, SECRET)
+    assert (status, body["status"]) == (200, "queued")
+    return customer
+
+
+async def test_session_ids_are_minted_and_kept(dead_rasa_bridge):
+    first = Customer(dead_rasa_bridge.url)
+    minted = await first.connect()
+    assert len(minted) >= 20
+    again = Customer(dead_rasa_bridge.url)
+    assert await again.connect(minted) == minted  # reload: same conversation
+    stranger = Customer(dead_rasa_bridge.url)
+    assert await stranger.connect("not-a-known-conversation-id") not in ("not-a-known-conversation-id", minted)
+    for c in (first, again, stranger):
+        await c.close()
+
+
+async def test_handoff_queues_tells_the_customer_and_notifies_agents(dead_rasa_bridge, redis):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    customer = await queued_customer(dead_rasa_bridge, "complaint")
+    queued = await customer.seen.wait_for(protocol.HANDOFF_QUEUED)
+    assert queued["position"] == 1 and queued["agents_available"] == 1
+    queue = await alice.seen.wait_for(protocol.QUEUE, lambda q: len(q) == 1)
+    assert queue[0]["conversation_id"] == customer.session_id and queue[0]["reason"] == "complaint"
+    assert queue[0]["evidence"] == [{"signal": "complaint", "message": "help"}]
+    # A second handoff changes nothing.
+    status, body = await post_handoff(dead_rasa_bridge.url, {"conversation_id": customer.session_id,
+                                                             "reason": "explicit_request"}, SECRET)
+    assert (status, body["status"]) == (200, "unchanged")
+    assert await redis.zcard(keys.QUEUE) == 1
+    assert await redis.hget(keys.conversation(customer.session_id), "reason") == "complaint"
+    await customer.close()
+    await alice.close()
+
+
+async def test_handoff_endpoint_refuses_bad_requests(dead_rasa_bridge, redis):
+    customer = Customer(dead_rasa_bridge.url)
+    await customer.connect()
+    body = {"conversation_id": customer.session_id, "reason": "explicit_request"}
+    assert (await post_handoff(dead_rasa_bridge.url, body, "wrong-secret"))[0] == 401
+    assert (await post_handoff(dead_rasa_bridge.url, {"conversation_id": "../../x"}, SECRET))[0] == 400
+    assert (await post_handoff(dead_rasa_bridge.url, ["not", "an", "object"], SECRET))[0] == 400
+    assert await redis.zcard(keys.QUEUE) == 0
+    await customer.close()
+
+
+async def test_two_agents_claim_at_once_and_exactly_one_wins(dead_rasa_bridge, redis):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    customer = await queued_customer(dead_rasa_bridge)
+    claim = {"conversation_id": customer.session_id}
+    await asyncio.gather(alice.emit(protocol.CLAIM, claim), bob.emit(protocol.CLAIM, claim))
+    outcomes = []
+    await asyncio.sleep(0.5)  # both answers (a win and a refusal) arrive well within this
+    for agent in (alice, bob):
+        won = bool(agent.seen.of(protocol.CLAIMED))
+        lost = [e for e in agent.seen.of(protocol.ERROR) if e["code"] == "already_claimed"]
+        outcomes.append((won, bool(lost)))
+    assert sorted(outcomes) == [(False, True), (True, False)]
+    owner = await redis.hget(keys.conversation(customer.session_id), "agent_id")
+    assert owner in ("alice", "bob")
+    joined = await customer.seen.wait_for(protocol.AGENT_JOINED)
+    assert joined["agent"]["id"] == owner
+    assert len(customer.seen.of(protocol.AGENT_JOINED)) == 1
+    for c in (alice, bob, customer):
+        await c.close()
+
+
+async def test_customer_and_agent_talk_in_human_mode(dead_rasa_bridge):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    customer = await queued_customer(dead_rasa_bridge)
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    view = await alice.seen.wait_for(protocol.CLAIMED)
+    assert view["context"]["slots"] == {"order_number": "ORD-100101"}
+    await customer.say("<img src=x onerror=alert(1)> is my order late?")
+    got = await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE)
+    assert got["text"] == "<img src=x onerror=alert(1)> is my order late?"  # relayed as text, unchanged
+    await alice.emit(protocol.TYPING, {"conversation_id": customer.session_id, "typing": True})
+    assert (await customer.seen.wait_for(protocol.TYPING))["who"] == "agent"
+    await customer.sio.emit(protocol.TYPING, {"typing": True})
+    assert (await alice.seen.wait_for(protocol.TYPING))["who"] == "customer"
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": "Let me check."})
+    reply = await customer.bot_says("Let me check.")
+    assert reply["metadata"]["agent"] == {"id": "alice", "name": "Alice"}
+    await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "answered"})
+    assert (await customer.seen.wait_for(protocol.HANDOFF_CLOSED))["resolution"] == "answered"
+    await customer.close()
+    await alice.close()
+
+
+async def test_an_agent_who_vanishes_gives_conversations_back_to_the_front_of_the_queue(dead_rasa_bridge, redis):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    first = await queued_customer(dead_rasa_bridge)
+    await alice.emit(protocol.CLAIM, {"conversation_id": first.session_id})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    second = await queued_customer(dead_rasa_bridge)
+    await alice.close()  # grace period is 1 s in tests
+    await first.seen.wait_for(protocol.AGENT_LEFT, timeout=10)
+    assert await redis.zrange(keys.QUEUE, 0, -1) == [first.session_id, second.session_id]
+    assert await redis.hget(keys.conversation(first.session_id), "state") == "queued"
+    await first.close()
+    await second.close()
+
+
+async def test_no_agent_offers_to_leave_a_message_which_becomes_a_ticket(dead_rasa_bridge, redis):
+    customer = await queued_customer(dead_rasa_bridge)
+    offer = await customer.seen.wait_for(protocol.HANDOFF_NO_AGENT)
+    assert offer["options"] == ["wait", "leave_message"]
+    await customer.sio.emit(protocol.LEAVE_MESSAGE, {"email": "jane.doe@example.com", "text": "Call me back please"})
+    ticket = await customer.seen.wait_for(protocol.TICKET_CREATED)
+    stored = await redis.hgetall(keys.ticket(ticket["ticket_id"]))
+    assert stored["email"] == "jane.doe@example.com" and stored["text"] == "Call me back please"
+    assert await redis.zcard(keys.QUEUE) == 0
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    tickets = await bob.seen.wait_for(protocol.TICKETS)
+    assert [t["id"] for t in tickets] == [ticket["ticket_id"]]
+    await customer.close()
+    await bob.close()
+
+
+async def test_rasa_down_says_so_and_a_person_can_still_be_reached(dead_rasa_bridge, redis):
+    customer = Customer(dead_rasa_bridge.url)
+    await customer.connect()
+    await customer.say("where is my order")
+    reply = await customer.bot_says("assistant is unavailable")
+    assert reply["quick_replies"][0]["payload"] == "/request_human"
+    await customer.say("/request_human")
+    assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
+    assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
+    await customer.close()
