@@ -94,17 +94,27 @@ class Bridge:
                 await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload)
 
     async def _to_agent(self, conversation: Conversation, text: str) -> None:
+        # Into Rasa's tracker first, then to the agent: the agent's answer can
+        # then never land in the tracker before the message it answers.
+        # Rasa's NLU still reads the human part (trainers learn from it); a
+        # user event needs parse data, so a failed parse is logged as a fallback.
+        try:
+            parse_data = await self.rasa.parse(text)
+        except RasaUnavailable:
+            parse_data = {}
+        if not (parse_data.get("intent") or {}).get("name"):
+            parse_data = {"intent": {"name": "nlu_fallback", "confidence": 0.0}, "entities": [], "text": text}
+        await self._try_rasa(self.rasa.append_events(conversation.id, [
+            {"event": "action", "name": "action_listen", "timestamp": time.time()},
+            {"event": "user", "text": text, "timestamp": time.time(), "input_channel": "handoff_bridge",
+             "parse_data": parse_data, "metadata": {"handoff": conversation.state.value}},
+        ]))
         if conversation.state is State.WITH_AGENT:
             await self.sio.emit(
                 protocol.CUSTOMER_MESSAGE,
                 {"conversation_id": conversation.id, "text": text, "ts": time.time()},
                 room=agent_room(conversation.agent_id), namespace=protocol.AGENT_NAMESPACE,
             )
-        await self._try_rasa(self.rasa.append_events(conversation.id, [
-            {"event": "user", "text": text, "timestamp": time.time(), "input_channel": "handoff_bridge",
-             "parse_data": {"intent": {"name": None, "confidence": 0.0}, "entities": [], "text": text},
-             "metadata": {"handoff": conversation.state.value}},
-        ]))
 
     async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
         if any(word in text.lower() for word in messages.PERSON_WORDS):

@@ -27,6 +27,10 @@ class RasaClient:
         body = {"sender": sender, "message": text, "metadata": dict(metadata or {})}
         return await self._request("POST", "/webhooks/rest/webhook", body) or []
 
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """Rasa's NLU reading of ``text`` (intent, entities), without any dialogue."""
+        return await self._request("POST", "/model/parse", {"text": text}, api=True) or {}
+
     async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         """Append events to the conversation's tracker (never triggers a prediction)."""
         await self._request("POST", f"/conversations/{sender}/tracker/events", events, api=True)
@@ -36,8 +40,10 @@ class RasaClient:
         await self.append_events(sender, [{"event": "pause", "timestamp": time.time()}])
 
     async def resume(self, sender: str) -> None:
-        """Let Rasa answer again."""
-        await self.append_events(sender, [{"event": "resume", "timestamp": time.time()}])
+        """Let Rasa answer again, from a clean turn: it listens for the customer's next message."""
+        now = time.time()
+        await self.append_events(sender, [{"event": "resume", "timestamp": now},
+                                          {"event": "action", "name": "action_listen", "timestamp": now}])
 
     async def tracker(self, sender: str) -> Dict[str, Any]:
         """The conversation's tracker."""

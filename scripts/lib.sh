@@ -3,6 +3,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RASA_VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
+BRIDGE_VENV="${BRIDGE_VENV:-$ROOT/.venv-bridge}"
 VAR_DIR="$ROOT/var"
 LOG_DIR="$VAR_DIR/log"
 mkdir -p "$LOG_DIR"
@@ -19,6 +20,9 @@ export ACTION_SERVER_HOST="${ACTION_SERVER_HOST:-127.0.0.1}"
 export ACTION_SERVER_PORT="${ACTION_SERVER_PORT:-5055}"
 export TRACKER_DB="${TRACKER_DB:-$VAR_DIR/trackers.sqlite3}"
 export SHOP_DB_URL="${SHOP_DB_URL:-sqlite+aiosqlite:///$VAR_DIR/shop.sqlite3}"
+export BRIDGE_HOST="${BRIDGE_HOST:-127.0.0.1}"
+export BRIDGE_PORT="${BRIDGE_PORT:-8000}"
+export EMBEDDED_REDIS_PORT="${EMBEDDED_REDIS_PORT:-6390}"
 
 _step_started=0
 # step "message": print a numbered step header with the time the last one took.
@@ -57,13 +61,31 @@ _pyenv_pythons() {
 
 python_version_of() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
 
-# pip_install LOGNAME ARGS...: pip install with a one-line progress counter;
-# the whole pip output goes to var/log/LOGNAME.log and is shown on failure.
+# find_bridge_python: a current Python (3.11 or later) for the bridge.
+find_bridge_python() {
+  local candidate version
+  if [ -n "${BRIDGE_PYTHON:-}" ]; then echo "$BRIDGE_PYTHON"; return 0; fi
+  for version in 3.13 3.12 3.11; do
+    for candidate in "python$version" $(_pyenv_pythons "$version"); do
+      if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        command -v "$candidate"; return 0
+      fi
+    done
+  done
+  if command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    command -v python3; return 0
+  fi
+  return 1
+}
+
+# pip_install LOGNAME ARGS...: pip install (into $PIP_VENV, default the Rasa
+# environment) with a one-line progress counter; the whole pip output goes to
+# var/log/LOGNAME.log and is shown on failure.
 pip_install() {
   local log="$LOG_DIR/$1.log"; shift
   local n=0 line
   set +e
-  "$RASA_VENV/bin/python" -m pip install --disable-pip-version-check "$@" 2>&1 | tee "$log" | while IFS= read -r line; do
+  "${PIP_VENV:-$RASA_VENV}/bin/python" -m pip install --disable-pip-version-check "$@" 2>&1 | tee "$log" | while IFS= read -r line; do
     case "$line" in
       Collecting*|Requirement\ already*) n=$((n + 1)); printf '\r      %d packages resolved' "$n" ;;
       Installing\ collected*) printf '\r      installing %d packages (this is the long part)...' "$n" ;;

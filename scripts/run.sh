@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run the assistant: the action server and the Rasa
-# server, both on loopback. Ctrl-C stops both.
+# Set up (if needed) and run the product: Redis (embedded unless REDIS_URL is
+# set), the action server and the Rasa server on loopback, and the handoff
+# bridge in front of them. Ctrl-C stops everything.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -13,6 +14,14 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN=$(cat "$VAR_DIR/rasa-auth-token")
 fi
 export RASA_AUTH_TOKEN
+# The secret the action server shows the bridge when it hands a conversation over.
+if [ -z "${HANDOFF_SECRET:-}" ]; then
+  [ -s "$VAR_DIR/handoff-secret" ] || "$RASA_VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(32))" > "$VAR_DIR/handoff-secret"
+  HANDOFF_SECRET=$(cat "$VAR_DIR/handoff-secret")
+fi
+export HANDOFF_SECRET
+export HANDOFF_URL="${HANDOFF_URL:-http://$BRIDGE_HOST:$BRIDGE_PORT/api/handoff}"
+export RASA_URL="${RASA_URL:-http://$RASA_HOST:$RASA_PORT}"
 
 pids=()
 stop() {
@@ -22,6 +31,16 @@ stop() {
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
+
+if [ -z "${REDIS_URL:-}" ]; then
+  step "Starting the embedded Redis on 127.0.0.1:$EMBEDDED_REDIS_PORT (data in var/redis, append-only)"
+  "$BRIDGE_VENV/bin/python" -m handoff.redis_server --port "$EMBEDDED_REDIS_PORT" --dir "$VAR_DIR/redis" \
+    > "$LOG_DIR/redis.log" 2>&1 &
+  pids+=($!)
+  export REDIS_URL="redis://127.0.0.1:$EMBEDDED_REDIS_PORT/0"
+else
+  step "Using Redis at $REDIS_URL"
+fi
 
 step "Starting the action server on $ACTION_SERVER_HOST:$ACTION_SERVER_PORT"
 SANIC_HOST="$ACTION_SERVER_HOST" "$RASA_VENV/bin/rasa" run actions --actions actions --port "$ACTION_SERVER_PORT" \
@@ -38,18 +57,28 @@ step "Starting the Rasa server on $RASA_HOST:$RASA_PORT (loading the model takes
 pids+=($!)
 wait_for_url "http://$RASA_HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" 300 "the Rasa server" \
   || die "the Rasa server did not start; see $LOG_DIR/rasa-server.log"
+step "Starting the handoff bridge on $BRIDGE_HOST:$BRIDGE_PORT"
+"$BRIDGE_VENV/bin/python" -m handoff > "$LOG_DIR/bridge.log" 2>&1 &
+pids+=($!)
+wait_for_url "http://$BRIDGE_HOST:$BRIDGE_PORT/health" 60 "the bridge" \
+  || die "the bridge did not start; see $LOG_DIR/bridge.log"
 step "Running"
 
 cat <<INFO
 
-  The assistant is up.
-    Talk to it over Rasa's REST channel:
+  Everything is up.
+    Customers connect with Socket.IO (Rasa's protocol) to  http://$BRIDGE_HOST:$BRIDGE_PORT  (path /socket.io)
+    Agents log in at  POST http://$BRIDGE_HOST:$BRIDGE_PORT/api/agent/login  (demo accounts: handoff/agents.example.json,
+      passwords alice-demo-password, bob-demo-password) and connect to the /agent namespace.
+    Talk to the assistant directly over Rasa's REST channel:
       curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender": "me", "message": "where is my order ORD-100101"}'
     or in a terminal:  make shell
     Rasa server    http://$RASA_HOST:$RASA_PORT   (HTTP API token in var/rasa-auth-token)
     Action server  http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT
+    Bridge         http://$BRIDGE_HOST:$BRIDGE_PORT   (health: /health)
+    Redis          $REDIS_URL
     Logs           var/log/
-  Ctrl-C stops both.
+  Ctrl-C stops everything.
 
 INFO
 wait -n "${pids[@]}"

@@ -8,6 +8,8 @@ cd "$ROOT"
 
 "$ROOT/scripts/setup.sh" --test
 
-step "Running the test suite (unit tests, rasa data validate, NLU and story tests, end-to-end)"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
-"$RASA_VENV/bin/python" -m pytest "$@"
+step "Rasa side: actions, rasa data validate, NLU and story tests, end-to-end through Rasa"
+"$RASA_VENV/bin/python" -m pytest tests --ignore=tests/handoff "$@"
+step "Bridge: state, protocol, queue and agents on a real Redis, the whole journey through the real Rasa"
+"$BRIDGE_VENV/bin/python" -m pytest tests/handoff "$@"

@@ -1,0 +1,120 @@
+"""The whole journey through the real stack: Socket.IO customer → bridge → Rasa (trained model)
+→ action server → bridge's handoff endpoint → agent on /agent → back to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+
+import pytest
+
+from bot.launcher import RasaStack, latest_model
+from handoff import keys, protocol
+from tests.handoff.clients import Agent, Customer
+from tests.handoff.conftest import SECRET, BridgeProcessless, bridge_settings, free_port
+
+BRIDGE_PORT = free_port()
+
+
+@pytest.fixture(scope="module")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    """Rasa server and action server (from the Rasa environment) whose handoffs go to this bridge."""
+    import subprocess
+
+    from bot.launcher import RASA
+
+    workdir = tmp_path_factory.mktemp("rasa")
+    shop_db = workdir / "shop.sqlite3"
+    python = str(Path(RASA).parent / "python")
+    subprocess.run([python, "-m", "actions.store.seed", "--db-url", f"sqlite+aiosqlite:///{shop_db}"],
+                   check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)
+    stack = RasaStack(workdir=workdir, shop_db=shop_db, model=latest_model(), extra_env={
+        "HANDOFF_URL": f"http://127.0.0.1:{BRIDGE_PORT}/api/handoff", "HANDOFF_SECRET": SECRET}).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+async def bridge(rasa_stack: RasaStack, redis, redis_server) -> AsyncIterator[BridgeProcessless]:
+    running = await BridgeProcessless(bridge_settings(redis_server.url, BRIDGE_PORT, rasa_stack.rasa_url,
+                                                      rasa_token=rasa_stack.token)).start()
+    yield running
+    await running.stop()
+
+
+def tracker_turns(stack: RasaStack, conversation_id: str) -> list:
+    events = stack.tracker(conversation_id)["events"]
+    return [(e["event"], e.get("text")) for e in events if e["event"] in ("user", "bot") and e.get("text")]
+
+
+async def test_bot_then_person_then_bot_again(bridge, rasa_stack, redis):
+    customer = Customer(bridge.url)
+    conversation_id = await customer.connect()
+
+    await customer.say("where is my order ORD-100101", customData={"language": "en"})
+    await customer.bot_says("shipped on")
+
+    alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
+    await customer.say("I want to talk to a human")
+    await customer.bot_says("connecting you to a person")
+    queued = await customer.seen.wait_for(protocol.HANDOFF_QUEUED)
+    assert queued["position"] == 1 and queued["estimated_wait_s"] > 0
+    queue = await alice.seen.wait_for(protocol.QUEUE, lambda q: any(i["conversation_id"] == conversation_id for i in q))
+    entry = next(i for i in queue if i["conversation_id"] == conversation_id)
+    assert entry["reason"] == "explicit_request"
+    assert entry["evidence"][0]["message"] == "I want to talk to a human"
+
+    # While queued, Rasa does not answer: the message waits for the agent.
+    await customer.say("are you there?")
+    await asyncio.sleep(1.0)
+    assert not any("are you there" in t for t in customer.texts())
+    assert len([t for t in customer.texts() if t]) == 2  # the status answer and "connecting you"
+
+    await alice.emit(protocol.CLAIM, {"conversation_id": conversation_id})
+    view = await alice.seen.wait_for(protocol.CLAIMED)
+    roles = [(t["role"], t["text"]) for t in view["transcript"]]
+    assert ("customer", "where is my order ORD-100101") in roles and ("customer", "are you there?") in roles
+    assert view["context"]["intents"][-1]["intent"] == "request_human"
+    assert view["context"]["slots"]["order_number"] == "ORD-100101"
+    joined = await customer.seen.wait_for(protocol.AGENT_JOINED)
+    assert joined["agent"]["name"] == "Alice"
+
+    await customer.say("my parcel seems stuck")
+    assert (await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "my parcel seems stuck"
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": conversation_id, "text": "I've asked DHL to check."})
+    from_agent = await customer.bot_says("asked DHL")
+    assert from_agent["metadata"]["agent"]["name"] == "Alice"
+
+    await alice.emit(protocol.HAND_BACK, {"conversation_id": conversation_id})
+    await customer.seen.wait_for(protocol.HANDOFF_RETURNED)
+    assert await redis.hget(keys.conversation(conversation_id), "state") == "bot"
+
+    await customer.say("how much is shipping?")
+    await customer.bot_says("$4.95")
+
+    # Rasa's tracker holds every turn, the human part included, in order.
+    turns = tracker_turns(rasa_stack, conversation_id)
+    texts = [text for _, text in turns]
+    order = ["where is my order ORD-100101", "I want to talk to a human", "are you there?",
+             "my parcel seems stuck", "I've asked DHL to check.", "how much is shipping?"]
+    positions = [texts.index(t) for t in order]
+    assert positions == sorted(positions)
+    assert ("bot", "I've asked DHL to check.") in turns
+    await customer.close()
+    await alice.close()
+
+
+async def test_a_reloaded_widget_gets_the_same_conversation_and_history(bridge):
+    customer = Customer(bridge.url)
+    conversation_id = await customer.connect()
+    await customer.say("hello")
+    await customer.bot_says("Northwind Goods assistant")
+    await customer.close()
+
+    reloaded = Customer(bridge.url)
+    assert await reloaded.connect(conversation_id) == conversation_id
+    history = await reloaded.seen.wait_for(protocol.HISTORY)
+    assert [t["role"] for t in history["transcript"]][:2] == ["customer", "bot"]
+    assert history["transcript"][0]["text"] == "hello"
+    await reloaded.close()
