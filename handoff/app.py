@@ -33,8 +33,10 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
     app[SETTINGS] = settings
     manager = socketio.AsyncRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
+    # async_handlers=False: one client's events are handled one after the
+    # other, so a customer's (or an agent's) messages are relayed in the order sent.
     sio = socketio.AsyncServer(
-        async_mode="aiohttp", client_manager=manager, max_http_buffer_size=settings.max_payload_bytes,
+        async_mode="aiohttp", client_manager=manager, async_handlers=False, max_http_buffer_size=settings.max_payload_bytes,
         cors_allowed_origins=list(settings.cors_origins) or None, logger=False, engineio_logger=False,
     )
     sio.attach(app, socketio_path="socket.io")

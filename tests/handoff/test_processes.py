@@ -1,0 +1,120 @@
+"""Bridge processes sharing one Redis: across processes, and across a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+from handoff import protocol
+from tests.handoff.clients import Agent, Customer, post_handoff
+from tests.handoff.conftest import SECRET, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BridgeProcess:
+    """``python -m handoff`` as its own OS process."""
+
+    def __init__(self, redis_url: str, port: int, log: Path) -> None:
+        self.port, self.log = port, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.env: Dict[str, str] = dict(os.environ, PYTHONPATH=str(ROOT), REDIS_URL=redis_url,
+                                        BRIDGE_PORT=str(port), HANDOFF_SECRET=SECRET, AGENT_GRACE_S="30",
+                                        RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_TIMEOUT_S="2")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "BridgeProcess":
+        self.process = subprocess.Popen([sys.executable, "-m", "handoff"], cwd=ROOT, env=self.env,
+                                        stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"bridge did not start: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        if self.process:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def two_bridges(redis, redis_server, tmp_path) -> Iterator[List[BridgeProcess]]:
+    bridges = [BridgeProcess(redis_server.url, free_port(), tmp_path / f"bridge{i}.log").start() for i in range(2)]
+    yield bridges
+    for bridge in bridges:
+        bridge.stop()
+
+
+async def test_customer_on_one_process_agent_on_another_every_message_once_in_order(two_bridges):
+    a, b = two_bridges
+    customer = Customer(a.url)
+    await customer.connect()
+    alice = await Agent(b.url, "alice", "alice-demo-password").connect()
+    status, _ = await post_handoff(a.url, {"conversation_id": customer.session_id, "reason": "complaint"}, SECRET)
+    assert status == 200
+    await alice.seen.wait_for(protocol.QUEUE, lambda q: len(q) == 1)  # queue update crossed processes
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    await customer.seen.wait_for(protocol.AGENT_JOINED)
+
+    for i in range(20):
+        await customer.say(f"customer {i}")
+        await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": f"agent {i}"})
+    await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE, lambda d: d["text"] == "customer 19")
+    await customer.bot_says("agent 19")
+    await asyncio.sleep(0.5)  # room for any duplicate to show up
+    assert [d["text"] for d in alice.seen.of(protocol.CUSTOMER_MESSAGE)] == [f"customer {i}" for i in range(20)]
+    assert [t for t in customer.texts() if t.startswith("agent ")] == [f"agent {i}" for i in range(20)]
+    await customer.close()
+    await alice.close()
+
+
+async def test_a_crashed_bridge_restarts_and_loses_nothing(two_bridges, tmp_path):
+    a, _ = two_bridges
+    waiting, talking = Customer(a.url), Customer(a.url)
+    await waiting.connect()
+    await talking.connect()
+    alice = await Agent(a.url, "alice", "alice-demo-password").connect()
+    for customer in (talking, waiting):
+        await post_handoff(a.url, {"conversation_id": customer.session_id, "reason": "explicit_request"}, SECRET)
+    await alice.emit(protocol.CLAIM, {"conversation_id": talking.session_id})
+    await talking.seen.wait_for(protocol.AGENT_JOINED)
+
+    a.kill()  # SIGKILL: no goodbye
+    for client in (waiting, talking, alice):
+        await client.sio.disconnect()
+    a.start()
+
+    waiting_again, talking_again = Customer(a.url), Customer(a.url)
+    assert await waiting_again.connect(waiting.session_id) == waiting.session_id
+    assert (await waiting_again.seen.wait_for(protocol.HISTORY))["state"] == "queued"
+    assert (await waiting_again.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
+    assert await talking_again.connect(talking.session_id) == talking.session_id
+    assert (await talking_again.seen.wait_for(protocol.HISTORY))["state"] == "with_agent"
+
+    alice_again = await Agent(a.url, "alice", "alice-demo-password").connect()
+    view = await alice_again.seen.wait_for(protocol.CLAIMED)  # her conversation comes back to her
+    assert view["conversation_id"] == talking.session_id
+    await talking_again.say("are you still there?")
+    assert (await alice_again.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "are you still there?"
+    await alice_again.emit(protocol.CLAIM, {"conversation_id": waiting.session_id})
+    await waiting_again.seen.wait_for(protocol.AGENT_JOINED)
+    for client in (waiting_again, talking_again, alice_again):
+        await client.close()
