@@ -6,6 +6,8 @@ single HTTP session to Rasa, and the background tasks.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import AsyncIterator
 
@@ -17,7 +19,7 @@ from redis.asyncio import Redis
 from handoff import keys
 from handoff.accounts import Sessions, load_accounts
 from handoff.agent_namespace import AgentNamespace
-from handoff.bridge import Bridge
+from handoff.bridge import Bridge, watch_waiting
 from handoff.config import Settings
 from handoff.customer_namespace import CustomerNamespace
 from handoff.http_api import BRIDGE, SESSIONS, add_routes, errors_middleware
@@ -59,9 +61,13 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         app[BRIDGE], app[SESSIONS] = bridge, sessions
         sio.register_namespace(CustomerNamespace(bridge))
         sio.register_namespace(AgentNamespace(bridge, sessions))
+        watcher = asyncio.create_task(watch_waiting(bridge, max(0.5, min(10.0, settings.max_wait_s / 4))))
         try:
             yield
         finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
             await session.close()
             await redis.aclose()
 

@@ -348,6 +348,20 @@ class Bridge:
                 candidates.append((load, last, account))
         return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
+    async def offer_after_max_wait(self) -> int:
+        """Offer to leave a message to everyone who waited longer than ``max_wait_s`` (once each)."""
+        offered = 0
+        now = time.time()
+        for conversation_id in await self.conversations.queued_ids():
+            conversation = await self.conversations.get(conversation_id)
+            if conversation is None or now - conversation.queued_at < self.settings.max_wait_s:
+                continue
+            if await self.redis.hsetnx(keys.conversation(conversation_id), "wait_offer_at", str(now)):
+                await self.sio.emit(protocol.HANDOFF_NO_AGENT, {"options": ["wait", "leave_message"],
+                                                                "why": "max_wait"}, room=conversation_id)
+                offered += 1
+        return offered
+
     async def tickets(self) -> List[Dict[str, Any]]:
         """Tickets left by customers, newest first."""
         found = []
@@ -371,7 +385,13 @@ class Bridge:
             logger.warning("could not update Rasa's tracker: %s", e)
 
 
-async def wait_then(delay_s: float, coro_factory: Any) -> None:
-    """Sleep, then run ``coro_factory()`` (for grace periods)."""
-    await asyncio.sleep(delay_s)
-    await coro_factory()
+async def watch_waiting(bridge: Bridge, every_s: float) -> None:
+    """Background task: keep offering a message to whoever waited too long; survive any one failure."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await bridge.offer_after_max_wait()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - log and go on; Redis may be briefly down
+            logger.exception("max-wait check failed")

@@ -104,6 +104,8 @@ class Conversations:
                     values.update({k: _encode(v) for k, v in fields.items()})
                     pipe.multi()
                     pipe.hset(key, mapping=values)
+                    if new_state is State.QUEUED:
+                        pipe.hdel(key, "wait_offer_at")  # a new wait gets its own offer
                     await pipe.execute()
                     break
                 except WatchError:

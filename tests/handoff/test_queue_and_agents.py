@@ -145,3 +145,22 @@ async def test_rasa_down_says_so_and_a_person_can_still_be_reached(dead_rasa_bri
     assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
     await customer.close()
+
+
+async def test_a_long_wait_ends_in_the_offer_to_leave_a_message(redis, redis_server):
+    from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
+
+    bridge = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), f"http://127.0.0.1:{free_port()}",
+                                                     max_wait_s=1.0)).start()
+    try:
+        alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()  # someone is there...
+        customer = await queued_customer(bridge)
+        assert customer.seen.of(protocol.HANDOFF_NO_AGENT) == []
+        offer = await customer.seen.wait_for(protocol.HANDOFF_NO_AGENT, timeout=10)  # ...but nobody answers
+        assert offer == {"options": ["wait", "leave_message"], "why": "max_wait"}
+        await asyncio.sleep(1.5)
+        assert len(customer.seen.of(protocol.HANDOFF_NO_AGENT)) == 1  # offered once
+        await customer.close()
+        await alice.close()
+    finally:
+        await bridge.stop()
