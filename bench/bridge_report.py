@@ -1,0 +1,488 @@
+"""Pure parts of the bridge benchmark: planning the load, the figures, and the Markdown section.
+
+No I/O here: ``bench.bridge`` measures and writes; this module decides how many rounds,
+agents and connections, turns results into tables and the "why they differ" text, and
+swaps the ``<!-- bridge:start -->`` … ``<!-- bridge:end -->`` section of a Markdown text.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bench.machine import Machine
+from bench.report import GB, display_path, markdown_table, megabytes, millis
+from bench.stats import LatencyStats
+
+START_MARKER = "<!-- bridge:start -->"
+END_MARKER = "<!-- bridge:end -->"
+BRIDGE = "bridge"
+RASA_SOCKETIO = "rasa-socketio"
+TARGET_NAMES = {BRIDGE: "Bridge (`python -m handoff`)", RASA_SOCKETIO: "Rasa socketio channel (direct)"}
+FD_RESERVE = 256  # descriptors kept free for logs, Redis, HTTP and the interpreter itself
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class LevelFigures:
+    """One target at one concurrency level, all its rounds together."""
+
+    level: int
+    target: str  # BRIDGE or RASA_SOCKETIO
+    rounds: int
+    stats: LatencyStats
+    extra_replies: int = 0
+    short_replies: int = 0
+
+
+@dataclass(frozen=True)
+class LatencyResult:
+    """Phase a: first bot reply, bridge vs Rasa's socketio channel."""
+
+    script: Tuple[str, ...]
+    reply_counts: Dict[str, Tuple[int, ...]]  # target → bot messages per scripted message (warm-up)
+    rows: Tuple[LevelFigures, ...]
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    """Phase b: messages between customers and agents in live human chats."""
+
+    chats_asked: int
+    chats_live: int
+    agents: int
+    capacity: int
+    turns: int
+    rate_per_s: float
+    setup_s: float
+    setup_errors: Tuple[str, ...]
+    to_agent: LatencyStats
+    to_customer: LatencyStats
+    bridge_rss: int
+
+
+@dataclass(frozen=True)
+class IdleStep:
+    """Phase c, one level: idle customer connections on one bridge process."""
+
+    asked: int
+    connected: int
+    failed: int
+    seconds: float
+    rss: int
+    errors: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IdleResult:
+    """Phase c: the levels reached, the baseline RSS and any limit that capped a level."""
+
+    baseline_rss: int
+    steps: Tuple[IdleStep, ...]
+    asked: Tuple[int, ...]  # the levels the run was asked for
+    fd_limit: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BridgeReport:
+    """Everything one run measured."""
+
+    date: str
+    command: str
+    machine: Machine
+    rasa_version: str
+    model: str
+    latency: Optional[LatencyResult]
+    relay: Optional[RelayResult]
+    idle: Optional[IdleResult]
+    failures: Tuple[str, ...] = ()  # phases that could not finish, with why
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def rounds_for(level: int, script_length: int, min_messages: int) -> int:
+    """Rounds per target at ``level`` concurrent conversations: enough for ``min_messages``, even, at least 2.
+
+    An even count lets the two targets take turns going first equally often.
+    """
+    per_round = max(1, level * script_length)
+    rounds = max(2, math.ceil(min_messages / per_round))
+    return rounds + rounds % 2
+
+
+def round_order(round_index: int) -> Tuple[str, str]:
+    """Which target goes first in a round: the bridge in even rounds, Rasa's channel in odd ones."""
+    return (BRIDGE, RASA_SOCKETIO) if round_index % 2 == 0 else (RASA_SOCKETIO, BRIDGE)
+
+
+def agent_plan(chats: int, max_agents: int = 50, min_capacity: int = 10) -> Tuple[int, int]:
+    """(agents, capacity each) so that every chat has an agent: at most ``max_agents``, capacity ≥ ``min_capacity``."""
+    agents = max(1, min(max_agents, math.ceil(chats / min_capacity)))
+    return agents, max(min_capacity, math.ceil(chats / agents))
+
+
+def cap_levels(levels: Sequence[int], fd_soft: int, fd_hard: int, reserve: int = FD_RESERVE) -> Tuple[List[int], str]:
+    """Levels of idle connections this process can open with ``fd_soft`` descriptors (one per socket).
+
+    Returns:
+        The levels (capped and deduplicated, in order) and a note saying why when any was capped.
+    """
+    room = max(0, fd_soft - reserve)
+    capped: List[int] = []
+    for level in levels:
+        value = min(level, room)
+        if value > 0 and (not capped or value > capped[-1]):
+            capped.append(value)
+    if all(level <= room for level in levels):
+        return capped, ""
+    return capped, (f"capped at {room:,} connections: RLIMIT_NOFILE is {fd_soft:,} (hard limit {fd_hard:,}) and "
+                    f"each connection needs a descriptor in this process and in the bridge; raise the hard "
+                    f"limit (`ulimit -Hn`, or `nofile` in /etc/security/limits.conf) to go further")
+
+
+def overhead(bridge_ms: Optional[float], rasa_ms: Optional[float]) -> Optional[Tuple[float, float]]:
+    """The bridge's extra latency over Rasa's channel: (ms, % of Rasa's), or None without both."""
+    if bridge_ms is None or rasa_ms is None or rasa_ms <= 0:
+        return None
+    return bridge_ms - rasa_ms, (bridge_ms - rasa_ms) / rasa_ms * 100
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def signed_ms(value: float) -> str:
+    return f"{'+' if value >= 0 else '−'}{abs(value):,.1f} ms"
+
+
+def signed_pct(value: float) -> str:
+    return f"{'+' if value >= 0 else '−'}{abs(value):,.0f} %"
+
+
+def overhead_text(pair: Optional[Tuple[float, float]]) -> str:
+    return "n/a" if pair is None else f"{signed_ms(pair[0])} ({signed_pct(pair[1])})"
+
+
+def kilobytes(size: float) -> str:
+    return f"{size / 1000:,.1f} kB"
+
+
+def errors_cell(stats: LatencyStats) -> str:
+    text = f"{stats.errors} of {stats.sent}"
+    return f"**{text}**" if stats.errors else text
+
+
+def command_line(argv: Sequence[str], python: str = sys.executable) -> str:
+    """The command as run, with the interpreter relative to the project root when inside it."""
+    return shlex.join([display_path(Path(python)), "-m", "bench.bridge", *argv])
+
+
+def pair_at(result: LatencyResult, level: int) -> Tuple[Optional[LevelFigures], Optional[LevelFigures]]:
+    """(bridge, rasa) figures at ``level``."""
+    found = {row.target: row for row in result.rows if row.level == level}
+    return found.get(BRIDGE), found.get(RASA_SOCKETIO)
+
+
+def levels_of(result: LatencyResult) -> List[int]:
+    return sorted({row.level for row in result.rows})
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def latency_table(result: LatencyResult) -> str:
+    lines = ["| Concurrent conversations | Target | Messages | p50 | p95 | p99 | Messages/s | Errors |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for level in levels_of(result):
+        for row in pair_at(result, level):
+            if row is None:
+                continue
+            s = row.stats
+            lines.append(f"| {level} | {TARGET_NAMES[row.target]} | {s.sent} ({row.rounds} rounds) | "
+                         f"{millis(s.p50_ms)} | {millis(s.p95_ms)} | {millis(s.p99_ms)} | {s.throughput:,.1f} | "
+                         f"{errors_cell(s)} |")
+    return "\n".join(lines)
+
+
+def overhead_table(result: LatencyResult) -> str:
+    lines = ["| Concurrent conversations | Bridge overhead at p50 | at p95 |", "|---:|---:|---:|"]
+    for level in levels_of(result):
+        bridge, rasa = pair_at(result, level)
+        if bridge is None or rasa is None:
+            continue
+        lines.append(f"| {level} | {overhead_text(overhead(bridge.stats.p50_ms, rasa.stats.p50_ms))} | "
+                     f"{overhead_text(overhead(bridge.stats.p95_ms, rasa.stats.p95_ms))} |")
+    return "\n".join(lines)
+
+
+def relay_table(relay: RelayResult) -> str:
+    rows = [("Customer → agent (`user_uttered` → `customer_message`)", relay.to_agent),
+            ("Agent → customer (`agent_message` → `bot_uttered`)", relay.to_customer)]
+    lines = ["| Direction | Messages | p50 | p95 | p99 | max | Errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, s in rows:
+        lines.append(f"| {name} | {s.sent} | {millis(s.p50_ms)} | {millis(s.p95_ms)} | {millis(s.p99_ms)} | "
+                     f"{millis(s.max_ms)} | {errors_cell(s)} |")
+    return "\n".join(lines)
+
+
+def idle_table(idle: IdleResult) -> str:
+    lines = ["| Idle connections asked | Connected | Failed | Time to connect | Connections/s | Bridge RSS | "
+             "RSS per connection (over baseline) |", "|---:|---:|---:|---:|---:|---:|---:|",
+             f"| 0 (baseline) | 0 | 0 | – | – | {megabytes(idle.baseline_rss)} | – |"]
+    previous = 0
+    for step in idle.steps:
+        new = step.connected - previous
+        rate = f"{new / step.seconds:,.0f}" if step.seconds > 0 and new > 0 else "–"
+        per = kilobytes((step.rss - idle.baseline_rss) / step.connected) if step.connected else "–"
+        failed = f"**{step.failed}**" if step.failed else "0"
+        lines.append(f"| {step.asked:,} | {step.connected:,} | {failed} | {step.seconds:,.1f} s | {rate} | "
+                     f"{megabytes(step.rss)} | {per} |")
+        previous = step.connected
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- notes and explanation
+
+
+def has_errors(report: BridgeReport) -> bool:
+    """Whether anything failed: a phase, a message, a connection."""
+    if report.failures:
+        return True
+    if report.latency and any(row.stats.errors for row in report.latency.rows):
+        return True
+    if report.relay and (report.relay.to_agent.errors or report.relay.to_customer.errors or report.relay.setup_errors):
+        return True
+    if report.idle and (any(s.failed for s in report.idle.steps) or len(report.idle.steps) < len(report.idle.asked)):
+        return True
+    return False
+
+
+def warnings(report: BridgeReport) -> List[str]:
+    """Warning paragraphs: failed phases, errors with examples, capped or unreached levels."""
+    found = [f"**Warning: {failure}**" for failure in report.failures]
+    if report.latency:
+        for row in report.latency.rows:
+            if row.stats.errors:
+                examples = "; ".join(f"`{e}`" for e in row.stats.error_examples)
+                found.append(f"**Warning: {row.stats.errors} of {row.stats.sent} messages to "
+                             f"{TARGET_NAMES[row.target]} at {row.level} conversations failed** ({examples}).")
+        counts = set(report.latency.reply_counts.values())
+        if len(counts) > 1:
+            found.append("Note: the two targets answered the warm-up with different numbers of bot messages: "
+                         + ", ".join(f"{TARGET_NAMES[t]} {list(c)}" for t, c in report.latency.reply_counts.items()))
+        odd = [row for row in report.latency.rows if row.extra_replies or row.short_replies]
+        for row in odd:
+            found.append(f"Note: {TARGET_NAMES[row.target]} at {row.level} conversations: {row.short_replies} "
+                         f"messages got fewer bot messages than in the warm-up and {row.extra_replies} unexpected "
+                         "bot messages arrived; their first-reply times may be attributed to the wrong message.")
+    if report.relay:
+        r = report.relay
+        if r.setup_errors:
+            found.append(f"**Warning: {r.chats_asked - r.chats_live} of {r.chats_asked} human chats could not be "
+                         f"set up** ({'; '.join(f'`{e}`' for e in sorted(set(r.setup_errors))[:3])}).")
+        for name, s in (("customer → agent", r.to_agent), ("agent → customer", r.to_customer)):
+            if s.errors:
+                found.append(f"**Warning: {s.errors} of {s.sent} {name} messages were not delivered** "
+                             f"({'; '.join(f'`{e}`' for e in s.error_examples)}).")
+    if report.idle:
+        idle = report.idle
+        if idle.note:
+            found.append(f"**Note: idle connections {idle.note}.**")
+        reached = [s.asked for s in idle.steps]
+        missing = [level for level in idle.asked if level not in reached]
+        if missing and not idle.note:
+            found.append(f"**Warning: idle levels {missing} were not attempted: the level before failed.**")
+        for step in idle.steps:
+            if step.failed:
+                found.append(f"**Warning: {step.failed} of {step.asked} idle connections failed** "
+                             f"({'; '.join(f'`{e}`' for e in step.errors)}).")
+    return found
+
+
+def _multi_reply_messages(latency: LatencyResult) -> List[str]:
+    counts = latency.reply_counts.get(RASA_SOCKETIO) or latency.reply_counts.get(BRIDGE) or ()
+    return [message for message, count in zip(latency.script, counts) if count > 1]
+
+
+def why_latency(latency: LatencyResult, cores: int) -> List[str]:
+    """The explanation of the latency figures, with the numbers of this run."""
+    levels = [lv for lv in levels_of(latency) if all(pair_at(latency, lv))]
+    if not levels:
+        return []
+    low, high = levels[0], levels[-1]
+    b_low, r_low = pair_at(latency, low)
+    gap_low = overhead(b_low.stats.p50_ms, r_low.stats.p50_ms)  # type: ignore[union-attr]
+    if gap_low is None:
+        return []
+    plural = "" if low == 1 else "s"
+    paragraphs = [
+        f"At {low} conversation{plural} the first bot message arrives in {millis(b_low.stats.p50_ms)} through the "
+        f"bridge against {millis(r_low.stats.p50_ms)} straight from Rasa's socketio channel at p50: "
+        f"{overhead_text(gap_low)}. Both answer from the same Rasa server and model; the bridge's path has more "
+        "steps. The widget's message goes to the bridge process, which reads the conversation from Redis and "
+        "appends the turn to the live transcript (HGETALL + RPUSH), then POSTs it to Rasa's REST channel. The "
+        "REST channel answers only when the whole turn has run, every action included; the bridge then emits each "
+        "reply (plus a Redis PUBLISH so that other bridge processes can reach the socket) and appends it to the "
+        "transcript. Rasa's socketio channel has none of this: it emits each bot message from inside Rasa, "
+        "with no extra HTTP hop, no JSON round trip and no Redis."
+    ]
+    multi = _multi_reply_messages(latency)
+    if multi:
+        paragraphs.append(
+            "Messages answered with several bot messages (here " + ", ".join(f"“{m}”" for m in multi) + ") "
+            "favour Rasa's channel further: it sends each message as soon as its action has run, while the REST "
+            "channel returns them all together at the end of the turn.")
+    if high != low:
+        b_high, r_high = pair_at(latency, high)
+        gap_high = overhead(b_high.stats.p50_ms, r_high.stats.p50_ms)  # type: ignore[union-attr]
+        if gap_high is not None:
+            if gap_high[0] > gap_low[0] * 1.25 and gap_high[0] - gap_low[0] > 2:
+                trend = ("so the gap grows with load: the bridge is one more Python process sharing the "
+                         f"{cores} CPU cores with the Rasa server, the action server and Redis, so under load its "
+                         "own work (socket.io framing, Redis calls, JSON) competes with Rasa's for the same CPU, "
+                         "and it holds each customer's events in order while Rasa answers")
+            elif gap_high[1] < gap_low[1] * 0.8:
+                trend = ("so the fixed cost of the extra hop weighs less as Rasa itself gets busier: queueing for "
+                         "the Rasa server's single event loop dominates both paths")
+            else:
+                trend = "so the extra hop costs about the same share whether Rasa is idle or busy"
+            paragraphs.append(
+                f"At {high} concurrent conversations the p50s are {millis(b_high.stats.p50_ms)} (bridge) and "
+                f"{millis(r_high.stats.p50_ms)} (direct), {overhead_text(gap_high)}, {trend}. Throughput: "
+                f"{b_high.stats.throughput:,.1f} messages/s through the bridge, {r_high.stats.throughput:,.1f} "
+                "direct.")
+    return paragraphs
+
+
+def why_relay(relay: RelayResult) -> List[str]:
+    a, c = relay.to_agent.p50_ms, relay.to_customer.p50_ms
+    if a is None or c is None:
+        return []
+    return [
+        f"In live human chats the two directions differ by design: customer → agent takes {millis(a)} at p50 and "
+        f"agent → customer {millis(c)}. A customer's message is first parsed by Rasa's NLU "
+        "(`POST /model/parse`) and written to Rasa's tracker (`POST /conversations/…/tracker/events`) before the "
+        "agent sees it, so the tracker keeps the human part in order; an agent's message is emitted to the "
+        "customer first and recorded in Redis and Rasa afterwards. The bridge handles one socket's events one "
+        f"after the other, so an agent answering several chats (here up to {relay.capacity}) queues its own messages."
+    ]
+
+
+def why_idle(idle: IdleResult) -> List[str]:
+    if not idle.steps or not idle.steps[-1].connected:
+        return []
+    last = idle.steps[-1]
+    per = (last.rss - idle.baseline_rss) / last.connected
+    return [f"An idle customer (connected, session confirmed) costs the bridge about {kilobytes(per)} of RSS "
+            f"({megabytes(last.rss)} with {last.connected:,} connected, {megabytes(idle.baseline_rss)} with none): "
+            "its socket.io and engine.io session, the websocket and its room; nothing is sent while it idles "
+            "except engine.io's pings."]
+
+
+# --------------------------------------------------------------------------- the section
+
+
+def body(report: BridgeReport) -> List[str]:
+    """The section's content without markers (also what stdout shows)."""
+    m = report.machine
+    parts = [
+        "## Handoff bridge vs Rasa's socketio channel",
+        "",
+        f"- Date: {report.date}",
+        f"- CPU: {m.cpu} (`nproc`: {m.cores})",
+        f"- RAM: {m.ram_bytes / GB:,.1f} GB",
+        f"- OS: {m.os} (kernel {m.kernel})",
+        f"- Bridge: Python {m.python}; Rasa {report.rasa_version} (its own environment); model `{report.model}`",
+        "",
+        "Command (from the project root; `scripts/bench-bridge.sh` runs it):",
+        "",
+        "```",
+        report.command,
+        "```",
+        "",
+    ]
+    parts += [f"{w}\n" for w in warnings(report)]
+    if report.latency:
+        lat = report.latency
+        counts = lat.reply_counts.get(BRIDGE) or lat.reply_counts.get(RASA_SOCKETIO) or ()
+        script = ", ".join(f"“{msg}” ({n})" for msg, n in zip(lat.script, counts)) or ", ".join(lat.script)
+        parts += [
+            "### First bot reply: bridge vs Rasa's socketio channel",
+            "",
+            f"Each conversation connects (websocket), sends `session_request`, waits for `session_confirm`, then "
+            f"sends {len(lat.script)} messages one after the other: {script} — in brackets the bot messages each "
+            "gets, counted in a warm-up conversation per target. Latency is from emitting `user_uttered` to the "
+            "first `bot_uttered`; the next message goes once all expected replies are in. Messages/s counts "
+            "answered messages over the timed part of the rounds (connecting excluded).",
+            "",
+            latency_table(lat),
+            "",
+            overhead_table(lat),
+            "",
+        ]
+    if report.relay:
+        r = report.relay
+        parts += [
+            f"### Customer ↔ agent relay with {r.chats_live:,} live human chats",
+            "",
+            f"{r.chats_live:,} of {r.chats_asked:,} customers connected, handed off (`POST /api/handoff`) and claimed by "
+            f"{r.agents} agents (capacity {r.capacity} each) in {r.setup_s:,.1f} s. Then each chat exchanged "
+            f"{r.turns} customer message(s) and agent answer(s), customer messages paced at {r.rate_per_s:g}/s "
+            f"overall; each agent answers as soon as the message arrives. Bridge RSS with all chats live: "
+            f"{megabytes(r.bridge_rss)}.",
+            "",
+            relay_table(r),
+            "",
+        ]
+    if report.idle:
+        parts += [
+            "### Idle customer connections on one bridge process",
+            "",
+            f"Customers connect (websocket) and send `session_request`, 200 at a time, to a freshly started bridge, "
+            f"and then stay idle; levels are cumulative. RLIMIT_NOFILE in the benchmark and the bridge: "
+            f"{report.idle.fd_limit:,}.",
+            "",
+            idle_table(report.idle),
+            "",
+        ]
+    why = (why_latency(report.latency, m.cores) if report.latency else []) + \
+        (why_relay(report.relay) if report.relay else []) + (why_idle(report.idle) if report.idle else [])
+    if why:
+        parts += ["### Why they differ", ""]
+        parts += [f"{p}\n" for p in why]
+    parts += [
+        "How it is measured: one Rasa server (REST and socketio channels both on, SQLite tracker store) with its "
+        "action server and a freshly seeded shop store, a throw-away Redis and the bridge as `python -m handoff`, "
+        "all on 127.0.0.1; the clients are python-socketio `AsyncClient`s in the benchmark's process. For the "
+        "latency table the two targets take turns going first in each concurrency level's rounds. RSS is VmRSS "
+        "from /proc. MB = 10^6 bytes.",
+    ]
+    return parts
+
+
+def render_section(report: BridgeReport) -> str:
+    """The whole Markdown section, markers included."""
+    return "\n".join([START_MARKER, *body(report), END_MARKER])
+
+
+def replace_marked(existing: Optional[str], section: str, start: str = START_MARKER, end: str = END_MARKER) -> str:
+    """The Markdown file's new text: ``section`` replaces the text between ``start`` and ``end``; the rest is kept.
+
+    Raises:
+        ValueError: If only one marker is present or they are out of order.
+    """
+    if not existing or not existing.strip():
+        return f"# Benchmarks\n\n{section}\n"
+    at, until = existing.find(start), existing.find(end)
+    if at == -1 and until == -1:
+        return f"{existing.rstrip()}\n\n{section}\n"
+    if at == -1 or until == -1 or until < at:
+        raise ValueError(f"the {start} / {end} markers are broken; fix them by hand")
+    return existing[:at] + section + existing[until + len(end):]

@@ -1,0 +1,436 @@
+"""Socket.IO load of the bridge benchmark: widget-like customers, agent consoles, and the three phases.
+
+All I/O, over real sockets on loopback (python-socketio ``AsyncClient``, websocket transport).
+Times are ``time.perf_counter()`` in this process: a reply's time is taken when its event
+handler runs, so a busy client loop shows up in the figures too (that is what a widget sees).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import aiohttp
+import socketio
+
+from bench.bridge_report import IdleStep
+from bench.stats import Sample
+from handoff import protocol
+
+CONNECT_TIMEOUT_S = 30.0
+FIRST_REPLY_TIMEOUT_S = 60.0  # a message with no bot_uttered by then is an error
+REST_OF_REPLIES_TIMEOUT_S = 15.0  # the expected remaining replies of a message
+LEARN_QUIET_S = 1.0  # warm-up: a message's replies are over after this long without one
+EXTRA_REPLIES_WAIT_S = 0.3  # after a round: anything arriving now was not expected
+RELAY_TIMEOUT_S = 30.0
+
+
+def log(message: str) -> None:
+    """Progress to stderr; stdout carries the results."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def shared_http() -> aiohttp.ClientSession:
+    """One HTTP session for many socket clients: no connection limit, no shared cookies."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=False),
+                                 cookie_jar=aiohttp.DummyCookieJar())
+
+
+def short_error(exc: BaseException) -> str:
+    """An exception as a short one-line string for the report."""
+    text = str(exc) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"[:160]
+
+
+async def bounded(coros: Sequence[Any], limit: int) -> List[Any]:
+    """Run awaitables with at most ``limit`` at a time; results in order (exceptions returned, not raised)."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(coro: Any) -> Any:
+        async with gate:
+            return await coro
+
+    return await asyncio.gather(*(one(c) for c in coros), return_exceptions=True)
+
+
+# --------------------------------------------------------------------------- clients
+
+
+class BenchCustomer:
+    """A widget speaking Rasa's socket.io protocol, recording when each ``bot_uttered`` arrives."""
+
+    def __init__(self, url: str, http: Optional[aiohttp.ClientSession] = None) -> None:
+        self.url = url
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=http)
+        self.session_id = ""
+        self.arrivals: List[float] = []
+        self.texts: List[str] = []
+        self.expecting: Dict[str, asyncio.Future] = {}  # bot_uttered text → future of its arrival time
+        self.joined = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.sio.on(protocol.BOT_UTTERED, self._on_bot_uttered)
+        self.sio.on(protocol.SESSION_CONFIRM, self._on_session_confirm)
+        self.sio.on(protocol.AGENT_JOINED, self._on_agent_joined)
+
+    async def _on_bot_uttered(self, data: Any = None) -> None:
+        now = time.perf_counter()
+        text = data.get("text", "") if isinstance(data, dict) else ""
+        self.arrivals.append(now)
+        self.texts.append(text)
+        self._changed.set()
+        waiter = self.expecting.pop(text, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(now)
+
+    async def _on_session_confirm(self, data: Any = None) -> None:
+        if not self._confirmed.done():
+            self._confirmed.set_result(str(data))
+
+    async def _on_agent_joined(self, data: Any = None) -> None:
+        self.joined.set()
+
+    async def open(self, timeout: float = CONNECT_TIMEOUT_S) -> "BenchCustomer":
+        """Connect (websocket), ``session_request``, wait for ``session_confirm``."""
+        async def steps() -> None:
+            await self.sio.connect(self.url, socketio_path="socket.io", transports=["websocket"],
+                                   wait_timeout=timeout)
+            await self.sio.emit(protocol.SESSION_REQUEST, {"session_id": None})
+            self.session_id = await self._confirmed
+
+        await asyncio.wait_for(steps(), timeout)
+        return self
+
+    async def say(self, text: str) -> float:
+        """Emit ``user_uttered``; returns the send time."""
+        started = time.perf_counter()
+        await self.sio.emit(protocol.USER_UTTERED, {"message": text, "session_id": self.session_id})
+        return started
+
+    async def replies_reach(self, count: int, timeout: float) -> bool:
+        """Wait until ``count`` bot messages have arrived in all (``False`` on timeout)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.arrivals) < count:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                return len(self.arrivals) >= count
+        return True
+
+    async def quiet_for(self, quiet_s: float, limit_s: float) -> None:
+        """Wait until no bot message has arrived for ``quiet_s`` (at most ``limit_s``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        while loop.time() < deadline:
+            seen = len(self.arrivals)
+            await asyncio.sleep(quiet_s)
+            if len(self.arrivals) == seen:
+                return
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.sio.disconnect(), 10)
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
+class BenchAgent:
+    """An agent console on ``/agent``: logs in, claims, answers; records ``customer_message`` arrivals."""
+
+    def __init__(self, url: str, username: str, password: str, http: Optional[aiohttp.ClientSession] = None) -> None:
+        self.url, self.username, self.password = url, username, password
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=http)
+        self.expecting: Dict[str, asyncio.Future] = {}  # customer_message text → future of its arrival time
+        self.errors: List[Any] = []
+        self.sio.on(protocol.CUSTOMER_MESSAGE, self._on_customer_message, namespace=protocol.AGENT_NAMESPACE)
+        self.sio.on(protocol.ERROR, self._on_error, namespace=protocol.AGENT_NAMESPACE)
+
+    async def _on_customer_message(self, data: Any = None) -> None:
+        now = time.perf_counter()
+        text = data.get("text", "") if isinstance(data, dict) else ""
+        waiter = self.expecting.pop(text, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(now)
+
+    async def _on_error(self, data: Any = None) -> None:
+        self.errors.append(data)
+
+    async def open(self, api: aiohttp.ClientSession, timeout: float = CONNECT_TIMEOUT_S) -> "BenchAgent":
+        """``POST /api/agent/login``, then connect to ``/agent`` with the token."""
+        async def steps() -> None:
+            async with api.post(f"{self.url}/api/agent/login",
+                                json={"username": self.username, "password": self.password}) as response:
+                body = await response.json(content_type=None)
+                if response.status != 200:
+                    raise RuntimeError(f"login of {self.username}: HTTP {response.status} {body}")
+            await self.sio.connect(self.url, socketio_path="socket.io", transports=["websocket"],
+                                   namespaces=[protocol.AGENT_NAMESPACE], auth={"token": body["token"]},
+                                   wait_timeout=timeout)
+
+        await asyncio.wait_for(steps(), timeout)
+        return self
+
+    async def emit(self, event: str, data: Any) -> float:
+        started = time.perf_counter()
+        await self.sio.emit(event, data, namespace=protocol.AGENT_NAMESPACE)
+        return started
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.sio.disconnect(), 10)
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
+async def close_all(clients: Sequence[Any], limit: int = 200) -> None:
+    """Disconnect many clients, ``limit`` at a time."""
+    await bounded([c.close() for c in clients], limit)
+
+
+# --------------------------------------------------------------------------- a. first bot reply latency
+
+
+@dataclass
+class RoundOutcome:
+    """One round of ``conversations`` concurrent conversations against one target."""
+
+    samples: List[Sample]
+    elapsed_s: float
+    extra_replies: int = 0  # bot messages beyond the expected count (arrived late or unexpected)
+    short_replies: int = 0  # messages that got fewer bot messages than expected
+
+
+async def learn_reply_counts(url: str, script: Sequence[str]) -> List[int]:
+    """Warm-up conversation: how many ``bot_uttered`` each scripted message gets (waits for quiet)."""
+    customer = await BenchCustomer(url).open()
+    counts: List[int] = []
+    try:
+        for message in script:
+            before = len(customer.arrivals)
+            await customer.say(message)
+            if not await customer.replies_reach(before + 1, FIRST_REPLY_TIMEOUT_S):
+                raise RuntimeError(f"warm-up: no reply to {message!r} from {url} in {FIRST_REPLY_TIMEOUT_S:.0f} s")
+            await customer.quiet_for(LEARN_QUIET_S, limit_s=30)
+            counts.append(len(customer.arrivals) - before)
+    finally:
+        await customer.close()
+    return counts
+
+
+async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Sequence[int],
+                    outcome: RoundOutcome) -> None:
+    """One conversation's messages in order; each waits for its expected replies before the next."""
+    consumed = len(customer.arrivals)
+    for message, count in zip(script, expected):
+        try:
+            sent = await customer.say(message)
+        except Exception as e:  # noqa: BLE001 - a failed emit is an error sample
+            outcome.samples.append(Sample(0.0, ok=False, error=f"emit: {short_error(e)}"))
+            continue
+        if not await customer.replies_reach(consumed + 1, FIRST_REPLY_TIMEOUT_S):
+            outcome.samples.append(Sample((time.perf_counter() - sent) * 1000, ok=False,
+                                          error=f"no bot_uttered within {FIRST_REPLY_TIMEOUT_S:.0f} s"))
+            consumed = len(customer.arrivals)
+            continue
+        latency_ms = (customer.arrivals[consumed] - sent) * 1000
+        complete = await customer.replies_reach(consumed + count, REST_OF_REPLIES_TIMEOUT_S)
+        if not complete:
+            outcome.short_replies += 1
+        got = min(len(customer.arrivals) - consumed, count) if complete else len(customer.arrivals) - consumed
+        outcome.samples.append(Sample(latency_ms, ok=True, replies=got))
+        consumed += count if complete else got
+
+
+async def latency_round(url: str, conversations: int, script: Sequence[str], expected: Sequence[int],
+                        http: aiohttp.ClientSession) -> RoundOutcome:
+    """Connect ``conversations`` customers, then run the script in all of them at once (timed)."""
+    customers = [BenchCustomer(url, http) for _ in range(conversations)]
+    outcome = RoundOutcome(samples=[], elapsed_s=0.0)
+    try:
+        opened = await bounded([c.open() for c in customers], 50)
+        ready = []
+        for customer, result in zip(customers, opened):
+            if isinstance(result, BaseException):
+                outcome.samples += [Sample(0.0, ok=False, error=f"connect: {short_error(result)}")] * len(script)
+            else:
+                ready.append(customer)
+        started = time.perf_counter()
+        await asyncio.gather(*(_scripted(c, script, expected, outcome) for c in ready))
+        outcome.elapsed_s = time.perf_counter() - started
+        await asyncio.sleep(EXTRA_REPLIES_WAIT_S)
+        outcome.extra_replies = sum(max(0, len(c.arrivals) - sum(expected)) for c in ready)
+    finally:
+        await close_all(customers)
+    return outcome
+
+
+# --------------------------------------------------------------------------- b. customer ↔ agent relay
+
+
+@dataclass
+class RelayOutcome:
+    """Live human chats: setting them up, then messages both ways."""
+
+    chats_asked: int
+    chats_live: int = 0
+    agents: int = 0
+    setup_s: float = 0.0
+    setup_errors: List[str] = field(default_factory=list)
+    to_agent: List[Sample] = field(default_factory=list)
+    to_customer: List[Sample] = field(default_factory=list)
+    relay_s: float = 0.0
+    bridge_rss: int = 0
+
+
+async def _post_handoff(api: aiohttp.ClientSession, url: str, secret: str, conversation_id: str) -> None:
+    async with api.post(f"{url}/api/handoff", headers={"Authorization": f"Bearer {secret}"},
+                        json={"conversation_id": conversation_id, "reason": "explicit_request",
+                              "summary": "benchmark"}) as response:
+        body = await response.json(content_type=None)
+        if response.status != 200 or body.get("status") != "queued":
+            raise RuntimeError(f"handoff: HTTP {response.status} {body}")
+
+
+async def _hand_to(agent: BenchAgent, customer: BenchCustomer, api: aiohttp.ClientSession, url: str,
+                   secret: str) -> None:
+    """Hand the customer off and have ``agent`` claim it; done when the customer sees ``agent_joined``."""
+    async def steps() -> None:
+        await _post_handoff(api, url, secret, customer.session_id)
+        await agent.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+        await customer.joined.wait()
+
+    try:
+        await asyncio.wait_for(steps(), RELAY_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {agent.errors[-1:]})")
+
+
+async def _exchange(customer: BenchCustomer, agent: BenchAgent, chat: int, turn: int, outcome: RelayOutcome) -> None:
+    """Customer → agent, then the agent answers → customer; one sample each way."""
+    loop = asyncio.get_running_loop()
+    text = f"bench relay {chat} {turn}: is my parcel on its way?"
+    arrived = agent.expecting[text] = loop.create_future()
+    sent = await customer.say(text)
+    try:
+        outcome.to_agent.append(Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True))
+    except asyncio.TimeoutError:
+        agent.expecting.pop(text, None)
+        outcome.to_agent.append(Sample(RELAY_TIMEOUT_S * 1000, ok=False,
+                                       error=f"customer_message not received within {RELAY_TIMEOUT_S:.0f} s"))
+    answer = f"agent reply {chat} {turn}: yes, it left the warehouse"
+    arrived = customer.expecting[answer] = loop.create_future()
+    sent = await agent.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": answer})
+    try:
+        outcome.to_customer.append(Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True))
+    except asyncio.TimeoutError:
+        customer.expecting.pop(answer, None)
+        outcome.to_customer.append(Sample(RELAY_TIMEOUT_S * 1000, ok=False,
+                                          error=f"bot_uttered not received within {RELAY_TIMEOUT_S:.0f} s"))
+
+
+def relay_schedule(chats: int, turns: int, rate_per_s: float, seed: int = 7) -> List[List[float]]:
+    """When (seconds from the start) each chat sends each of its ``turns`` messages.
+
+    Customer messages arrive at ``rate_per_s`` overall: turn ``k`` of every chat comes
+    before turn ``k + 1`` of any, in a fixed shuffled order of chats.
+    """
+    order = list(range(chats))
+    random.Random(seed).shuffle(order)
+    slot = {chat: position for position, chat in enumerate(order)}
+    return [[(turn * chats + slot[chat]) / rate_per_s for turn in range(turns)] for chat in range(chats)]
+
+
+async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], chats: int, turns: int,
+                      rate_per_s: float, rss: Callable[[], int]) -> RelayOutcome:
+    """``chats`` customers with a person each, then paced messages both ways."""
+    outcome = RelayOutcome(chats_asked=chats, agents=len(agents))
+    customers: List[BenchCustomer] = []
+    consoles: List[BenchAgent] = []
+    async with shared_http() as http, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=20)) as api:
+        try:
+            started = time.perf_counter()
+            customers = [BenchCustomer(url, http) for _ in range(chats)]
+            opened = await bounded([c.open() for c in customers], 50)
+            consoles = [BenchAgent(url, name, password, http) for name, password in agents]
+            logged_in = await bounded([a.open(api) for a in consoles], 4)
+            live_agents = [a for a, r in zip(consoles, logged_in) if not isinstance(r, BaseException)]
+            outcome.setup_errors += [f"agent: {short_error(r)}" for r in logged_in if isinstance(r, BaseException)]
+            outcome.setup_errors += [f"customer: {short_error(r)}" for r in opened if isinstance(r, BaseException)]
+            if not live_agents:
+                raise RuntimeError(f"no agent could connect: {outcome.setup_errors[:3]}")
+            ready = [c for c, r in zip(customers, opened) if not isinstance(r, BaseException)]
+            pairs = [(c, live_agents[i % len(live_agents)]) for i, c in enumerate(ready)]
+            handed = await bounded([_hand_to(a, c, api, url, secret) for c, a in pairs], 10)
+            outcome.setup_errors += [f"handoff: {short_error(r)}" for r in handed if isinstance(r, BaseException)]
+            live = [pair for pair, r in zip(pairs, handed) if not isinstance(r, BaseException)]
+            outcome.chats_live = len(live)
+            outcome.setup_s = time.perf_counter() - started
+            log(f"relay: {len(live)} live human chats with {len(live_agents)} agents set up in {outcome.setup_s:.1f} s;"
+                f" {len(live) * turns} messages each way at {rate_per_s:g} customer messages/s")
+
+            schedule = relay_schedule(len(live), turns, rate_per_s)
+            loop = asyncio.get_running_loop()
+            zero = loop.time() + 0.5
+
+            async def chat(index: int) -> None:
+                customer, agent = live[index]
+                for turn, at in enumerate(schedule[index]):
+                    await asyncio.sleep(max(0.0, zero + at - loop.time()))
+                    await _exchange(customer, agent, index, turn, outcome)
+
+            relay_started = time.perf_counter()
+            await asyncio.gather(*(chat(i) for i in range(len(live))))
+            outcome.relay_s = time.perf_counter() - relay_started
+            outcome.bridge_rss = rss()
+        finally:
+            await close_all([*customers, *consoles])
+    return outcome
+
+
+# --------------------------------------------------------------------------- c. idle connections
+
+
+async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], limit: int = 200,
+                     settle_s: float = 2.0) -> Tuple[int, List[IdleStep]]:
+    """Open idle customers (connect + session_request) up to each level in turn; RSS at each.
+
+    Returns:
+        The bridge's RSS before any connection, and one step per level reached. A level
+        whose connections mostly fail ends the phase.
+    """
+    baseline = rss()
+    steps: List[IdleStep] = []
+    connected: List[BenchCustomer] = []
+    async with shared_http() as http:
+        try:
+            for level in levels:
+                needed = level - len(connected)
+                batch = [BenchCustomer(url, http) for _ in range(max(0, needed))]
+                started = time.perf_counter()
+                results = await bounded([c.open() for c in batch], limit)
+                seconds = time.perf_counter() - started
+                ok = [c for c, r in zip(batch, results) if not isinstance(r, BaseException)]
+                failures = [short_error(r) for r in results if isinstance(r, BaseException)]
+                connected += ok
+                await asyncio.sleep(settle_s)
+                alive = sum(1 for c in connected if c.sio.connected)
+                step = IdleStep(asked=level, connected=alive, failed=len(failures), seconds=seconds, rss=rss(),
+                                errors=tuple(sorted(set(failures))[:3]))
+                steps.append(step)
+                await close_all([c for c, r in zip(batch, results) if isinstance(r, BaseException)])
+                log(f"idle: {alive} of {level} connected ({len(ok)} new in {seconds:.1f} s), "
+                    f"bridge RSS {step.rss / 1e6:.1f} MB")
+                if failures and len(failures) > needed // 2:
+                    break
+        finally:
+            await close_all(connected, 500)
+    return baseline, steps
