@@ -12,10 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction, ShopFormValidation
 from actions.parsing import parse_address, parse_email, parse_phone
-from actions.replies import shown
 from actions.store import get_store
 from actions.store.repository import EmailInUse
-from actions.validation import AccountFormValidation, first_value
+from actions.validation import AccountFormValidation, first_value, parsed_or_refused
 
 
 class ValidateChangeEmailForm(AccountFormValidation):
@@ -28,10 +27,8 @@ class ValidateChangeEmailForm(AccountFormValidation):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """A well-formed address that no other account uses."""
-        text = first_value(slot_value) or ""
-        email = parse_email(text)
+        email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
-            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
             return {"new_email": None}
         other = await get_store().find_customer_by_email(email)
         if other is not None and other.id != tracker.get_slot("verified_customer_id"):
@@ -50,11 +47,7 @@ class ValidateChangePhoneForm(AccountFormValidation):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """7 to 15 digits, optionally with a leading +."""
-        text = first_value(slot_value) or ""
-        phone = parse_phone(text)
-        if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone", value=shown(text))
-        return {"new_phone": phone}
+        return {"new_phone": parsed_or_refused(slot_value, parse_phone, "utter_invalid_phone", dispatcher)}
 
 
 class ValidateChangeAccountAddressForm(AccountFormValidation):
@@ -83,11 +76,7 @@ class ValidateResetPasswordForm(ShopFormValidation):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Any well-formed address: whether it has an account is not revealed."""
-        text = first_value(slot_value) or ""
-        email = parse_email(text)
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
-        return {"reset_email": email}
+        return {"reset_email": parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)}
 
 
 class _AccountChange(ShopAction):

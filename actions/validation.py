@@ -8,7 +8,7 @@ the conversation and later changes skip the questions.
 from __future__ import annotations
 
 from abc import ABC
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,6 +28,17 @@ def first_value(value: Any) -> Optional[str]:
     if isinstance(value, list):
         value = value[0] if value else None
     return None if value is None else str(value)
+
+
+def parsed_or_refused(
+    value: Any, parse: Callable[[Optional[str]], Optional[str]], refusal: str, dispatcher: CollectingDispatcher
+) -> Optional[str]:
+    """Parse a slot value; on failure tell the customer why (quoting a short form of what they typed)."""
+    text = first_value(value) or ""
+    parsed = parse(text)
+    if parsed is None:
+        dispatcher.utter_message(response=refusal, value=shown(text))
+    return parsed
 
 
 async def lookup_order(value: Any, dispatcher: CollectingDispatcher) -> Optional[Order]:
@@ -89,10 +100,8 @@ class OrderChangeFormValidation(OrderFormValidation, ABC):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """The e-mail must be the one on file for the order's owner."""
-        text = first_value(slot_value) or ""
-        email = parse_email(text)
+        email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
-            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
             return {"verify_email": None}
         number = tracker.get_slot("order_number")
         customer = await get_store().verify(email, number) if number else None
@@ -122,10 +131,8 @@ class AccountFormValidation(ShopFormValidation, ABC):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Accept a well-formed e-mail; it is checked once the order number is known."""
-        text = first_value(slot_value) or ""
-        email = parse_email(text)
+        email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
-            dispatcher.utter_message(response="utter_invalid_email", value=shown(text))
             return {"verify_email": None}
         number = tracker.get_slot("order_number")
         if number and not tracker.get_slot("verified_customer_id"):
