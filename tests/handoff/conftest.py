@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
 
 from handoff.redis_server import redis_server_binary
+
+if TYPE_CHECKING:
+    from handoff.config import Settings
 
 SECRET = "test-handoff-secret-0123456789"
 

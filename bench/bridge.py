@@ -1,0 +1,328 @@
+"""Benchmark of the handoff bridge, against Rasa's own socketio channel, on one trained model.
+
+    .venv-bridge/bin/python -m bench.bridge            # full size (several minutes)
+    .venv-bridge/bin/python -m bench.bridge --quick    # small numbers, to check that it works
+    .venv-bridge/bin/python -m bench.bridge --phases latency --levels 1,10 --out /tmp/bench.md
+
+One run starts one Rasa server (REST *and* socketio channels) with its action server and a
+freshly seeded shop store, a throw-away Redis and the bridge (``python -m handoff``), all on
+127.0.0.1, and measures:
+
+a. ``latency``: customer message → first ``bot_uttered``, through the bridge and straight
+   from Rasa's socketio channel, at several concurrency levels (default 1, 10, 50); the
+   two targets take turns going first, round by round;
+b. ``relay``: with many live human chats (default 500, handed off and claimed by 50
+   agents), customer → agent (``customer_message``) and agent → customer (``bot_uttered``);
+c. ``idle``: 1,000 and then 5,000 idle customer connections on a fresh bridge process:
+   how many connect, how long it takes, and the bridge's RSS.
+
+The figures go to stdout and into the ``<!-- bridge:start -->`` section of the Markdown file
+(default docs/benchmarks.md; other sections are kept). Everything started is stopped in
+``finally`` blocks; ``--timeout`` bounds the whole run. Exit status 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
+
+from bench.bridge_report import (
+    BRIDGE,
+    RASA_SOCKETIO,
+    BridgeReport,
+    IdleResult,
+    LatencyResult,
+    LevelFigures,
+    RelayResult,
+    agent_plan,
+    body,
+    cap_levels,
+    command_line,
+    has_errors,
+    render_section,
+    replace_marked,
+    round_order,
+    rounds_for,
+)
+from bench.machine import read_machine
+from bench.report import display_path
+from bench.services import (
+    BridgeServer,
+    RedisServer,
+    SocketRasaStack,
+    agent_id,
+    nofile_limits,
+    raise_nofile_limit,
+    seed_shop,
+    settled_model,
+    stop_all,
+    tail,
+    write_agents_file,
+    write_credentials,
+)
+from bench.socket_load import (
+    idle_phase,
+    latency_round,
+    learn_reply_counts,
+    log,
+    relay_phase,
+    shared_http,
+    short_error,
+)
+from bench.stats import Sample, summarize
+from bot.launcher import ROOT, free_port, latest_model
+
+DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
+PHASES = ("latency", "relay", "idle")
+SCRIPT: Tuple[str, ...] = ("hi", "how much is shipping", "do you ship to canada", "where is my order ORD-100101",
+                           "thanks")
+FULL = dict(levels=(1, 10, 50), min_messages=200, relay_chats=500, relay_turns=2, relay_rate=10.0,
+            idle=(1000, 5000), timeout=3600.0)
+QUICK = dict(levels=(1, 5, 10), min_messages=20, relay_chats=50, relay_turns=2, relay_rate=10.0,
+             idle=(200, 500), timeout=1200.0)
+
+
+class OverallTimeout(Exception):
+    """The run went past ``--timeout`` (raised from SIGALRM while starting processes)."""
+
+
+# --------------------------------------------------------------------------- the phases (async)
+
+
+async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int], min_messages: int) -> LatencyResult:
+    """Phase a: warm-up (learn reply counts), then each level's rounds, alternating which target goes first."""
+    targets = {BRIDGE: bridge_url, RASA_SOCKETIO: rasa_url}
+    counts: Dict[str, List[int]] = {}
+    for target in (BRIDGE, RASA_SOCKETIO):
+        counts[target] = await learn_reply_counts(targets[target], SCRIPT)
+        log(f"latency: warm-up on {target}: bot messages per scripted message {counts[target]}")
+    rows: List[LevelFigures] = []
+    async with shared_http() as http:
+        for level in levels:
+            rounds = rounds_for(level, len(SCRIPT), min_messages)
+            samples: Dict[str, List[Sample]] = {BRIDGE: [], RASA_SOCKETIO: []}
+            elapsed = {BRIDGE: 0.0, RASA_SOCKETIO: 0.0}
+            extra = {BRIDGE: 0, RASA_SOCKETIO: 0}
+            short = {BRIDGE: 0, RASA_SOCKETIO: 0}
+            for index in range(rounds):
+                for target in round_order(index):
+                    outcome = await latency_round(targets[target], level, SCRIPT, counts[target], http)
+                    samples[target] += outcome.samples
+                    elapsed[target] += outcome.elapsed_s
+                    extra[target] += outcome.extra_replies
+                    short[target] += outcome.short_replies
+            for target in (BRIDGE, RASA_SOCKETIO):
+                stats = summarize(samples[target], elapsed[target])
+                rows.append(LevelFigures(level=level, target=target, rounds=rounds, stats=stats,
+                                         extra_replies=extra[target], short_replies=short[target]))
+                log(f"latency: {level:>3} conversations, {target:<13} p50 {stats.p50_ms or 0:7.1f} ms  "
+                    f"p95 {stats.p95_ms or 0:7.1f} ms  {stats.throughput:6.1f} msg/s  errors {stats.errors}")
+    return LatencyResult(script=SCRIPT, reply_counts={t: tuple(c) for t, c in counts.items()}, rows=tuple(rows))
+
+
+async def measure_relay(bridge: BridgeServer, agents: Sequence[Tuple[str, str]], capacity: int, chats: int,
+                        turns: int, rate: float) -> RelayResult:
+    """Phase b, on the running bridge."""
+    outcome = await relay_phase(bridge.url, bridge.secret, agents, chats, turns, rate, bridge.rss)
+    result = RelayResult(
+        chats_asked=chats, chats_live=outcome.chats_live, agents=outcome.agents, capacity=capacity, turns=turns,
+        rate_per_s=rate, setup_s=outcome.setup_s, setup_errors=tuple(outcome.setup_errors),
+        to_agent=summarize(outcome.to_agent, outcome.relay_s), to_customer=summarize(outcome.to_customer,
+                                                                                      outcome.relay_s),
+        bridge_rss=outcome.bridge_rss)
+    log(f"relay: customer → agent p50 {result.to_agent.p50_ms or 0:.1f} ms, agent → customer p50 "
+        f"{result.to_customer.p50_ms or 0:.1f} ms")
+    return result
+
+
+async def measure_idle(bridge: BridgeServer, levels: Sequence[int], asked: Sequence[int], fd_limit: int,
+                       note: str) -> IdleResult:
+    """Phase c, on a fresh bridge."""
+    baseline, steps = await idle_phase(bridge.url, levels, bridge.rss)
+    return IdleResult(baseline_rss=baseline, steps=tuple(steps), asked=tuple(asked), fd_limit=fd_limit, note=note)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class Run:
+    """One benchmark run: its processes, its deadline and what failed."""
+
+    def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
+        self.args, self.workdir = args, workdir
+        self.deadline = time.monotonic() + args.timeout
+        self.failures: List[str] = []
+        self.services: List[Any] = []
+
+    def phase(self, name: str, factory: Callable[[], Awaitable[Any]]) -> Any:
+        """Run one async phase within the time left; a failure is recorded, not raised."""
+        remaining = self.deadline - time.monotonic()
+        if remaining < 5:
+            self.failures.append(f"the {name} phase was skipped: the overall timeout (--timeout) was reached")
+            return None
+        log(f"phase {name} (at most {remaining:.0f} s left)")
+        try:
+            return asyncio.run(asyncio.wait_for(factory(), remaining))
+        except OverallTimeout:
+            raise
+        except Exception as e:  # noqa: BLE001 - reported, and the next phase still runs
+            if time.monotonic() >= self.deadline - 1:
+                self.failures.append(f"the {name} phase did not finish within --timeout {self.args.timeout:.0f} s")
+            else:
+                self.failures.append(f"the {name} phase failed: {short_error(e)}")
+            log(f"phase {name} failed: {short_error(e)}")
+            self.dump_logs()
+            return None
+
+    def dump_logs(self) -> None:
+        for path in sorted(self.workdir.glob("*.log")):
+            log(f"--- end of {path.name} ---\n{tail(path, 1500)}")
+
+    def start(self, service: Any, *args: Any) -> Any:
+        self.services.append(service)
+        return service.start(*args)
+
+    def execute(self, argv: Sequence[str]) -> BridgeReport:
+        args = self.args
+        phases = set(args.phases)
+        fd_soft, fd_hard = nofile_limits()
+        model = settled_model(latest_model())
+        log(f"model {display_path(model)}; work folder {self.workdir}; RLIMIT_NOFILE {fd_soft} (hard {fd_hard})")
+        latency = relay = idle = None
+        rasa_version = "not started"
+        secret = secrets.token_urlsafe(24)
+        try:
+            redis = self.start(RedisServer(self.workdir))
+            agents_count, capacity = agent_plan(args.relay_chats)
+            password = secrets.token_urlsafe(12)
+            agents_file = write_agents_file(self.workdir, agents_count, capacity, password)
+            if phases & {"latency", "relay"}:
+                shop = self.workdir / "shop.sqlite3"
+                seed_shop(shop, self.workdir / "seed.log")
+                stack = SocketRasaStack(workdir=self.workdir, shop_db=shop, model=model,
+                                        credentials=write_credentials(self.workdir))
+                log("starting the action server and the Rasa server (REST + socketio; loading the model takes a while)")
+                self.start(stack)
+                rasa_version = stack.version()
+                bridge = self.start(BridgeServer(self.workdir, "bridge", redis.url, stack.rasa_url, stack.token, secret,
+                                                 agents_file))
+                if "latency" in phases:
+                    latency = self.phase("latency", lambda: measure_latency(
+                        bridge.url, stack.rasa_url, args.levels, args.min_messages))
+                if "relay" in phases:
+                    agents = [(agent_id(i), password) for i in range(agents_count)]
+                    relay = self.phase("relay", lambda: measure_relay(
+                        bridge, agents, capacity, args.relay_chats, args.relay_turns, args.relay_rate))
+                if not stack.alive():
+                    self.failures.append("the Rasa server or the action server died during the run")
+                stop_all([bridge, stack])  # the idle phase gets the machine to itself
+            if "idle" in phases:
+                levels, note = cap_levels(args.idle, fd_soft, fd_hard)
+                fresh = self.start(BridgeServer(self.workdir, "bridge-idle", redis.url,
+                                                f"http://127.0.0.1:{free_port()}", "", secret, agents_file))
+                idle = self.phase("idle", lambda: measure_idle(fresh, levels, args.idle, fd_soft, note))
+        except OverallTimeout:
+            self.failures.append(f"the run was stopped by --timeout {args.timeout:.0f} s")
+        except Exception as e:
+            self.failures.append(f"the run failed: {short_error(e)}")
+            log(f"failed: {e}")
+            self.dump_logs()
+        finally:
+            stop_all(self.services)
+        return BridgeReport(
+            date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            command=command_line(argv), machine=read_machine(), rasa_version=rasa_version,
+            model=display_path(model), latency=latency, relay=relay, idle=idle, failures=tuple(self.failures))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def int_list(text: str) -> Tuple[int, ...]:
+    """argparse type: comma-separated positive integers."""
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of integers")
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: give positive integers, e.g. 1,10,50")
+    return values
+
+
+def phase_list(text: str) -> Tuple[str, ...]:
+    """argparse type: some of latency,relay,idle."""
+    values = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [v for v in values if v not in PHASES]
+    if unknown or not values:
+        raise argparse.ArgumentTypeError(f"phases are {','.join(PHASES)}; got {text!r}")
+    return values
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line's options; ``--quick`` changes the defaults, explicit options still win."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bridge", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="small numbers: levels 1,5,10, 50 human chats, 200 and 500 idle connections")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown file to write the section into")
+    parser.add_argument("--phases", type=phase_list, default=PHASES, help="latency,relay,idle (all)")
+    parser.add_argument("--levels", type=int_list, help="concurrent conversations of the latency phase (1,10,50)")
+    parser.add_argument("--min-messages", type=int, help="timed messages per target and level, at least (200)")
+    parser.add_argument("--relay-chats", type=int, help="live human chats (500)")
+    parser.add_argument("--relay-turns", type=int, help="messages each way per human chat (2)")
+    parser.add_argument("--relay-rate", type=float, help="customer messages per second, all chats together (10)")
+    parser.add_argument("--idle", type=int_list, help="idle connection levels, cumulative (1000,5000)")
+    parser.add_argument("--timeout", type=float, help="bound on the whole run, seconds (3600; --quick 1200)")
+    args = parser.parse_args(argv)
+    for name, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    for name in ("min_messages", "relay_chats", "relay_turns"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.relay_rate <= 0 or args.timeout <= 0:
+        parser.error("--relay-rate and --timeout must be positive")
+    return args
+
+
+def _raise(exc: BaseException) -> Callable[..., None]:
+    def handler(signum: int, frame: Any) -> None:
+        raise exc
+
+    return handler
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Command-line entry point; returns the exit status (1 if anything failed)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    raise_nofile_limit()
+    signal.signal(signal.SIGTERM, _raise(SystemExit(143)))
+    signal.signal(signal.SIGALRM, _raise(OverallTimeout()))
+    signal.alarm(int(args.timeout) + 60)  # backstop; the phases stop themselves at --timeout
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-bridge-") as tmp:
+            report = Run(args, Path(tmp)).execute(argv)
+    finally:
+        signal.alarm(0)
+    if report.latency or report.relay or report.idle:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        existing = args.out.read_text() if args.out.exists() else None
+        args.out.write_text(replace_marked(existing, render_section(report)))
+        print("\n" + "\n".join(body(report)))
+        print(f"\nwritten to {display_path(args.out)}")
+    else:
+        print("\nnothing was measured:\n" + "\n".join(report.failures), file=sys.stderr)
+    return 1 if has_errors(report) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
