@@ -191,47 +191,34 @@ class Run:
         return service.start(*args)
 
     def execute(self, argv: Sequence[str]) -> BridgeReport:
+        """Start what the phases need, run them, stop everything; the report of whatever was measured."""
         args = self.args
-        phases = set(args.phases)
         fd_soft, fd_hard = nofile_limits()
         model = settled_model(latest_model())
         log(f"model {display_path(model)}; work folder {self.workdir}; RLIMIT_NOFILE {fd_soft} (hard {fd_hard})")
-        latency = relay = idle = None
-        rasa_version = "not started"
-        secret = secrets.token_urlsafe(24)
+        measured: Dict[str, Any] = {"rasa_version": "not started (no latency or relay phase)"}
         try:
             redis = self.start(RedisServer(self.workdir))
             agents_count, capacity = agent_plan(args.relay_chats)
-            password = secrets.token_urlsafe(12)
+            password, secret = secrets.token_urlsafe(12), secrets.token_urlsafe(24)
             agents_file = write_agents_file(self.workdir, agents_count, capacity, password)
-            if phases & {"latency", "relay"}:
-                shop = self.workdir / "shop.sqlite3"
-                seed_shop(shop, self.workdir / "seed.log")
-                stack = SocketRasaStack(workdir=self.workdir, shop_db=shop, model=model,
-                                        credentials=write_credentials(self.workdir))
-                log("starting the action server and the Rasa server (REST + socketio; loading the model takes a while)")
-                self.start(stack)
-                rasa_version = stack.version()
-                bridge = self.start(BridgeServer(self.workdir, "bridge", redis.url, stack.rasa_url, stack.token, secret,
-                                                 agents_file))
-                if "latency" in phases:
-                    latency = self.phase("latency", lambda: measure_latency(
-                        bridge.url, stack.rasa_url, args.levels, args.min_messages))
-                if "relay" in phases:
-                    agents = [(agent_id(i), password) for i in range(agents_count)]
-                    relay = self.phase("relay", lambda: measure_relay(
-                        bridge, agents, capacity, args.relay_chats, args.relay_turns, args.relay_rate))
-                if not stack.alive():
-                    self.failures.append("the Rasa server or the action server died during the run")
-                stop_all([bridge, stack])  # the idle phase gets the machine to itself
-            if "idle" in phases:
+            if set(args.phases) & {"latency", "relay"}:
+                try:
+                    self.with_rasa(model, redis, secret, agents_file, password, agents_count, capacity, measured)
+                except OverallTimeout:
+                    raise
+                except Exception as e:  # noqa: BLE001 - the idle phase does not need Rasa
+                    self.failures.append(f"starting Rasa or the bridge failed: {short_error(e)}")
+                    log(f"failed: {e}")
+                    self.dump_logs()
+            if "idle" in args.phases:
                 levels, note = cap_levels(args.idle, fd_soft, fd_hard)
                 fresh = self.start(BridgeServer(self.workdir, "bridge-idle", redis.url,
                                                 f"http://127.0.0.1:{free_port()}", "", secret, agents_file))
-                idle = self.phase("idle", lambda: measure_idle(fresh, levels, args.idle, fd_soft, note))
+                measured["idle"] = self.phase("idle", lambda: measure_idle(fresh, levels, args.idle, fd_soft, note))
         except OverallTimeout:
             self.failures.append(f"the run was stopped by --timeout {args.timeout:.0f} s")
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - reported in the section and the exit status
             self.failures.append(f"the run failed: {short_error(e)}")
             log(f"failed: {e}")
             self.dump_logs()
@@ -239,8 +226,36 @@ class Run:
             stop_all(self.services)
         return BridgeReport(
             date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            command=command_line(argv), machine=read_machine(), rasa_version=rasa_version,
-            model=display_path(model), latency=latency, relay=relay, idle=idle, failures=tuple(self.failures))
+            command=command_line(argv), machine=read_machine(), rasa_version=measured["rasa_version"],
+            model=display_path(model), latency=measured.get("latency"), relay=measured.get("relay"),
+            idle=measured.get("idle"), failures=tuple(self.failures))
+
+    def with_rasa(self, model: Path, redis: RedisServer, secret: str, agents_file: Path, password: str,
+                  agents_count: int, capacity: int, measured: Dict[str, Any]) -> None:
+        """Phases a and b: one Rasa stack (REST + socketio) and one bridge, stopped afterwards."""
+        args = self.args
+        shop = self.workdir / "shop.sqlite3"
+        seed_shop(shop, self.workdir / "seed.log")
+        stack = SocketRasaStack(workdir=self.workdir, shop_db=shop, model=model,
+                                credentials=write_credentials(self.workdir),
+                                extra_env={"HANDOFF_URL": ""})  # the script never hands off
+        log("starting the action server and the Rasa server (REST + socketio; loading the model takes a while)")
+        self.start(stack)
+        measured["rasa_version"] = stack.version()
+        bridge = self.start(BridgeServer(self.workdir, "bridge", redis.url, stack.rasa_url, stack.token, secret,
+                                         agents_file))
+        try:
+            if "latency" in args.phases:
+                measured["latency"] = self.phase("latency", lambda: measure_latency(
+                    bridge.url, stack.rasa_url, args.levels, args.min_messages))
+            if "relay" in args.phases:
+                agents = [(agent_id(i), password) for i in range(agents_count)]
+                measured["relay"] = self.phase("relay", lambda: measure_relay(
+                    bridge, agents, capacity, args.relay_chats, args.relay_turns, args.relay_rate))
+            if not stack.alive() or not bridge.alive():
+                self.failures.append("a server (Rasa, the action server or the bridge) died during the run")
+        finally:
+            stop_all([stack, bridge])  # the idle phase gets the machine to itself
 
 
 # --------------------------------------------------------------------------- command line

@@ -30,6 +30,8 @@ socketio:
   session_persistence: false
 """
 NOFILE_CEILING = 1 << 20  # when the hard limit is "unlimited"
+# Settings a developer's shell may export that would change what the bridge does under test.
+BRIDGE_TUNING = ("RASA_TIMEOUT_S", "AGENT_GRACE_S", "MAX_WAIT_S", "AUTO_ASSIGN", "BRIDGE_CORS_ORIGINS")
 
 
 # --------------------------------------------------------------------------- limits and files
@@ -226,10 +228,10 @@ class BridgeServer:
         return self.process.pid
 
     def env(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if k not in BRIDGE_TUNING}  # the bridge's own defaults
         env.update(PYTHONPATH=str(ROOT), REDIS_URL=self.redis_url, BRIDGE_HOST="127.0.0.1", BRIDGE_PORT=str(self.port),
                    HANDOFF_SECRET=self.secret, RASA_URL=self.rasa_url, RASA_AUTH_TOKEN=self.rasa_token,
-                   AGENTS_FILE=str(self.agents_file))
+                   AGENTS_FILE=str(self.agents_file), AUTO_ASSIGN="false")
         return env
 
     def start(self, timeout: float = 60) -> "BridgeServer":

@@ -8,7 +8,6 @@ handler runs, so a busy client loop shows up in the figures too (that is what a 
 from __future__ import annotations
 
 import asyncio
-import random
 import sys
 import time
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 import socketio
 
-from bench.bridge_report import IdleStep
+from bench.bridge_report import IdleStep, relay_schedule
 from bench.stats import Sample
 from handoff import protocol
 
@@ -335,18 +334,6 @@ async def _exchange(customer: BenchCustomer, agent: BenchAgent, chat: int, turn:
         customer.expecting.pop(answer, None)
         outcome.to_customer.append(Sample(RELAY_TIMEOUT_S * 1000, ok=False,
                                           error=f"bot_uttered not received within {RELAY_TIMEOUT_S:.0f} s"))
-
-
-def relay_schedule(chats: int, turns: int, rate_per_s: float, seed: int = 7) -> List[List[float]]:
-    """When (seconds from the start) each chat sends each of its ``turns`` messages.
-
-    Customer messages arrive at ``rate_per_s`` overall: turn ``k`` of every chat comes
-    before turn ``k + 1`` of any, in a fixed shuffled order of chats.
-    """
-    order = list(range(chats))
-    random.Random(seed).shuffle(order)
-    slot = {chat: position for position, chat in enumerate(order)}
-    return [[(turn * chats + slot[chat]) / rate_per_s for turn in range(turns)] for chat in range(chats)]
 
 
 async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], chats: int, turns: int,

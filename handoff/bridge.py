@@ -174,7 +174,7 @@ class Bridge:
         await self._record(conversation_id, "system", f"handed off ({reason})")
         if pause_rasa:
             await self._try_rasa(self.rasa.pause(conversation_id))
-        await self.tell_position(conversation_id)
+        await self.refresh_positions()  # a higher-priority arrival moves others back
         await self.broadcast_queue()
         if self.settings.auto_assign:
             await self.auto_assign()

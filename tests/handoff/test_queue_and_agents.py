@@ -164,3 +164,65 @@ async def test_a_long_wait_ends_in_the_offer_to_leave_a_message(redis, redis_ser
         await alice.close()
     finally:
         await bridge.stop()
+
+
+async def test_priority_orders_the_queue_complaints_before_plain_requests(dead_rasa_bridge, redis):
+    plain = await queued_customer(dead_rasa_bridge, "explicit_request")
+    angry = await queued_customer(dead_rasa_bridge, "complaint")
+    assert await redis.zrange(keys.QUEUE, 0, -1) == [angry.session_id, plain.session_id]
+    assert (await angry.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
+    await plain.seen.wait_for(protocol.HANDOFF_QUEUED, lambda d: d["position"] == 2)  # told it moved back
+    for c in (plain, angry):
+        await c.close()
+
+
+async def test_transfer_moves_the_conversation_to_another_agent(dead_rasa_bridge, redis):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    customer = await queued_customer(dead_rasa_bridge)
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await alice.emit(protocol.TRANSFER, {"conversation_id": customer.session_id, "to_agent": "bob"})
+    view = await bob.seen.wait_for(protocol.CLAIMED)
+    assert view["conversation_id"] == customer.session_id
+    assert (await alice.seen.wait_for(protocol.CONVERSATION_ENDED))["how"] == "transferred"
+    assert (await customer.seen.wait_for(protocol.AGENT_JOINED, lambda d: d["agent"]["id"] == "bob"))
+    await customer.say("hello bob")
+    assert (await bob.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "hello bob"
+    assert alice.seen.of(protocol.CUSTOMER_MESSAGE) == []
+    for c in (alice, bob, customer):
+        await c.close()
+
+
+async def test_an_agent_at_capacity_cannot_claim_more(dead_rasa_bridge, redis):
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()  # capacity 2
+    customers = [await queued_customer(dead_rasa_bridge) for _ in range(3)]
+    for customer in customers:
+        await bob.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    error = await bob.seen.wait_for(protocol.ERROR)
+    assert error["code"] == "at_capacity"
+    assert len(bob.seen.of(protocol.CLAIMED)) == 2
+    assert await redis.zrange(keys.QUEUE, 0, -1) == [customers[2].session_id]
+    for c in (bob, *customers):
+        await c.close()
+
+
+async def test_auto_assign_gives_work_to_the_least_busy_available_agent(redis, redis_server):
+    from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
+
+    bridge = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), f"http://127.0.0.1:{free_port()}",
+                                                     auto_assign=True)).start()
+    try:
+        alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
+        bob = await Agent(bridge.url, "bob", "bob-demo-password").connect()
+        first = await queued_customer(bridge)
+        second = await queued_customer(bridge)
+        await first.seen.wait_for(protocol.AGENT_JOINED)
+        await second.seen.wait_for(protocol.AGENT_JOINED)
+        owners = {await redis.hget(keys.conversation(c.session_id), "agent_id") for c in (first, second)}
+        assert owners == {"alice", "bob"}  # one each: the least busy gets the next
+        assert await redis.zcard(keys.QUEUE) == 0
+        for c in (alice, bob, first, second):
+            await c.close()
+    finally:
+        await bridge.stop()
