@@ -59,6 +59,7 @@ from bench.services import (
     RedisServer,
     SocketRasaStack,
     agent_id,
+    cpu_seconds,
     nofile_limits,
     raise_nofile_limit,
     seed_shop,
@@ -69,6 +70,7 @@ from bench.services import (
     write_credentials,
 )
 from bench.socket_load import (
+    CONNECT_CONCURRENCY,
     idle_phase,
     latency_round,
     learn_reply_counts,
@@ -84,9 +86,9 @@ DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 PHASES = ("latency", "relay", "idle")
 SCRIPT: Tuple[str, ...] = ("hi", "how much is shipping", "do you ship to canada", "where is my order ORD-100101",
                            "thanks")
-FULL = dict(levels=(1, 10, 50), min_messages=200, relay_chats=500, relay_turns=2, relay_rate=10.0,
+FULL = dict(levels=(1, 10, 50), min_messages=200, think_ms=250.0, relay_chats=500, relay_turns=2, relay_rate=10.0,
             idle=(1000, 5000), timeout=3600.0)
-QUICK = dict(levels=(1, 5, 10), min_messages=20, relay_chats=50, relay_turns=2, relay_rate=10.0,
+QUICK = dict(levels=(1, 5, 10), min_messages=20, think_ms=250.0, relay_chats=50, relay_turns=2, relay_rate=10.0,
              idle=(200, 500), timeout=1200.0)
 
 
@@ -97,8 +99,13 @@ class OverallTimeout(Exception):
 # --------------------------------------------------------------------------- the phases (async)
 
 
-async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int], min_messages: int) -> LatencyResult:
-    """Phase a: warm-up (learn reply counts), then each level's rounds, alternating which target goes first."""
+async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int], min_messages: int,
+                          think_ms: float, pids: Dict[str, int]) -> LatencyResult:
+    """Phase a: warm-up (learn reply counts), then each level's rounds, alternating which target goes first.
+
+    ``pids`` names the Rasa server's and the bridge's processes (``rasa``, ``bridge``): their CPU
+    time is read around every round and charged to the round's target.
+    """
     targets = {BRIDGE: bridge_url, RASA_SOCKETIO: rasa_url}
     counts: Dict[str, List[int]] = {}
     for target in (BRIDGE, RASA_SOCKETIO):
@@ -112,20 +119,29 @@ async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int],
             elapsed = {BRIDGE: 0.0, RASA_SOCKETIO: 0.0}
             extra = {BRIDGE: 0, RASA_SOCKETIO: 0}
             short = {BRIDGE: 0, RASA_SOCKETIO: 0}
+            cpu = {(t, name): 0.0 for t in (BRIDGE, RASA_SOCKETIO) for name in pids}
             for index in range(rounds):
                 for target in round_order(index):
-                    outcome = await latency_round(targets[target], level, SCRIPT, counts[target], http)
+                    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                    outcome = await latency_round(targets[target], level, SCRIPT, counts[target], http,
+                                                  think_ms / 1000)
+                    for name, pid in pids.items():
+                        cpu[target, name] += cpu_seconds(pid) - before[name]
                     samples[target] += outcome.samples
                     elapsed[target] += outcome.elapsed_s
                     extra[target] += outcome.extra_replies
                     short[target] += outcome.short_replies
             for target in (BRIDGE, RASA_SOCKETIO):
                 stats = summarize(samples[target], elapsed[target])
+                per_message = {name: cpu[target, name] * 1000 / stats.answered if stats.answered else None
+                               for name in pids}
                 rows.append(LevelFigures(level=level, target=target, rounds=rounds, stats=stats,
-                                         extra_replies=extra[target], short_replies=short[target]))
+                                         extra_replies=extra[target], short_replies=short[target],
+                                         rasa_cpu_ms=per_message.get("rasa"), bridge_cpu_ms=per_message.get("bridge")))
                 log(f"latency: {level:>3} conversations, {target:<13} p50 {stats.p50_ms or 0:7.1f} ms  "
                     f"p95 {stats.p95_ms or 0:7.1f} ms  {stats.throughput:6.1f} msg/s  errors {stats.errors}")
-    return LatencyResult(script=SCRIPT, reply_counts={t: tuple(c) for t, c in counts.items()}, rows=tuple(rows))
+    return LatencyResult(script=SCRIPT, reply_counts={t: tuple(c) for t, c in counts.items()}, rows=tuple(rows),
+                         think_ms=think_ms)
 
 
 async def measure_relay(bridge: BridgeServer, agents: Sequence[Tuple[str, str]], capacity: int, chats: int,
@@ -147,7 +163,8 @@ async def measure_idle(bridge: BridgeServer, levels: Sequence[int], asked: Seque
                        note: str) -> IdleResult:
     """Phase c, on a fresh bridge."""
     baseline, steps = await idle_phase(bridge.url, levels, bridge.rss)
-    return IdleResult(baseline_rss=baseline, steps=tuple(steps), asked=tuple(asked), fd_limit=fd_limit, note=note)
+    return IdleResult(baseline_rss=baseline, steps=tuple(steps), asked=tuple(asked), fd_limit=fd_limit, note=note,
+                      concurrency=CONNECT_CONCURRENCY)
 
 
 # --------------------------------------------------------------------------- the run
@@ -247,7 +264,8 @@ class Run:
         try:
             if "latency" in args.phases:
                 measured["latency"] = self.phase("latency", lambda: measure_latency(
-                    bridge.url, stack.rasa_url, args.levels, args.min_messages))
+                    bridge.url, stack.rasa_url, args.levels, args.min_messages, args.think_ms,
+                    {"rasa": stack.server_pid, "bridge": bridge.pid}))
             if "relay" in args.phases:
                 agents = [(agent_id(i), password) for i in range(agents_count)]
                 measured["relay"] = self.phase("relay", lambda: measure_relay(
@@ -291,6 +309,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--phases", type=phase_list, default=PHASES, help="latency,relay,idle (all)")
     parser.add_argument("--levels", type=int_list, help="concurrent conversations of the latency phase (1,10,50)")
     parser.add_argument("--min-messages", type=int, help="timed messages per target and level, at least (200)")
+    parser.add_argument("--think-ms", type=float,
+                        help="pause after a message's replies before the next message, not timed (250)")
     parser.add_argument("--relay-chats", type=int, help="live human chats (500)")
     parser.add_argument("--relay-turns", type=int, help="messages each way per human chat (2)")
     parser.add_argument("--relay-rate", type=float, help="customer messages per second, all chats together (10)")
@@ -303,8 +323,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     for name in ("min_messages", "relay_chats", "relay_turns"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.relay_rate <= 0 or args.timeout <= 0:
-        parser.error("--relay-rate and --timeout must be positive")
+    if args.relay_rate <= 0 or args.timeout <= 0 or args.think_ms < 0:
+        parser.error("--relay-rate and --timeout must be positive, --think-ms at least 0")
     return args
 
 

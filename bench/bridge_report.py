@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench.machine import Machine
-from bench.report import GB, display_path, markdown_table, megabytes, millis
+from bench.report import GB, display_path, megabytes, millis
 from bench.stats import LatencyStats
 
 START_MARKER = "<!-- bridge:start -->"
@@ -40,6 +40,8 @@ class LevelFigures:
     stats: LatencyStats
     extra_replies: int = 0
     short_replies: int = 0
+    rasa_cpu_ms: Optional[float] = None  # the Rasa server's CPU time per answered message (connecting included)
+    bridge_cpu_ms: Optional[float] = None  # the bridge's, likewise (≈ 0 when the target is Rasa's channel)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class LatencyResult:
     script: Tuple[str, ...]
     reply_counts: Dict[str, Tuple[int, ...]]  # target → bot messages per scripted message (warm-up)
     rows: Tuple[LevelFigures, ...]
+    think_ms: float = 0.0  # pause between a message's last reply and the next message
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class IdleResult:
     asked: Tuple[int, ...]  # the levels the run was asked for
     fd_limit: int
     note: str = ""
+    concurrency: int = 50  # connections opened at once
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,8 @@ def round_order(round_index: int) -> Tuple[str, str]:
 
 
 def agent_plan(chats: int, max_agents: int = 50, min_capacity: int = 10) -> Tuple[int, int]:
-    """(agents, capacity each) so that every chat has an agent: at most ``max_agents``, capacity ≥ ``min_capacity``."""
+    """(agents, capacity each) so that every chat has an agent; at most ``max_agents``, capacity ≥ ``min_capacity``.
+    """
     agents = max(1, min(max_agents, math.ceil(chats / min_capacity)))
     return agents, max(min_capacity, math.ceil(chats / agents))
 
@@ -176,7 +181,8 @@ def signed_ms(value: float) -> str:
 
 
 def signed_pct(value: float) -> str:
-    return f"{'+' if value >= 0 else '−'}{abs(value):,.0f} %"
+    digits = 1 if abs(value) < 10 else 0
+    return f"{'+' if value >= 0 else '−'}{abs(value):,.{digits}f} %"
 
 
 def overhead_text(pair: Optional[Tuple[float, float]]) -> str:
@@ -211,8 +217,9 @@ def levels_of(result: LatencyResult) -> List[int]:
 
 
 def latency_table(result: LatencyResult) -> str:
-    lines = ["| Concurrent conversations | Target | Messages | p50 | p95 | p99 | Messages/s | Errors |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| Concurrent conversations | Target | Messages | p50 | p95 | p99 | Messages/s | Errors | "
+             "CPU per message: Rasa server | CPU per message: bridge |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for level in levels_of(result):
         for row in pair_at(result, level):
             if row is None:
@@ -220,7 +227,7 @@ def latency_table(result: LatencyResult) -> str:
             s = row.stats
             lines.append(f"| {level} | {TARGET_NAMES[row.target]} | {s.sent} ({row.rounds} rounds) | "
                          f"{millis(s.p50_ms)} | {millis(s.p95_ms)} | {millis(s.p99_ms)} | {s.throughput:,.1f} | "
-                         f"{errors_cell(s)} |")
+                         f"{errors_cell(s)} | {millis(row.rasa_cpu_ms)} | {millis(row.bridge_cpu_ms)} |")
     return "\n".join(lines)
 
 
@@ -358,20 +365,60 @@ PATHS = (
 )
 
 
+def _stats_pair(latency: LatencyResult, level: int) -> Optional[Tuple[LatencyStats, LatencyStats]]:
+    bridge, rasa = pair_at(latency, level)
+    return None if bridge is None or rasa is None else (bridge.stats, rasa.stats)
+
+
+def _cpu_at(latency: LatencyResult, level: int) -> Optional[Tuple[float, float, float]]:
+    """(Rasa CPU/message direct, Rasa CPU/message behind the bridge, bridge CPU/message) at ``level``, if measured."""
+    bridge, rasa = pair_at(latency, level)
+    if bridge is None or rasa is None:
+        return None
+    values = (rasa.rasa_cpu_ms, bridge.rasa_cpu_ms, bridge.bridge_cpu_ms)
+    return None if any(v is None for v in values) else values  # type: ignore[return-value]
+
+
+def _trend_text(trend: str, kind_high: str, cpu: Optional[Tuple[float, float, float]], cores: int) -> str:
+    """How the bridge's overhead changes with load, and why, using the CPU figures when they tell."""
+    elsewhere = ", on another core" if cores > 1 else ""
+    if trend == "grows":
+        work = "socket.io, JSON, Redis calls"
+        own = f"its own work ({millis(cpu[2])} of CPU per message: {work})" if cpu else f"its own work ({work})"
+        return (f"The gap grows with load: the bridge is one more Python process on the {cores} CPU cores that the "
+                f"Rasa server, the action server and Redis already share, so {own} takes CPU time away from Rasa's.")
+    if trend == "flat":
+        return "The difference stays about the same as load grows: the extra hop is a fixed cost."
+    text = "The bridge's overhead shrinks under load" + (" and turns into a lead" if kind_high == "faster" else "")
+    writer = ("Used directly, python-socketio also hands each bot message to a separate writer task, which has to "
+              "wait for the Rasa server's event loop to come back from running the model for other conversations "
+              "before the message reaches its websocket; a REST response is written as soon as the turn ends.")
+    if cpu and cpu[0] > cpu[1] * 1.1:
+        return (f"{text}. The Rasa server's event loop, which also runs the model, is the bottleneck, and serving "
+                f"the sockets itself costs it more: {millis(cpu[0])} of CPU per message against {millis(cpu[1])} "
+                f"when it only answers the bridge's HTTP requests; the bridge's {millis(cpu[2])} per message run in "
+                f"its own process{elsewhere}. {writer}")
+    measured = (f" (the Rasa server's CPU per message is {millis(cpu[0])} direct and {millis(cpu[1])} behind the "
+                "bridge, so it is not extra work)") if cpu else ""
+    return (f"{text}: the Rasa server's event loop is the bottleneck at this load{measured}, and the difference is "
+            f"most likely in how replies leave it. {writer}")
+
+
 def why_latency(latency: LatencyResult, cores: int) -> List[str]:
     """The explanation of the latency figures, driven by the numbers of this run."""
-    levels = [lv for lv in levels_of(latency) if all(pair_at(latency, lv))]
+    both = {lv: _stats_pair(latency, lv) for lv in levels_of(latency)}
+    levels = [lv for lv, pair in both.items() if pair is not None]
     if not levels:
         return []
     low, high = levels[0], levels[-1]
-    b_low, r_low = pair_at(latency, low)
-    gap_low = overhead(b_low.stats.p50_ms, r_low.stats.p50_ms)  # type: ignore[union-attr]
+    b_low, r_low = both[low]  # type: ignore[misc]
+    gap_low = overhead(b_low.p50_ms, r_low.p50_ms)
     if gap_low is None:
         return []
     paragraphs = [PATHS]
     where = f"At {low} conversation{'' if low == 1 else 's'}"
-    figures = (f"{millis(b_low.stats.p50_ms)} through the bridge against {millis(r_low.stats.p50_ms)} direct at "  # type: ignore[union-attr]
-               f"p50, {overhead_text(gap_low)}")
+    figures = (f"{millis(b_low.p50_ms)} through the bridge against {millis(r_low.p50_ms)} direct at p50, "
+               f"{overhead_text(gap_low)}")
     kind = gap_kind(gap_low)
     if kind == "slower":
         paragraphs.append(f"{where} ({figures}) that hop and the Redis commands are the bridge's cost when "
@@ -392,28 +439,14 @@ def why_latency(latency: LatencyResult, cores: int) -> List[str]:
             "favour Rasa's channel: it sends the first as soon as its action has run, while the REST channel "
             "returns them all together at the end of the turn.")
     if high != low:
-        b_high, r_high = pair_at(latency, high)
-        gap_high = overhead(b_high.stats.p50_ms, r_high.stats.p50_ms)  # type: ignore[union-attr]
+        b_high, r_high = both[high]  # type: ignore[misc]
+        gap_high = overhead(b_high.p50_ms, r_high.p50_ms)
         if gap_high is not None:
-            head = (f"At {high} concurrent conversations the p50s are {millis(b_high.stats.p50_ms)} (bridge) and "  # type: ignore[union-attr]
-                    f"{millis(r_high.stats.p50_ms)} (direct), {overhead_text(gap_high)}; throughput "  # type: ignore[union-attr]
-                    f"{b_high.stats.throughput:,.1f} against {r_high.stats.throughput:,.1f} messages/s. ")  # type: ignore[union-attr]
-            trend = trend_kind(gap_low, gap_high)
-            if trend == "grows":
-                body_text = (f"The gap grows with load: the bridge is one more Python process on the {cores} CPU "
-                             "cores that the Rasa server, the action server and Redis already share, so its own "
-                             "work (socket.io, JSON, Redis calls) takes CPU time away from Rasa's.")
-            elif trend == "shrinks":
-                body_text = ("The bridge's overhead shrinks under load"
-                             + (" and turns into a lead" if gap_kind(gap_high) == "faster" else "")
-                             + ": the Rasa server's single event loop is the bottleneck. Used directly it must also "
-                             "do the socket.io work of every conversation, and a reply waits for the loop to come "
-                             "back from running the model for others before it is written to its websocket. Behind "
-                             "the bridge it only answers HTTP, and the socket work runs in the bridge's own process"
-                             + (", on another core." if cores > 1 else "."))
-            else:
-                body_text = "The difference stays about the same as load grows: the extra hop is a fixed cost."
-            paragraphs.append(head + body_text)
+            head = (f"At {high} concurrent conversations the p50s are {millis(b_high.p50_ms)} (bridge) and "
+                    f"{millis(r_high.p50_ms)} (direct), {overhead_text(gap_high)}; throughput "
+                    f"{b_high.throughput:,.1f} against {r_high.throughput:,.1f} messages/s. ")
+            paragraphs.append(head + _trend_text(trend_kind(gap_low, gap_high), gap_kind(gap_high),
+                                                 _cpu_at(latency, high), cores))
     small = min(row.stats.answered for row in latency.rows)
     if small < 100:
         paragraphs.append(f"With as few as {small} messages per cell, p95 and p99 rest on a handful of messages; "
@@ -422,16 +455,21 @@ def why_latency(latency: LatencyResult, cores: int) -> List[str]:
 
 
 def why_relay(relay: RelayResult) -> List[str]:
-    a, c = relay.to_agent.p50_ms, relay.to_customer.p50_ms
-    if a is None or c is None:
+    a, c, c99 = relay.to_agent.p50_ms, relay.to_customer.p50_ms, relay.to_customer.p99_ms
+    if a is None or c is None or c99 is None:
         return []
+    if c99 > max(3 * c, 20.0):
+        tail = f"that shows in the tail (agent → customer p99 {millis(c99)})"
+    else:
+        tail = f"that costs little at this pace (agent → customer p99 {millis(c99)})"
     return [
         f"In live human chats the two directions differ by design: customer → agent takes {millis(a)} at p50 and "
         f"agent → customer {millis(c)}. A customer's message is first parsed by Rasa's NLU "
         "(`POST /model/parse`) and written to Rasa's tracker (`POST /conversations/…/tracker/events`) before the "
         "agent sees it, so the tracker keeps the human part in order; an agent's message is emitted to the "
-        "customer first and recorded in Redis and Rasa afterwards. The bridge handles one socket's events one "
-        f"after the other, so an agent answering several chats (here up to {relay.capacity}) queues its own messages."
+        "customer first and recorded in Redis and Rasa afterwards. The bridge handles each socket's events one "
+        "after the other, so an agent's message also waits for the Rasa tracker write of that agent's previous "
+        f"one; with up to {relay.capacity} chats per agent {tail}."
     ]
 
 
@@ -479,8 +517,10 @@ def body(report: BridgeReport) -> List[str]:
             f"Each conversation connects (websocket), sends `session_request`, waits for `session_confirm`, then "
             f"sends {len(lat.script)} messages one after the other: {script} — in brackets the bot messages each "
             "gets, counted in a warm-up conversation per target. Latency is from emitting `user_uttered` to the "
-            "first `bot_uttered`; the next message goes once all expected replies are in. Messages/s counts "
-            "answered messages over the timed part of the rounds (connecting excluded).",
+            f"first `bot_uttered`. The next message goes {lat.think_ms:g} ms after all expected replies are in "
+            "(a quick reader): Rasa's socketio channel emits before its turn is over, and a message sent at once "
+            "would wait for the rest of the previous turn, which the bridge has already waited for. Messages/s "
+            "counts answered messages over the timed part of the rounds (pauses included, connecting excluded).",
             "",
             latency_table(lat),
             "",
@@ -492,11 +532,11 @@ def body(report: BridgeReport) -> List[str]:
         parts += [
             f"### Customer ↔ agent relay with {r.chats_live:,} live human chats",
             "",
-            f"{r.chats_live:,} of {r.chats_asked:,} customers connected, handed off (`POST /api/handoff`) and claimed by "
-            f"{r.agents} agents (capacity {r.capacity} each) in {r.setup_s:,.1f} s. Then each chat exchanged "
-            f"{r.turns} customer message(s) and agent answer(s), customer messages paced at {r.rate_per_s:g}/s "
-            f"overall; each agent answers as soon as the message arrives. Bridge RSS with all chats live: "
-            f"{megabytes(r.bridge_rss)}.",
+            f"{r.chats_live:,} of {r.chats_asked:,} customers connected, handed off (`POST /api/handoff`) and "
+            f"claimed by {r.agents} agents (capacity {r.capacity} each) in {r.setup_s:,.1f} s. Then each chat "
+            f"exchanged {r.turns} customer message(s) and agent answer(s), customer messages paced at "
+            f"{r.rate_per_s:g}/s overall; each agent answers as soon as the message arrives. Bridge RSS with all "
+            f"chats live: {megabytes(r.bridge_rss)}.",
             "",
             relay_table(r),
             "",
@@ -505,7 +545,8 @@ def body(report: BridgeReport) -> List[str]:
         parts += [
             "### Idle customer connections on one bridge process",
             "",
-            f"Customers connect (websocket) and send `session_request`, 200 at a time, to a freshly started bridge, "
+            f"Customers connect (websocket) and send `session_request`, {report.idle.concurrency} at a time, to a "
+            "freshly started bridge, "
             f"and then stay idle; levels are cumulative. RLIMIT_NOFILE in the benchmark and the bridge: "
             f"{report.idle.fd_limit:,}.",
             "",
@@ -521,8 +562,9 @@ def body(report: BridgeReport) -> List[str]:
         "How it is measured: one Rasa server (REST and socketio channels both on, SQLite tracker store) with its "
         "action server and a freshly seeded shop store, a throw-away Redis and the bridge as `python -m handoff`, "
         "all on 127.0.0.1; the clients are python-socketio `AsyncClient`s in the benchmark's process. For the "
-        "latency table the two targets take turns going first in each concurrency level's rounds. RSS is VmRSS "
-        "from /proc. MB = 10^6 bytes.",
+        "latency table the two targets take turns going first in each concurrency level's rounds; CPU per "
+        "message is a process's user + system time (/proc/PID/stat) over a target's rounds, connecting included, "
+        "divided by the answered messages. RSS is VmRSS from /proc. MB = 10^6 bytes.",
     ]
     return parts
 

@@ -119,6 +119,20 @@ def rss_bytes(pid: int) -> int:
         return 0
 
 
+def cpu_ticks(stat: str) -> int:
+    """utime + stime (clock ticks, all threads) from the text of /proc/PID/stat."""
+    fields = stat[stat.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time process ``pid`` has used so far, user + system (0.0 if it is gone)."""
+    try:
+        return cpu_ticks(Path(f"/proc/{pid}/stat").read_text()) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _stop(process: Optional[subprocess.Popen], timeout: float = 15) -> None:
     if process is None or process.poll() is not None:
         return

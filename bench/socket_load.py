@@ -11,7 +11,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 import socketio
@@ -26,6 +26,10 @@ REST_OF_REPLIES_TIMEOUT_S = 15.0  # the expected remaining replies of a message
 LEARN_QUIET_S = 1.0  # warm-up: a message's replies are over after this long without one
 EXTRA_REPLIES_WAIT_S = 0.3  # after a round: anything arriving now was not expected
 RELAY_TIMEOUT_S = 30.0
+# Connections opened at once. The bridge's Redis client has redis-py's default pool of 100
+# connections and fails a request when all are busy, so a larger burst of session_requests
+# measures that limit instead of the connections (see the report's warnings when it happens).
+CONNECT_CONCURRENCY = 50
 
 
 def log(message: str) -> None:
@@ -75,6 +79,7 @@ class BenchCustomer:
         self.sio.on(protocol.BOT_UTTERED, self._on_bot_uttered)
         self.sio.on(protocol.SESSION_CONFIRM, self._on_session_confirm)
         self.sio.on(protocol.AGENT_JOINED, self._on_agent_joined)
+        self.sio.on(protocol.ERROR, self._on_error)
 
     async def _on_bot_uttered(self, data: Any = None) -> None:
         now = time.perf_counter()
@@ -92,6 +97,12 @@ class BenchCustomer:
 
     async def _on_agent_joined(self, data: Any = None) -> None:
         self.joined.set()
+
+    async def _on_error(self, data: Any = None) -> None:
+        """The bridge refused an event; before ``session_confirm`` that fails the connection at once."""
+        if not self._confirmed.done():
+            detail = data if not isinstance(data, dict) else f"{data.get('code')}: {data.get('message')}"
+            self._confirmed.set_exception(RuntimeError(f"the bridge answered session_request with error {detail}"))
 
     async def open(self, timeout: float = CONNECT_TIMEOUT_S) -> "BenchCustomer":
         """Connect (websocket), ``session_request``, wait for ``session_confirm``."""
@@ -226,10 +237,12 @@ async def learn_reply_counts(url: str, script: Sequence[str]) -> List[int]:
 
 
 async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Sequence[int],
-                    outcome: RoundOutcome) -> None:
-    """One conversation's messages in order; each waits for its expected replies before the next."""
+                    outcome: RoundOutcome, think_s: float) -> None:
+    """One conversation's messages in order; each waits for its expected replies and ``think_s`` before the next."""
     consumed = len(customer.arrivals)
-    for message, count in zip(script, expected):
+    for index, (message, count) in enumerate(zip(script, expected)):
+        if index and think_s > 0:
+            await asyncio.sleep(think_s)
         try:
             sent = await customer.say(message)
         except Exception as e:  # noqa: BLE001 - a failed emit is an error sample
@@ -250,12 +263,12 @@ async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Se
 
 
 async def latency_round(url: str, conversations: int, script: Sequence[str], expected: Sequence[int],
-                        http: aiohttp.ClientSession) -> RoundOutcome:
+                        http: aiohttp.ClientSession, think_s: float = 0.0) -> RoundOutcome:
     """Connect ``conversations`` customers, then run the script in all of them at once (timed)."""
     customers = [BenchCustomer(url, http) for _ in range(conversations)]
     outcome = RoundOutcome(samples=[], elapsed_s=0.0)
     try:
-        opened = await bounded([c.open() for c in customers], 50)
+        opened = await bounded([c.open() for c in customers], CONNECT_CONCURRENCY)
         ready = []
         for customer, result in zip(customers, opened):
             if isinstance(result, BaseException):
@@ -263,7 +276,7 @@ async def latency_round(url: str, conversations: int, script: Sequence[str], exp
             else:
                 ready.append(customer)
         started = time.perf_counter()
-        await asyncio.gather(*(_scripted(c, script, expected, outcome) for c in ready))
+        await asyncio.gather(*(_scripted(c, script, expected, outcome, think_s) for c in ready))
         outcome.elapsed_s = time.perf_counter() - started
         await asyncio.sleep(EXTRA_REPLIES_WAIT_S)
         outcome.extra_replies = sum(max(0, len(c.arrivals) - sum(expected)) for c in ready)
@@ -313,27 +326,32 @@ async def _hand_to(agent: BenchAgent, customer: BenchCustomer, api: aiohttp.Clie
         raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {agent.errors[-1:]})")
 
 
+async def _timed(emit: Callable[[], Awaitable[float]], arrived: asyncio.Future, what: str) -> Sample:
+    """Emit, then wait for the other side to receive it; a failed emit or a timeout is an error sample."""
+    try:
+        sent = await emit()
+        return Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True)
+    except asyncio.TimeoutError:
+        return Sample(RELAY_TIMEOUT_S * 1000, ok=False, error=f"{what} not received within {RELAY_TIMEOUT_S:.0f} s")
+    except Exception as e:  # noqa: BLE001 - e.g. a dropped socket
+        return Sample(0.0, ok=False, error=f"emit: {short_error(e)}")
+
+
 async def _exchange(customer: BenchCustomer, agent: BenchAgent, chat: int, turn: int, outcome: RelayOutcome) -> None:
     """Customer → agent, then the agent answers → customer; one sample each way."""
     loop = asyncio.get_running_loop()
     text = f"bench relay {chat} {turn}: is my parcel on its way?"
     arrived = agent.expecting[text] = loop.create_future()
-    sent = await customer.say(text)
-    try:
-        outcome.to_agent.append(Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True))
-    except asyncio.TimeoutError:
-        agent.expecting.pop(text, None)
-        outcome.to_agent.append(Sample(RELAY_TIMEOUT_S * 1000, ok=False,
-                                       error=f"customer_message not received within {RELAY_TIMEOUT_S:.0f} s"))
+    sample = await _timed(lambda: customer.say(text), arrived, protocol.CUSTOMER_MESSAGE)
+    agent.expecting.pop(text, None)
+    outcome.to_agent.append(sample)
     answer = f"agent reply {chat} {turn}: yes, it left the warehouse"
     arrived = customer.expecting[answer] = loop.create_future()
-    sent = await agent.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": answer})
-    try:
-        outcome.to_customer.append(Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True))
-    except asyncio.TimeoutError:
-        customer.expecting.pop(answer, None)
-        outcome.to_customer.append(Sample(RELAY_TIMEOUT_S * 1000, ok=False,
-                                          error=f"bot_uttered not received within {RELAY_TIMEOUT_S:.0f} s"))
+    sample = await _timed(lambda: agent.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id,
+                                                                      "text": answer}),
+                          arrived, protocol.BOT_UTTERED)
+    customer.expecting.pop(answer, None)
+    outcome.to_customer.append(sample)
 
 
 async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], chats: int, turns: int,
@@ -346,7 +364,7 @@ async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], 
         try:
             started = time.perf_counter()
             customers = [BenchCustomer(url, http) for _ in range(chats)]
-            opened = await bounded([c.open() for c in customers], 50)
+            opened = await bounded([c.open() for c in customers], CONNECT_CONCURRENCY)
             consoles = [BenchAgent(url, name, password, http) for name, password in agents]
             logged_in = await bounded([a.open(api) for a in consoles], 4)
             live_agents = [a for a, r in zip(consoles, logged_in) if not isinstance(r, BaseException)]
@@ -386,7 +404,7 @@ async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], 
 # --------------------------------------------------------------------------- c. idle connections
 
 
-async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], limit: int = 200,
+async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], limit: int = CONNECT_CONCURRENCY,
                      settle_s: float = 2.0) -> Tuple[int, List[IdleStep]]:
     """Open idle customers (connect + session_request) up to each level in turn; RSS at each.
 

@@ -14,7 +14,7 @@ from typing import AsyncIterator
 import aiohttp
 import socketio
 from aiohttp import web
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from handoff import keys
 from handoff.accounts import Sessions, load_accounts
@@ -50,8 +50,12 @@ def create_app(settings: Settings) -> web.Application:
 def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
-        redis = Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=5,
-                               socket_connect_timeout=5, health_check_interval=15, retry_on_timeout=True)
+        # A blocking pool: a burst of requests waits for a free connection
+        # instead of failing with "Too many connections" (found by bench/bridge.py).
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, decode_responses=True, max_connections=settings.redis_max_connections, timeout=10,
+            socket_timeout=5, socket_connect_timeout=5, health_check_interval=15, retry_on_timeout=True)
+        redis = Redis(connection_pool=pool)
         session = aiohttp.ClientSession()
         accounts = load_accounts(settings.agents_file)
         bridge = Bridge(settings=settings, redis=redis, sio=sio,

@@ -21,6 +21,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     redis_url: str = "redis://127.0.0.1:6390/0"
+    redis_max_connections: int = 200
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     rasa_timeout_s: float = 15.0
@@ -44,6 +45,7 @@ class Settings:
                 host=env.get("BRIDGE_HOST", cls.host),
                 port=int(env.get("BRIDGE_PORT", cls.port)),
                 redis_url=env.get("REDIS_URL", cls.redis_url),
+                redis_max_connections=int(env.get("REDIS_MAX_CONNECTIONS", cls.redis_max_connections)),
                 rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
                 rasa_token=env.get("RASA_AUTH_TOKEN", ""),
                 rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", cls.rasa_timeout_s)),

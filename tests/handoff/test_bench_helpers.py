@@ -35,7 +35,7 @@ from bench.bridge_report import (
 from bench.machine import Machine
 from bench.report import END_MARKER as REST_END
 from bench.report import START_MARKER as REST_START
-from bench.services import agent_accounts, agent_id
+from bench.services import agent_accounts, agent_id, cpu_ticks
 from bench.stats import LatencyStats, Sample, summarize
 
 MACHINE = Machine(cpu="Test CPU", cores=2, ram_bytes=8 * 10 ** 9, os="TestOS", kernel="6.0", python="3.11.0",
@@ -47,9 +47,12 @@ def stats(p50: float, errors: int = 0, sent: int = 200) -> LatencyStats:
     return summarize(samples, elapsed_s=10.0)
 
 
-def latency(b_low: float, r_low: float, b_high: float, r_high: float) -> LatencyResult:
+def latency(b_low: float, r_low: float, b_high: float, r_high: float, cpu: tuple = (None, None, None)) -> LatencyResult:
+    """Figures at 1 and 50 conversations; ``cpu`` = Rasa CPU/message direct, behind the bridge, bridge CPU."""
+    direct, behind, own = cpu
     rows = (LevelFigures(1, BRIDGE, 40, stats(b_low)), LevelFigures(1, RASA_SOCKETIO, 40, stats(r_low)),
-            LevelFigures(50, BRIDGE, 2, stats(b_high)), LevelFigures(50, RASA_SOCKETIO, 2, stats(r_high)))
+            LevelFigures(50, BRIDGE, 2, stats(b_high), rasa_cpu_ms=behind, bridge_cpu_ms=own),
+            LevelFigures(50, RASA_SOCKETIO, 2, stats(r_high), rasa_cpu_ms=direct, bridge_cpu_ms=0.0))
     return LatencyResult(script=("hi", "thanks"), reply_counts={BRIDGE: (1, 1), RASA_SOCKETIO: (1, 1)}, rows=rows)
 
 
@@ -137,6 +140,20 @@ def test_why_latency_follows_the_numbers():
     assert "within noise" in same and "about the same" in same
 
 
+def test_why_latency_cites_the_cpu_figures_only_when_they_explain():
+    explained = " ".join(why_latency(latency(110, 100, 250, 300, cpu=(30.0, 20.0, 5.0)), cores=2))
+    assert "30.0 ms of CPU per message against 20.0 ms" in explained and "5.0 ms per message" in explained
+    not_cpu = " ".join(why_latency(latency(110, 100, 250, 300, cpu=(20.0, 20.0, 5.0)), cores=2))
+    assert "so it is not extra work" in not_cpu
+    grows = " ".join(why_latency(latency(110, 100, 400, 300, cpu=(20.0, 20.0, 5.0)), cores=2))
+    assert "its own work (5.0 ms of CPU per message" in grows
+
+
+def test_cpu_ticks_reads_utime_and_stime_whatever_the_command_name():
+    stat = "42 (odd) name) S " + " ".join(str(i) for i in range(1, 45))
+    assert cpu_ticks(stat) == 11 + 12
+
+
 def test_the_section_has_markers_tables_and_explanations():
     relay = RelayResult(chats_asked=500, chats_live=500, agents=50, capacity=10, turns=2, rate_per_s=10.0,
                         setup_s=12.0, setup_errors=(), to_agent=stats(40.0, sent=1000),
@@ -154,7 +171,8 @@ def test_the_section_has_markers_tables_and_explanations():
 
 def test_errors_and_failures_are_warned_about():
     lat = latency(110, 100, 400, 300)
-    bad = LatencyResult(lat.script, lat.reply_counts, (LevelFigures(1, BRIDGE, 2, stats(100, errors=3)),) + lat.rows[1:])
+    failing = LevelFigures(1, BRIDGE, 2, stats(100, errors=3))
+    bad = LatencyResult(lat.script, lat.reply_counts, (failing,) + lat.rows[1:])
     idle = IdleResult(baseline_rss=1, asked=(1000, 5000), fd_limit=20000,
                       steps=(IdleStep(1000, 990, 10, 4.0, 2, ("TimeoutError: x",)),))
     r = report(bad, idle=idle, failures=("the relay phase failed: RuntimeError: no agent",))
