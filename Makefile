@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat bench clean
+.PHONY: run test setup train seed chat bench bench-bridge clean
 
 run:
 	@scripts/run.sh
@@ -23,6 +23,9 @@ chat:
 
 bench:
 	@scripts/bench.sh
+
+bench-bridge:
+	@scripts/bench-bridge.sh
 
 clean:
 	rm -rf var results reports

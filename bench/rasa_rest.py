@@ -114,6 +114,7 @@ def train(out_dir: Path) -> Training:
     Raises:
         RuntimeError: If training fails or produces no model.
     """
+    out_dir.mkdir(parents=True, exist_ok=True)
     log_file = out_dir / "train.log"
     args = [RASA, "train", "--force", "--out", str(out_dir),
             "--domain", "domain.yml", "--data", "data", "--config", "config.yml"]
