@@ -52,7 +52,7 @@ from bench.bridge_report import (
     round_order,
     rounds_for,
 )
-from bench.machine import read_machine
+from bench.machine import read_machine, settled
 from bench.report import display_path
 from bench.services import (
     BridgeServer,
@@ -63,7 +63,6 @@ from bench.services import (
     nofile_limits,
     raise_nofile_limit,
     seed_shop,
-    settled_model,
     stop_all,
     tail,
     write_agents_file,
@@ -211,7 +210,7 @@ class Run:
         """Start what the phases need, run them, stop everything; the report of whatever was measured."""
         args = self.args
         fd_soft, fd_hard = nofile_limits()
-        model = settled_model(latest_model())
+        model = settled(latest_model())
         log(f"model {display_path(model)}; work folder {self.workdir}; RLIMIT_NOFILE {fd_soft} (hard {fd_hard})")
         measured: Dict[str, Any] = {"rasa_version": "not started (no latency or relay phase)"}
         try:
@@ -283,8 +282,8 @@ def int_list(text: str) -> Tuple[int, ...]:
     """argparse type: comma-separated positive integers."""
     try:
         values = tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of integers")
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of integers") from e
     if not values or any(v < 1 for v in values):
         raise argparse.ArgumentTypeError(f"{text!r}: give positive integers, e.g. 1,10,50")
     return values

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench.machine import Machine
-from bench.report import GB, display_path, megabytes, millis
+from bench.report import GB, display_path, megabytes, millis, replace_section
 from bench.stats import LatencyStats
 
 START_MARKER = "<!-- bridge:start -->"
@@ -574,17 +574,6 @@ def render_section(report: BridgeReport) -> str:
     return "\n".join([START_MARKER, *body(report), END_MARKER])
 
 
-def replace_marked(existing: Optional[str], section: str, start: str = START_MARKER, end: str = END_MARKER) -> str:
-    """The Markdown file's new text: ``section`` replaces the text between ``start`` and ``end``; the rest is kept.
-
-    Raises:
-        ValueError: If only one marker is present or they are out of order.
-    """
-    if not existing or not existing.strip():
-        return f"# Benchmarks\n\n{section}\n"
-    at, until = existing.find(start), existing.find(end)
-    if at == -1 and until == -1:
-        return f"{existing.rstrip()}\n\n{section}\n"
-    if at == -1 or until == -1 or until < at:
-        raise ValueError(f"the {start} / {end} markers are broken; fix them by hand")
-    return existing[:at] + section + existing[until + len(end):]
+def replace_marked(existing: Optional[str], section: str) -> str:
+    """The Markdown file's new text with this benchmark's section replaced (see ``report.replace_section``)."""
+    return replace_section(existing, section, START_MARKER, END_MARKER)

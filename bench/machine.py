@@ -5,6 +5,8 @@ The parsers of /proc and /etc text are pure; the ``read_*`` functions and ``rss_
 
 from __future__ import annotations
 
+import time
+
 import importlib.metadata
 import os
 import platform
@@ -105,3 +107,13 @@ def read_machine() -> Machine:
 def rss_bytes(pid: int) -> int:
     """Resident set size (VmRSS) of process ``pid``, in bytes."""
     return kib_field(Path(f"/proc/{pid}/status").read_text(), "VmRSS")
+
+
+def settled(path: Path, quiet_s: float = 5.0, timeout_s: float = 600.0) -> Path:
+    """``path`` once it has not changed for ``quiet_s`` (a training run may still be writing it)."""
+    deadline = time.monotonic() + timeout_s
+    while time.time() - path.stat().st_mtime < quiet_s:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path} is still being written after {timeout_s:.0f} s")
+        time.sleep(1)
+    return path

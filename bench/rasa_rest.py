@@ -38,7 +38,7 @@ from typing import List, Optional, Sequence, Tuple
 import aiohttp
 
 from actions.store.seed import seed
-from bench.machine import read_machine, rss_bytes
+from bench.machine import read_machine, rss_bytes, settled
 from bench.report import (
     Memory,
     Report,
@@ -128,16 +128,6 @@ def train(out_dir: Path) -> Training:
     model = latest_model(out_dir)
     log(f"trained {model.name} in {seconds:.1f} s")
     return Training(model=model, seconds=seconds)
-
-
-def settled(path: Path, quiet_s: float = 5.0, timeout_s: float = 600.0) -> Path:
-    """Wait until ``path`` has not changed for ``quiet_s`` (another process may still be writing it)."""
-    deadline = time.monotonic() + timeout_s
-    while time.time() - path.stat().st_mtime < quiet_s:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{path} is still being written after {timeout_s:.0f} s")
-        time.sleep(1)
-    return path
 
 
 def reuse_model() -> Training:

@@ -200,12 +200,16 @@ def render_section(report: Report) -> str:
     return "\n".join(parts)
 
 
-def replace_section(existing: Optional[str], section: str) -> str:
-    """The Markdown file's new text: ``section`` replaces the marked section, the rest is kept.
+def replace_section(existing: Optional[str], section: str, start: str = START_MARKER, end: str = END_MARKER) -> str:
+    """The Markdown file's new text: ``section`` replaces the text between ``start`` and ``end``.
+
+    Every other section of the file is kept, so several benchmarks share one file.
 
     Args:
         existing: The file's current text, or None if there is no file yet.
         section: The new section, markers included.
+        start: The section's opening marker.
+        end: The section's closing marker.
 
     Returns:
         The new text (the section is appended when the file has no markers yet).
@@ -215,9 +219,9 @@ def replace_section(existing: Optional[str], section: str) -> str:
     """
     if not existing or not existing.strip():
         return f"# Benchmarks\n\n{section}\n"
-    start, end = existing.find(START_MARKER), existing.find(END_MARKER)
-    if start == -1 and end == -1:
+    at, until = existing.find(start), existing.find(end)
+    if at == -1 and until == -1:
         return f"{existing.rstrip()}\n\n{section}\n"
-    if start == -1 or end == -1 or end < start:
-        raise ValueError(f"the {START_MARKER} / {END_MARKER} markers are broken; fix them by hand")
-    return existing[:start] + section + existing[end + len(END_MARKER):]
+    if at == -1 or until == -1 or until < at:
+        raise ValueError(f"the {start} / {end} markers are broken; fix them by hand")
+    return existing[:at] + section + existing[until + len(end):]

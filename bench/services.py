@@ -81,16 +81,6 @@ def write_agents_file(folder: Path, count: int, capacity: int, password: str) ->
     return path
 
 
-def settled_model(path: Path, quiet_s: float = 5.0, timeout_s: float = 600.0) -> Path:
-    """``path`` once it has not changed for ``quiet_s`` (a training run may still be writing it)."""
-    deadline = time.monotonic() + timeout_s
-    while time.time() - path.stat().st_mtime < quiet_s:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{path} is still being written after {timeout_s:.0f} s")
-        time.sleep(1)
-    return path
-
-
 def seed_shop(db_path: Path, log: Path) -> None:
     """Create and fill a shop store with the Rasa environment's seeder (a subprocess)."""
     python = str(Path(RASA).parent / "python")

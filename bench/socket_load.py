@@ -322,8 +322,8 @@ async def _hand_to(agent: BenchAgent, customer: BenchCustomer, api: aiohttp.Clie
 
     try:
         await asyncio.wait_for(steps(), RELAY_TIMEOUT_S)
-    except asyncio.TimeoutError:
-        raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {agent.errors[-1:]})")
+    except asyncio.TimeoutError as e:
+        raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {agent.errors[-1:]})") from e
 
 
 async def _timed(emit: Callable[[], Awaitable[float]], arrived: asyncio.Future, what: str) -> Sample:
