@@ -11,7 +11,7 @@ import asyncio
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
 import socketio
@@ -52,10 +52,10 @@ class Bridge:
     sio: socketio.AsyncServer
     rasa: RasaClient
     accounts: Dict[str, Account]
+    conversations: Conversations = field(init=False)
 
-    @property
-    def conversations(self) -> Conversations:
-        return Conversations(self.redis)
+    def __post_init__(self) -> None:
+        self.conversations = Conversations(self.redis)
 
     # --- customers --------------------------------------------------------
 
