@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import socketio
 
@@ -66,6 +66,12 @@ class AgentNamespace(socketio.AsyncNamespace):
         if int(await self.bridge.redis.get(keys.agent_connections(agent_id)) or 0) <= 0:
             await self.bridge.requeue_agent(agent_id)
 
+    @staticmethod
+    def _addressed(data: Any) -> Tuple[Mapping[str, Any], str]:
+        """The payload of an event about one conversation, and that conversation's id (validated)."""
+        payload = protocol.require_mapping(data)
+        return payload, protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+
     async def _agent(self, sid: str, required: bool = True) -> Optional[Account]:
         session = await self.get_session(sid)
         agent = self.bridge.accounts.get(session.get("agent_id", ""))
@@ -95,44 +101,38 @@ class AgentNamespace(socketio.AsyncNamespace):
     @reported(protocol.CLAIM)
     async def on_claim(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""
-        conversation_id = protocol.conversation_id(protocol.require_mapping(data).get("conversation_id"),
-                                                   "conversation_id")
+        _, conversation_id = self._addressed(data)
         await self.bridge.claim(await self._agent(sid), conversation_id)
 
     @reported(protocol.AGENT_MESSAGE)
     async def on_agent_message(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, text}`` to the customer."""
-        payload = protocol.require_mapping(data)
-        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        payload, conversation_id = self._addressed(data)
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
         await self.bridge.agent_message(await self._agent(sid), conversation_id, text)
 
     @reported(protocol.TYPING)
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, typing}``."""
-        payload = protocol.require_mapping(data)
-        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        payload, conversation_id = self._addressed(data)
         await self.bridge.agent_typing(await self._agent(sid), conversation_id, bool(payload.get("typing")))
 
     @reported(protocol.HAND_BACK)
     async def on_hand_back(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: back to the assistant."""
-        conversation_id = protocol.conversation_id(protocol.require_mapping(data).get("conversation_id"),
-                                                   "conversation_id")
+        _, conversation_id = self._addressed(data)
         await self.bridge.hand_back(await self._agent(sid), conversation_id)
 
     @reported(protocol.CLOSE)
     async def on_close(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, resolution}``."""
-        payload = protocol.require_mapping(data)
-        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        payload, conversation_id = self._addressed(data)
         resolution = protocol.message_text(payload.get("resolution") or "resolved", 500)
         await self.bridge.close(await self._agent(sid), conversation_id, resolution)
 
     @reported(protocol.TRANSFER)
     async def on_transfer(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, to_agent}``."""
-        payload = protocol.require_mapping(data)
-        conversation_id = protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
+        payload, conversation_id = self._addressed(data)
         to_agent = self.bridge.accounts.get(str(payload.get("to_agent")))
         await self.bridge.transfer(await self._agent(sid), conversation_id, to_agent)

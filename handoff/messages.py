@@ -9,7 +9,6 @@ ASSISTANT_UNAVAILABLE = (
     "or ask for a person and someone from our team will take over."
 )
 TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payload": "/request_human"}
-CONNECTING = "Connecting you to a person from our support team."
 
 # What a customer may type, while the assistant is down, to reach a person.
 PERSON_WORDS = ("/request_human", "agent", "human", "person", "operator", "someone")
