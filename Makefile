@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat bench bench-bridge clean
+.PHONY: run test setup train seed chat bench bench-bridge escalation-report clean
 
 run:
 	@scripts/run.sh
@@ -26,6 +26,12 @@ bench:
 
 bench-bridge:
 	@scripts/bench-bridge.sh
+
+# Precision, recall and false handoffs of escalation.yml on the labelled
+# conversations in tests/escalation/ (writes docs/escalation.md).
+escalation-report:
+	@test -x .venv-rasa/bin/python || scripts/setup.sh
+	@.venv-rasa/bin/python -m actions.escalation.evaluate --markdown docs/escalation.md
 
 clean:
 	rm -rf var results reports

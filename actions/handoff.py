@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa_sdk import Tracker
@@ -28,18 +28,41 @@ from actions.store.repository import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-# Why a conversation goes to a person, by the intent that asked for it.
+# Why a conversation goes to a person, by the intent that asked for it
+# (when the escalation check left no decision, e.g. the action server restarted).
 REASON_BY_INTENT = {
     "request_human": "explicit_request",
-    "complaint": "complaint",
+    "complaint": "frustration",
     "close_account": "sensitive",
 }
 BRIDGE_TIMEOUT_S = 5.0
+DECISION_SLOT = "escalation"
 
 
 def handoff_reason(intent: Optional[str]) -> str:
     """The handoff reason for the customer's latest intent."""
     return REASON_BY_INTENT.get(intent or "", "explicit_request")
+
+
+def latest_decision(events: List[Dict[str, Any]], actions: Tuple[str, ...] = ("handoff", "offer")) -> Optional[Dict[str, Any]]:
+    """The newest escalation decision in ``events`` whose action is one of ``actions``."""
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == DECISION_SLOT:
+            value = event.get("value")
+            if isinstance(value, dict) and value.get("action") in actions:
+                return value
+    return None
+
+
+def this_turns_decision(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The escalation decision stored after the customer's latest message, whatever it says."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "slot" and event.get("name") == DECISION_SLOT:
+            value = event.get("value")
+            return value if isinstance(value, dict) else None
+    return None
 
 
 async def send_to_bridge(body: Dict[str, Any]) -> Optional[str]:
@@ -60,8 +83,51 @@ async def send_to_bridge(body: Dict[str, Any]) -> Optional[str]:
         return None
 
 
+async def hand_over(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Optional[Dict[str, Any]]
+) -> List[EventType]:
+    """Queue the conversation live through the bridge, or record it for a person to follow up.
+
+    ``decision`` is the escalation decision behind the handoff: its reason,
+    one-line summary and evidence go to the agents' queue.
+    """
+    message = tracker.latest_message or {}
+    if decision and decision.get("reason"):
+        reason = str(decision["reason"])
+        evidence = decision_evidence(decision)
+        summary: Optional[str] = decision.get("summary")
+    else:
+        reason, evidence, summary = handoff_reason((message.get("intent") or {}).get("name")), None, None
+    body = handoff_request(tracker.sender_id, reason, message, tracker.events, tracker.current_slot_values(),
+                           evidence=evidence, summary=summary)
+    status = await send_to_bridge(body)
+    if status == "queued":
+        dispatcher.utter_message(response="utter_handoff_queued")
+        return [ConversationPaused()]
+    if status == "unchanged":
+        return []
+    try:
+        reference = await get_store().record_support_request(tracker.sender_id, reason, message.get("text") or "")
+    except StoreUnavailable:
+        logger.exception("could not record a handoff for %s", tracker.sender_id)
+        dispatcher.utter_message(response="utter_handoff_unavailable")
+        return []
+    dispatcher.utter_message(response="utter_handoff_recorded", reference=reference)
+    return []
+
+
+def decision_evidence(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The decision's evidence as rows for the bridge: one per fact, strongest signal first."""
+    signals = decision.get("signals") or {}
+    rows = []
+    for name, signal in sorted(signals.items(), key=lambda item: -float(item[1].get("score") or 0)):
+        for fact in signal.get("evidence") or []:
+            rows.append({"signal": name, "score": signal.get("score"), **fact})
+    return rows
+
+
 class ActionHandoff(ShopAction):
-    """Hands the conversation to a person, live through the bridge or as a recorded request."""
+    """Hands the conversation to a person when the customer's own words ask for it (rules)."""
 
     def name(self) -> Text:
         return "action_handoff"
@@ -69,20 +135,4 @@ class ActionHandoff(ShopAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        message = tracker.latest_message or {}
-        reason = handoff_reason((message.get("intent") or {}).get("name"))
-        body = handoff_request(tracker.sender_id, reason, message, tracker.events, tracker.current_slot_values())
-        status = await send_to_bridge(body)
-        if status == "queued":
-            dispatcher.utter_message(response="utter_handoff_queued")
-            return [ConversationPaused()]
-        if status == "unchanged":
-            return []
-        try:
-            reference = await get_store().record_support_request(tracker.sender_id, reason, message.get("text") or "")
-        except StoreUnavailable:
-            logger.exception("could not record a handoff for %s", tracker.sender_id)
-            dispatcher.utter_message(response="utter_handoff_unavailable")
-            return []
-        dispatcher.utter_message(response="utter_handoff_recorded", reference=reference)
-        return []
+        return await hand_over(dispatcher, tracker, this_turns_decision(tracker))

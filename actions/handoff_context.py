@@ -44,6 +44,7 @@ def handoff_request(
     events: Sequence[Mapping[str, Any]],
     slots: Mapping[str, Any],
     evidence: Optional[List[Dict[str, Any]]] = None,
+    summary: Optional[str] = None,
 ) -> Dict[str, Any]:
     """The body of the bridge's ``POST /api/handoff``."""
     intent = latest.get("intent") or {}
@@ -54,7 +55,7 @@ def handoff_request(
     return {
         "conversation_id": conversation_id,
         "reason": reason,
-        "summary": f"{reason.replace('_', ' ')}: {text[:140]!r}" if text else reason.replace("_", " "),
+        "summary": summary or (f"{reason.replace('_', ' ')}: {text[:140]!r}" if text else reason.replace("_", " ")),
         "evidence": evidence,
         "transcript": transcript(events),
         "intents": recent_intents(events),

@@ -159,4 +159,4 @@ def estimated_wait_s(position: int, available_agents: int, average_handle_s: flo
 
 def priority_for(reason: Optional[str]) -> int:
     """Queue priority by handoff reason: higher goes first."""
-    return {"frustration": 2, "complaint": 2, "sensitive": 1}.get(reason or "", 0)
+    return {"frustration": 2, "complaint": 2, "sensitive": 1, "unresolved": 1}.get(reason or "", 0)

@@ -12,7 +12,7 @@ from tests.actions.helpers import SENDER, responses, run, tracker
 
 @pytest.mark.parametrize(
     "intent, reason",
-    [("request_human", "explicit_request"), ("complaint", "complaint"), ("close_account", "sensitive"), (None, "explicit_request")],
+    [("request_human", "explicit_request"), ("complaint", "frustration"), ("close_account", "sensitive"), (None, "explicit_request")],
 )
 def test_reason_by_intent(intent, reason):
     assert handoff_reason(intent) == reason

@@ -107,9 +107,9 @@ def test_closing_an_account_goes_to_a_person(stack):
 def test_asking_for_a_person_and_complaining_are_recorded_with_their_reason(stack):
     chat = Chat(stack)
     assert "a person will follow up" in chat.say("I want to speak to a human agent")
-    assert "really sorry" in chat.say("this is the worst service ever, my parcel is two weeks late")
+    assert "so frustrating" in chat.say("this is the worst service ever, my parcel is two weeks late")
     assert rows(stack.shop_db, "SELECT reason FROM support_requests WHERE conversation_id=? ORDER BY id", chat.sender) == [
-        ("explicit_request",), ("complaint",)
+        ("explicit_request",), ("frustration",)
     ]
 
 

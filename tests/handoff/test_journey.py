@@ -118,3 +118,27 @@ async def test_a_reloaded_widget_gets_the_same_conversation_and_history(bridge):
     assert [t["role"] for t in history["transcript"]][:2] == ["customer", "bot"]
     assert history["transcript"][0]["text"] == "hello"
     await reloaded.close()
+
+
+async def test_a_frustrated_customer_arrives_in_the_queue_with_reason_and_evidence(bridge):
+    """No "agent" asked for: the escalation check in the action server judges the turns, and the
+    agent sees why in one line, with the messages behind it."""
+    customer = Customer(bridge.url)
+    conversation_id = await customer.connect()
+    alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
+
+    await customer.say("where is my order ORD-100102")
+    await customer.bot_says("being packed")
+    await customer.say("THIS IS USELESS!!! you don't understand anything, I need it TODAY")
+    await customer.bot_says("so frustrating")
+    await customer.bot_says("connecting you to a person")
+    await customer.seen.wait_for(protocol.HANDOFF_QUEUED)
+
+    queue = await alice.seen.wait_for(protocol.QUEUE, lambda q: any(i["conversation_id"] == conversation_id for i in q))
+    entry = next(i for i in queue if i["conversation_id"] == conversation_id)
+    assert entry["reason"] == "frustration"
+    assert entry["summary"].startswith("frustration 0.") and "shouting" in entry["summary"]
+    assert any(e["signal"] == "frustration" and "THIS IS USELESS" in e.get("message", "") for e in entry["evidence"])
+    assert entry["priority"] > 0  # frustration goes ahead of plain requests
+    await customer.close()
+    await alice.close()

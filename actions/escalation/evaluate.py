@@ -1,0 +1,262 @@
+"""Measure the escalation decision on a labelled set of conversations.
+
+Each conversation is replayed turn by turn the way the assistant lives it:
+the check decides after every customer message, the routing acts on it (an
+offer is made, a decline is heard, rule-handled intents hand over), and the
+scripted bot actions follow. The outcome is the strongest thing that
+happened (``handoff`` > ``offer`` > ``none``), with its reason and turn.
+
+    python -m actions.escalation.evaluate [--set FILE] [--markdown docs/escalation.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from actions.escalation import settings as escalation_settings
+from actions.escalation.decision import HANDOFF, NONE, OFFER, decide
+from actions.escalation.routing import (
+    DECLINED_ACTION,
+    ESCALATE_ACTION,
+    OFFER_ACTION,
+    RULE_HANDLED_INTENTS,
+    action_after_recheck,
+    needs_recheck,
+    next_action,
+)
+from actions.escalation.turns import read_history
+
+DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "escalation" / "conversations.yml"
+RANK = {NONE: 0, OFFER: 1, HANDOFF: 2}
+RULE_REASONS = {"request_human": "explicit_request", "close_account": "sensitive"}
+CATEGORIES = ("calm", "annoyed", "frustrated", "explicit", "unresolved", "sensitive")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened in one replayed conversation."""
+
+    action: str
+    reason: Optional[str]
+    turn: Optional[int]
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled conversation and its replayed outcome."""
+
+    id: str
+    category: str
+    expect: str
+    reason: Optional[str]
+    turn: Optional[int]
+    got: Outcome
+
+
+def _user(turn: Mapping[str, Any]) -> Dict[str, Any]:
+    return {"event": "user", "text": str(turn.get("text") or ""),
+            "parse_data": {"intent": {"name": turn.get("intent") or "", "confidence": float(turn.get("confidence", 0.9))}}}
+
+
+def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings) -> Outcome:
+    """Replay a scripted conversation through decision and routing."""
+    events: List[Dict[str, Any]] = []
+    best = Outcome(NONE, None, None)
+    for index, turn in enumerate(turns, start=1):
+        events.append(_user(turn))
+        history = read_history(events)
+        decision = decide(history, settings)
+        as_dict = decision.as_dict()
+        intent = str(turn.get("intent") or "")
+        action = next_action(as_dict, intent, history.offer_pending)
+        if action is None and intent in RULE_HANDLED_INTENTS:
+            reason = decision.reason if decision.reason and decision.score > 0 else RULE_REASONS[intent]
+            return Outcome(HANDOFF, reason, index, decision.explain())
+        if action == ESCALATE_ACTION:
+            reason = decision.reason if decision.action == HANDOFF else (best.reason or decision.reason)
+            return Outcome(HANDOFF, reason, index, decision.explain())
+        if action == OFFER_ACTION:
+            if RANK[best.action] < RANK[OFFER]:
+                best = Outcome(OFFER, decision.reason, index, decision.explain())
+            events.append({"event": "action", "name": OFFER_ACTION})
+        elif action == DECLINED_ACTION:
+            events.append({"event": "action", "name": DECLINED_ACTION})
+        bot = [str(name) for name in turn.get("bot") or []]
+        for name in bot:
+            events.append({"event": "action", "name": name})
+        if needs_recheck(bool(settings.unresolved.validation_failure_responses.intersection(bot)), False):
+            recheck = decide(read_history(events), settings)
+            then = action_after_recheck(recheck.as_dict())
+            if then == ESCALATE_ACTION:
+                return Outcome(HANDOFF, recheck.reason, index, recheck.explain())
+            if then == OFFER_ACTION:
+                if RANK[best.action] < RANK[OFFER]:
+                    best = Outcome(OFFER, recheck.reason, index, recheck.explain())
+                events.append({"event": "action", "name": OFFER_ACTION})
+        events.append({"event": "action", "name": "action_listen"})
+    return best
+
+
+def load_set(path: Path) -> List[Dict[str, Any]]:
+    """The labelled conversations of ``path``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(data.get("conversations") or [])
+
+
+def run(conversations: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings) -> List[Case]:
+    """Replay every conversation."""
+    return [Case(str(c["id"]), str(c["category"]), str(c["expect"]), c.get("reason"), c.get("turn"),
+                 replay(c["turns"], settings)) for c in conversations]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The figures the suite and the report use."""
+
+    precision: float
+    recall: float
+    f1: float
+    false_handoff_rate_calm: float
+    offer_rate_calm: float
+    reason_accuracy: float
+    exact_outcome: float
+    on_time: float
+    mean_turn_delta: float
+
+
+def _safe(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def metrics(cases: Sequence[Case]) -> Metrics:
+    """Escalation (handoff) precision/recall/F1, calm false handoffs, reasons and timing."""
+    tp = sum(1 for c in cases if c.expect == HANDOFF and c.got.action == HANDOFF)
+    fp = sum(1 for c in cases if c.expect != HANDOFF and c.got.action == HANDOFF)
+    fn = sum(1 for c in cases if c.expect == HANDOFF and c.got.action != HANDOFF)
+    precision, recall = _safe(tp, tp + fp), _safe(tp, tp + fn)
+    calm = [c for c in cases if c.category == "calm"]
+    escalated_both = [c for c in cases if c.expect != NONE and c.got.action != NONE]
+    timed = [c for c in cases if c.expect != NONE and c.got.action == c.expect and c.turn and c.got.turn]
+    deltas = [c.got.turn - c.turn for c in timed]  # type: ignore[operator]
+    return Metrics(
+        precision=precision,
+        recall=recall,
+        f1=_safe(2 * precision * recall, precision + recall),
+        false_handoff_rate_calm=_safe(sum(1 for c in calm if c.got.action == HANDOFF), len(calm)),
+        offer_rate_calm=_safe(sum(1 for c in calm if c.got.action == OFFER), len(calm)),
+        reason_accuracy=_safe(sum(1 for c in escalated_both if c.got.reason == c.reason), len(escalated_both)),
+        exact_outcome=_safe(sum(1 for c in cases if c.got.action == c.expect), len(cases)),
+        on_time=_safe(sum(1 for d in deltas if d == 0), len(deltas)),
+        mean_turn_delta=_safe(sum(deltas), len(deltas)),
+    )
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> List[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def report(cases: Sequence[Case], set_path: Path, settings_path: str) -> str:
+    """The Markdown report: headline figures, outcome and reason confusions, timing, misses."""
+    m = metrics(cases)
+    lines = [
+        f"Labelled set: `{set_path.name}` ({len(cases)} conversations), settings: `{Path(settings_path).name}`.",
+        "",
+        *_table(["figure", "value"], [
+            ["escalation (handoff) precision", f"{m.precision:.3f}"],
+            ["escalation recall", f"{m.recall:.3f}"],
+            ["escalation F1", f"{m.f1:.3f}"],
+            ["false handoffs on calm conversations", f"{m.false_handoff_rate_calm:.1%}"],
+            ["offers on calm conversations", f"{m.offer_rate_calm:.1%}"],
+            ["reason right (expected and got an escalation)", f"{m.reason_accuracy:.1%}"],
+            ["outcome exactly as labelled (none/offer/handoff)", f"{m.exact_outcome:.1%}"],
+            ["escalated at the expected turn", f"{m.on_time:.1%}"],
+            ["mean turn difference (got − expected)", f"{m.mean_turn_delta:+.2f}"],
+        ]),
+        "",
+        "Outcome by category (rows: category; cells: conversations):",
+        "",
+    ]
+    rows = []
+    for category in CATEGORIES:
+        in_category = [c for c in cases if c.category == category]
+        if in_category:
+            count = Counter(c.got.action for c in in_category)
+            expected = Counter(c.expect for c in in_category)
+            rows.append([category, len(in_category), *(f"{count[a]} (labelled {expected[a]})" for a in (NONE, OFFER, HANDOFF))])
+    lines += _table(["category", "n", "none", "offer", "handoff"], rows)
+    reasons = sorted({c.reason for c in cases if c.reason} | {c.got.reason for c in cases if c.got.reason})
+    lines += ["", "Reason confusion (rows: labelled reason, columns: decided reason; conversations escalated in both):", ""]
+    confusion_rows = []
+    for expected in reasons:
+        row = Counter(c.got.reason for c in cases if c.reason == expected and c.got.action != NONE and c.expect != NONE)
+        confusion_rows.append([expected, *(row[r] for r in reasons)])
+    lines += _table(["labelled \\ decided", *reasons], confusion_rows)
+    deltas = Counter(c.got.turn - c.turn for c in cases  # type: ignore[operator]
+                     if c.expect != NONE and c.got.action == c.expect and c.turn and c.got.turn)
+    lines += ["", "Turn of escalation against the labelled turn (same outcome):", ""]
+    lines += _table(["got − expected", "conversations"], [[f"{d:+d}", n] for d, n in sorted(deltas.items())])
+    misses = [c for c in cases if c.got.action != c.expect or (c.expect != NONE and c.got.reason != c.reason)]
+    lines += ["", f"Conversations not decided as labelled ({len(misses)}):", ""]
+    lines += _table(["id", "labelled", "decided", "why"], [
+        [c.id, f"{c.expect} {c.reason or ''} @{c.turn or '-'}".strip(),
+         f"{c.got.action} {c.got.reason or ''} @{c.got.turn or '-'}".strip(), c.got.summary.replace("|", "/")]
+        for c in misses])
+    return "\n".join(lines) + "\n"
+
+
+HELD_OUT_SET = DEFAULT_SET.with_name("held_out.yml")
+_SECTIONS = {
+    "conversations.yml": "The labelled set (the suite's gate: F1 ≥ 0.90, calm false handoffs ≤ 5%). "
+                         "The signal lexicons and weights were tuned on it.",
+    "held_out.yml": "The held-out set, written separately and never used for tuning: the honest figure "
+                    "for conversations the engine has not seen.",
+}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Print the report for each set; optionally write them into a Markdown file."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, action="append", default=None,
+                        help="labelled conversations (YAML); repeat for several (default: both shipped sets)")
+    parser.add_argument("--settings", type=Path, default=None, help="escalation settings (default escalation.yml)")
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the report into this file")
+    args = parser.parse_args(argv)
+    try:
+        settings = escalation_settings.load(args.settings)
+    except escalation_settings.SettingsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    sets = args.set or [p for p in (DEFAULT_SET, HELD_OUT_SET) if p.exists()]
+    sections = []
+    for path in sets:
+        try:
+            conversations = load_set(path)
+        except (OSError, yaml.YAMLError) as e:
+            print(f"error: cannot read {path}: {e}", file=sys.stderr)
+            return 2
+        text = report(run(conversations, settings), path, settings.source)
+        sections.append(f"## {path.name}\n\n{_SECTIONS.get(path.name, '')}\n\n{text}")
+        print(text)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(
+            "# Escalation, measured on labelled conversations\n\n"
+            "Made by `make escalation-report` (`python -m actions.escalation.evaluate --markdown docs/escalation.md`). "
+            "Each conversation is replayed turn by turn through the same decision and routing code the "
+            "assistant runs; escalation means a handoff, and its precision, recall and F1 count handoffs only "
+            "(an offer of a person is not a handoff).\n\n" + "\n".join(sections), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
