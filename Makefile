@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat bench bench-bridge escalation-report clean
+.PHONY: run test setup train seed chat bench bench-bridge bench-escalation escalation-report clean
 
 run:
 	@scripts/run.sh
@@ -26,6 +26,11 @@ bench:
 
 bench-bridge:
 	@scripts/bench-bridge.sh
+
+# What the escalation check costs a turn, against the assistant without it.
+bench-escalation:
+	@scripts/setup.sh
+	@.venv-rasa/bin/python -m bench.escalation
 
 # Precision, recall and false handoffs of escalation.yml on the labelled
 # conversations in tests/escalation/ (writes docs/escalation.md).

@@ -1,19 +1,14 @@
-"""The escalation check on every customer turn, and what the bot does with it.
+"""What the bot does with an escalation decision: offer a person, hear a no, hand over.
 
-``action_check_escalation`` is a custom slot mapping of the ``escalation``
-slot, so Rasa runs it after every customer message, inside forms too, before
-choosing what to do: it reads the turns since the last fresh start, decides
-(``actions.escalation.decision``) and stores the decision in the slot. The
-dialogue policy ``bot.policies.escalation.EscalationPolicy`` then predicts
-``action_escalate`` or ``action_offer_human`` when the decision says so.
+The decision itself (``actions.escalation``) is made after every customer
+message by the dialogue policy ``bot.policies.escalation.EscalationPolicy``,
+which stores it in the ``escalation`` slot and predicts these actions.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import time
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -21,59 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction
-from actions.escalation import settings as escalation_settings
-from actions.escalation.decision import decide
-from actions.escalation.turns import read_history
-from actions.handoff import DECISION_SLOT, hand_over, latest_decision, this_turns_decision
+from actions.handoff import hand_over, latest_decision, this_turns_decision
 
 logger = logging.getLogger(__name__)
-
-_cache: Dict[str, Tuple[float, escalation_settings.Settings]] = {}
-
-
-def current_settings() -> escalation_settings.Settings:
-    """The settings file, re-read when it changes (a manager's edit applies without a restart).
-
-    A broken edit is logged and the last good settings stay in force.
-    """
-    path = str(os.environ.get("ESCALATION_CONFIG") or escalation_settings.DEFAULT_PATH)
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError:
-        mtime = -1.0
-    cached = _cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    try:
-        loaded = escalation_settings.load(path)  # type: ignore[arg-type]
-    except escalation_settings.SettingsError:
-        if cached:
-            logger.exception("escalation settings not reloaded; keeping the previous ones")
-            return cached[1]
-        raise
-    _cache[path] = (mtime, loaded)
-    return loaded
-
-
-class ActionCheckEscalation(Action):
-    """Judge the latest customer turn; store the decision in the ``escalation`` slot."""
-
-    def name(self) -> Text:
-        return "action_check_escalation"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
-        started = time.perf_counter()
-        decision = decide(read_history(tracker.events), current_settings())
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        if decision.action != "none":
-            logger.info("escalation %s for %s: %s (%.1f ms)", decision.action, tracker.sender_id,
-                        decision.explain(), elapsed_ms)
-        else:
-            logger.debug("escalation none for %s: %s (%.1f ms)", tracker.sender_id, decision.explain(), elapsed_ms)
-        return [SlotSet(DECISION_SLOT, decision.as_dict())]
-
 
 def _leave_form(tracker: Tracker) -> List[EventType]:
     """Stop the active form, if any (a handoff or an offer interrupts it)."""

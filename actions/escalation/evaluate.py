@@ -28,7 +28,6 @@ from actions.escalation.routing import (
     OFFER_ACTION,
     RULE_HANDLED_INTENTS,
     action_after_recheck,
-    needs_recheck,
     next_action,
 )
 from actions.escalation.turns import read_history
@@ -92,7 +91,7 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
         bot = [str(name) for name in turn.get("bot") or []]
         for name in bot:
             events.append({"event": "action", "name": name})
-        if needs_recheck(bool(settings.unresolved.validation_failure_responses.intersection(bot)), False):
+        if settings.unresolved.validation_failure_responses.intersection(bot):
             recheck = decide(read_history(events), settings)
             then = action_after_recheck(recheck.as_dict())
             if then == ESCALATE_ACTION:

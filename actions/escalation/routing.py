@@ -10,7 +10,6 @@ from typing import Any, Mapping, Optional
 
 from actions.escalation.decision import HANDOFF, OFFER
 
-CHECK_ACTION = "action_check_escalation"
 ESCALATE_ACTION = "action_escalate"
 OFFER_ACTION = "action_offer_human"
 DECLINED_ACTION = "action_offer_declined"
@@ -48,21 +47,16 @@ def next_action(
     return None
 
 
-def needs_recheck(rejected_answer: bool, checked_again: bool) -> bool:
-    """Check again when a form has just rejected the customer's answer (and not yet re-checked).
+def action_after_recheck(decision: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """After a form rejected the customer's answer and the check ran again: hand over, offer, or nothing.
 
     The check after the customer's message runs before the form validates it;
-    a rejection is news that can make the conversation "unresolved" now
-    rather than one message later.
+    a rejection is news that can make the conversation "unresolved" now rather
+    than one message later.
     """
-    return rejected_answer and not checked_again
-
-
-def action_after_recheck(decision: Optional[Mapping[str, Any]]) -> str:
-    """After the re-check: hand over, offer a person, or let the customer answer the form again."""
     action = (decision or {}).get("action")
     if action == HANDOFF:
         return ESCALATE_ACTION
     if action == OFFER:
         return OFFER_ACTION
-    return "action_listen"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 import yaml
 
+logger = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "escalation.yml"
 REASONS = ("sensitive", "explicit_request", "frustration", "unresolved")
 
@@ -169,3 +171,30 @@ def load(path: Optional[Path] = None) -> Settings:
     except (OSError, yaml.YAMLError) as e:
         raise SettingsError(f"cannot read {path}: {e}") from e
     return from_mapping(raw, source=str(path))
+
+
+_cache: Dict[str, Tuple[float, Settings]] = {}
+
+
+def current() -> Settings:
+    """The settings file, re-read when it changes, so a manager's edit applies without a restart.
+
+    A broken edit is logged and the last good settings stay in force.
+    """
+    path = str(os.environ.get("ESCALATION_CONFIG") or DEFAULT_PATH)
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        mtime = -1.0
+    cached = _cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        loaded = load(Path(path))
+    except SettingsError:
+        if cached:
+            logger.exception("escalation settings not reloaded; keeping the previous ones")
+            return cached[1]
+        raise
+    _cache[path] = (mtime, loaded)
+    return loaded

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Pattern, Sequence, Tuple
 
 from actions.escalation import lexicon
 from actions.escalation.settings import Frustration, Settings, Unresolved
@@ -61,35 +61,35 @@ def noisy_or(values: Iterable[float]) -> float:
 
 # --- explicit request and sensitive topics ----------------------------------
 
+def _latest_message_signal(
+    name: str, turns: Sequence[Turn], intents: FrozenSet[str], min_confidence: float,
+    patterns: Mapping[str, Pattern[str]],
+) -> Signal:
+    """1.0 when the latest message has one of ``intents`` or matches one of ``patterns`` (by feature name)."""
+    if not turns:
+        return Signal(name, 0.0)
+    last = turns[-1]
+    if last.intent in intents and last.confidence >= min_confidence:
+        return Signal(name, 1.0, (
+            Evidence("intent", last.confidence, f"intent {last.intent} ({last.confidence:.2f})", quote(last.text)),))
+    for feature, pattern in patterns.items():
+        match = pattern.search(last.text)
+        if match:
+            return Signal(name, 1.0, (
+                Evidence(feature, 1.0, f"{feature.replace('_', ' ')}: {match.group(0)!r}", quote(last.text)),))
+    return Signal(name, 0.0)
+
+
 def explicit_request(turns: Sequence[Turn], settings: Settings) -> Signal:
     """The latest message asks for a person (by intent or by its words)."""
-    if not turns:
-        return Signal("explicit_request", 0.0)
-    last = turns[-1]
-    if last.intent in settings.explicit_intents and last.confidence >= settings.explicit_min_confidence:
-        return Signal("explicit_request", 1.0, (
-            Evidence("intent", last.confidence, f"intent {last.intent} ({last.confidence:.2f})", quote(last.text)),))
-    match = lexicon.EXPLICIT_REQUEST.search(last.text)
-    if match:
-        return Signal("explicit_request", 1.0, (
-            Evidence("wording", 1.0, f"asks for a person: {match.group(0)!r}", quote(last.text)),))
-    return Signal("explicit_request", 0.0)
+    return _latest_message_signal("explicit_request", turns, settings.explicit_intents,
+                                  settings.explicit_min_confidence, {"asks for a person": lexicon.EXPLICIT_REQUEST})
 
 
 def sensitive(turns: Sequence[Turn], settings: Settings) -> Signal:
     """The latest message raises a topic that always goes to a person."""
-    if not turns:
-        return Signal("sensitive", 0.0)
-    last = turns[-1]
-    if last.intent in settings.sensitive_intents and last.confidence >= settings.sensitive_min_confidence:
-        return Signal("sensitive", 1.0, (
-            Evidence("intent", last.confidence, f"intent {last.intent} ({last.confidence:.2f})", quote(last.text)),))
-    for topic, pattern in lexicon.SENSITIVE.items():
-        match = pattern.search(last.text)
-        if match:
-            return Signal("sensitive", 1.0, (
-                Evidence(topic, 1.0, f"{topic.replace('_', ' ')}: {match.group(0)!r}", quote(last.text)),))
-    return Signal("sensitive", 0.0)
+    return _latest_message_signal("sensitive", turns, settings.sensitive_intents,
+                                  settings.sensitive_min_confidence, lexicon.SENSITIVE)
 
 
 # --- frustration -------------------------------------------------------------

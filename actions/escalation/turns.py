@@ -87,3 +87,4 @@ def read_history(events: Sequence[Mapping[str, Any]]) -> History:
                 bot.append(str(utter))
     close_turn()
     return History(tuple(turns), after_decline, last_offer)
+

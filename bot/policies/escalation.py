@@ -1,20 +1,26 @@
-"""Acts on the escalation check's decision, ahead of the other policies.
+"""The escalation check on every customer turn, and acting on it, ahead of the other policies.
 
-Every customer turn, ``action_check_escalation`` (a custom slot-mapping action
-that Rasa runs after each message) stores its decision in the ``escalation``
-slot. This policy reads it and predicts ``action_escalate`` (hand over) or
-``action_offer_human`` (empathy and an offer), and handles the customer's
-answer to an offer; otherwise it predicts nothing and the rules, memoization
-and TED decide as usual. It needs no training and no model files, works in
-any form or story without extra rules, and costs a scan of this turn's events.
-When a form has just rejected the customer's answer, it runs the check once
-more, so a form that keeps failing is noticed at the failure itself.
-The routing itself is ``actions.escalation.routing.next_action`` (pure, shared
-with the evaluation).
+After each customer message this policy runs the escalation decision
+(``actions.escalation``: pure functions, settings from ``escalation.yml``) on
+the conversation so far, stores it in the ``escalation`` slot (as an event of
+its prediction, so it is in the tracker whichever policy wins), and predicts
+``action_escalate`` (hand over) or ``action_offer_human`` (empathy and an offer
+of a person) when the decision says so; it also handles the customer's answer
+to an offer. When a form has just rejected an answer it decides once more, so a
+form that keeps failing is noticed at the failure. Otherwise it predicts
+nothing and the rules, memoization and TED decide as usual.
+
+Why in the Rasa server's process and not as a custom action called every
+turn: Rasa 3.6 validates every action-server response against a JSON schema it
+rebuilds on each call, 16-17 ms on our 2-core machine, and measured whole turns
+were ~30 ms slower with a per-turn action; in process the decision takes
+~0.1 ms (docs/benchmarks.md). The actions that act on it (offer, decline,
+escalate, handoff) are custom actions in ``actions/``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
@@ -24,38 +30,53 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.escalation import settings as escalation_settings
+from actions.escalation.decision import decide
 from actions.escalation.routing import (
-    CHECK_ACTION,
     DECLINED_ACTION,
     ESCALATE_ACTION,
     OFFER_ACTION,
     action_after_recheck,
-    needs_recheck,
     next_action,
 )
+from actions.escalation.turns import read_history
 
+logger = logging.getLogger(__name__)
 SLOT = "escalation"
 
 
-def _this_turn(tracker: DialogueStateTracker, rejections: FrozenSet[str]) -> Dict[str, Any]:
+def event_dicts(events: List[Event]) -> List[Dict[str, Any]]:
+    """The few fields of Rasa's events the decision reads, shaped as the action server sees them."""
+    out: List[Dict[str, Any]] = []
+    for event in events:
+        if isinstance(event, UserUttered):
+            out.append({"event": "user", "text": event.text or "", "parse_data": {"intent": event.intent or {}}})
+        elif isinstance(event, ActionExecuted):
+            out.append({"event": "action", "name": event.action_name})
+        elif isinstance(event, BotUttered):
+            out.append({"event": "bot", "metadata": event.metadata or {}})
+        else:
+            out.append({"event": event.type_name})
+    return out
+
+
+def this_turn(tracker: DialogueStateTracker, rejections: FrozenSet[str]) -> Dict[str, Any]:
     """This turn so far: the message's intent, the newest decision, whether an offer came right
-    before the message, whether a form rejected the answer, and whether the check ran again since."""
+    before the message, and whether a form rejected an answer after the newest decision."""
     decision: Optional[Dict[str, Any]] = None
     previous_action: Optional[str] = None
-    user_seen = rejected = checked_again = False
+    user_seen = rejected_since_decision = decided = False
     for event in reversed(tracker.events):
         if not user_seen:
-            if isinstance(event, SlotSet) and event.key == SLOT and decision is None:
+            if isinstance(event, SlotSet) and event.key == SLOT and not decided:
+                decided = True
                 decision = event.value if isinstance(event.value, dict) else None
             elif isinstance(event, BotUttered) and (event.metadata or {}).get("utter_action") in rejections:
-                rejected = True
-            elif isinstance(event, ActionExecuted) and event.action_name == CHECK_ACTION:
-                checked_again = True
+                rejected_since_decision = rejected_since_decision or not decided
             elif isinstance(event, UserUttered):
                 user_seen = True
         elif isinstance(event, ActionExecuted) and event.action_name not in (ACTION_LISTEN_NAME, None):
@@ -64,15 +85,15 @@ def _this_turn(tracker: DialogueStateTracker, rejections: FrozenSet[str]) -> Dic
         elif isinstance(event, UserUttered):
             break
     intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-    return {"decision": decision, "intent": intent or "", "offer_pending": previous_action == OFFER_ACTION,
-            "rejected": rejected, "checked_again": checked_again}
+    return {"decision": decision, "decided": decided, "intent": intent or "",
+            "offer_pending": previous_action == OFFER_ACTION, "rejected_since_decision": rejected_since_decision}
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
 class EscalationPolicy(Policy):
-    """Predicts handoffs and offers of a person from the escalation check's decision."""
+    """Decides on escalation every turn; predicts handoffs and offers of a person."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -93,10 +114,7 @@ class EscalationPolicy(Policy):
         featurizer: Any = None,
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        try:
-            self._rejections = escalation_settings.load().unresolved.validation_failure_responses
-        except escalation_settings.SettingsError:
-            self._rejections = frozenset()
+        escalation_settings.current()  # a broken settings file fails at load, not mid-conversation
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Nothing to learn."""
@@ -109,25 +127,32 @@ class EscalationPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        """Full confidence in the routed action, or all zeros to abstain."""
-        probabilities = self._default_predictions(domain)
+        """Full confidence in the routed action, or all zeros to abstain; the new decision as an event."""
+        settings = escalation_settings.current()
         latest = tracker.latest_action_name
         action: Optional[str] = None
-        if latest == ACTION_LISTEN_NAME:
-            turn = _this_turn(tracker, self._rejections)
-            action = next_action(turn["decision"], turn["intent"], turn["offer_pending"])
-        elif latest == CHECK_ACTION:
-            action = action_after_recheck(_this_turn(tracker, self._rejections)["decision"])
-        elif latest is not None and latest == (tracker.active_loop_name or ""):
-            turn = _this_turn(tracker, self._rejections)
-            if needs_recheck(turn["rejected"], turn["checked_again"]):
-                action = CHECK_ACTION
+        events: List[Event] = []
+        if latest == ACTION_LISTEN_NAME or (latest is not None and latest == tracker.active_loop_name):
+            turn = this_turn(tracker, settings.unresolved.validation_failure_responses)
+            decision = turn["decision"]
+            customer_just_spoke = latest == ACTION_LISTEN_NAME
+            if not turn["decided"] or turn["rejected_since_decision"]:
+                found = decide(read_history(event_dicts(list(tracker.events))), settings)
+                decision = found.as_dict()
+                events.append(SlotSet(SLOT, decision))
+                if found.action != "none":
+                    logger.info("escalation %s for %s: %s", found.action, tracker.sender_id, found.explain())
+                if not customer_just_spoke:
+                    action = action_after_recheck(decision)
+            if customer_just_spoke:
+                action = next_action(decision, turn["intent"], turn["offer_pending"])
         elif latest in (OFFER_ACTION, DECLINED_ACTION, ESCALATE_ACTION):
             # The offer and the handoff end the bot's turn; after a decline too.
             action = ACTION_LISTEN_NAME
+        probabilities = self._default_predictions(domain)
         if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(probabilities)
+            return self._prediction(probabilities, events=events)
         probabilities[domain.index_for_action(action)] = 1.0
         # Marked like RulePolicy's form ("loop") predictions, which otherwise
         # overrule every other kind: with the higher priority, ours wins in a form.
-        return self._prediction(probabilities, is_no_user_prediction=True)
+        return self._prediction(probabilities, events=events, is_no_user_prediction=True)

@@ -1,21 +1,13 @@
-"""The escalation actions: the check on every turn, the offer, the decline, the handoff."""
+"""The escalation actions: the offer, the decline, the handoff on the bot's own judgement."""
 
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
-from actions.escalation_actions import (
-    ActionCheckEscalation,
-    ActionEscalate,
-    ActionOfferDeclined,
-    ActionOfferHuman,
-    current_settings,
-)
-from actions.escalation.settings import DEFAULT_PATH
-from tests.actions.helpers import SENDER, responses, run, slot_events
+from actions.escalation_actions import ActionEscalate, ActionOfferDeclined, ActionOfferHuman
+from tests.actions.helpers import SENDER, responses, run
 
 
 def conversation(events: List[Dict[str, Any]], active_loop: str = "") -> Tracker:
@@ -32,38 +24,6 @@ def user(text: str, intent: str, confidence: float = 0.95) -> Dict[str, Any]:
 
 def decision_slot(value: Dict[str, Any]) -> Dict[str, Any]:
     return {"event": "slot", "name": "escalation", "value": value}
-
-
-async def test_the_check_stores_an_explainable_decision(domain):
-    trk = conversation([user("where is my order", "order_status"),
-                        {"event": "action", "name": "action_listen"},
-                        user("THIS IS USELESS!!! you don't listen", "out_of_scope", 0.5)])
-    events, messages = await run(ActionCheckEscalation(), trk, domain)
-    decision = slot_events(events)["escalation"]
-    assert messages == []
-    assert decision["action"] == "handoff"
-    assert decision["reason"] == "frustration"
-    assert decision["summary"].startswith("frustration ")
-    assert decision["signals"]["frustration"]["evidence"]
-
-
-async def test_the_check_on_a_calm_turn_stores_none(domain):
-    events, _ = await run(ActionCheckEscalation(), conversation([user("not bad, thanks!", "thank")]), domain)
-    assert slot_events(events)["escalation"]["action"] == "none"
-
-
-async def test_settings_are_reloaded_when_the_file_changes(tmp_path, monkeypatch, domain):
-    path = tmp_path / "escalation.yml"
-    original = DEFAULT_PATH.read_text()
-    path.write_text(original)
-    monkeypatch.setenv("ESCALATION_CONFIG", str(path))
-    assert current_settings().handoff_threshold == 0.70
-    path.write_text(original.replace("handoff: 0.70", "handoff: 0.95"))
-    os.utime(path, (1, 1))
-    assert current_settings().handoff_threshold == 0.95
-    path.write_text("thresholds: [broken")
-    os.utime(path, (2, 2))
-    assert current_settings().handoff_threshold == 0.95  # a broken edit keeps the last good settings
 
 
 async def test_an_offer_shows_empathy_asks_and_leaves_the_form(domain):

@@ -1,16 +1,17 @@
-"""The escalation policy on real Rasa trackers and the real domain."""
+"""The escalation policy on real Rasa trackers and the real domain: it decides every turn,
+stores the decision, and predicts offers and handoffs."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.escalation import EscalationPolicy
@@ -25,9 +26,8 @@ def domain() -> Domain:
 
 @pytest.fixture
 def policy(tmp_path) -> EscalationPolicy:
-    storage = LocalModelStorage(tmp_path)
-    return EscalationPolicy.create(EscalationPolicy.get_default_config(), storage, Resource("escalation"),
-                                   ExecutionContext(GraphSchema({}), "test"))
+    return EscalationPolicy.create(EscalationPolicy.get_default_config(), LocalModelStorage(tmp_path),
+                                   Resource("escalation"), ExecutionContext(GraphSchema({}), "test"))
 
 
 def tracker(domain: Domain, events: List[Event]) -> DialogueStateTracker:
@@ -38,62 +38,82 @@ def said(text: str, intent: str, confidence: float = 0.95) -> UserUttered:
     return UserUttered(text, {"name": intent, "confidence": confidence})
 
 
-def predicted(policy: EscalationPolicy, trk: DialogueStateTracker, domain: Domain) -> Optional[str]:
+def rejected(response: str = "utter_order_not_found") -> BotUttered:
+    return BotUttered("not found", metadata={"utter_action": response})
+
+
+def predicted(policy, trk, domain) -> Tuple[Optional[str], Optional[dict]]:
+    """The predicted action (None: abstains) and the decision the prediction stores, if any."""
     prediction = policy.predict_action_probabilities(trk, domain)
+    stored = [e.value for e in prediction.events if isinstance(e, SlotSet) and e.key == "escalation"]
+    assert len(stored) <= 1
     if prediction.max_confidence == 0:
-        return None
+        return None, stored[0] if stored else None
     assert prediction.policy_priority == 7
     assert prediction.is_no_user_prediction  # competes with (and beats) RulePolicy's form predictions
-    return domain.action_names_or_texts[prediction.max_confidence_index]
+    return domain.action_names_or_texts[prediction.max_confidence_index], stored[0] if stored else None
 
 
-def test_a_handoff_decision_wins_even_inside_a_form(policy, domain):
-    trk = tracker(domain, [ActiveLoop("order_status_form"), said("THIS IS USELESS", "inform"),
-                           SlotSet("escalation", {"action": "handoff", "reason": "frustration"})])
-    assert predicted(policy, trk, domain) == "action_escalate"
+def test_every_customer_message_gets_a_stored_decision(policy, domain):
+    action, decision = predicted(policy, tracker(domain, [said("hi, not bad thanks", "greet")]), domain)
+    assert action is None
+    assert decision["action"] == "none" and decision["turn"] == 1
 
 
-def test_an_offer_decision_predicts_the_offer_then_listening(policy, domain):
-    trk = tracker(domain, [said("ugh", "inform"), SlotSet("escalation", {"action": "offer", "reason": "frustration"})])
-    assert predicted(policy, trk, domain) == "action_offer_human"
+def test_a_decision_is_made_once_per_message(policy, domain):
+    trk = tracker(domain, [said("hi", "greet"), SlotSet("escalation", {"action": "none"})])
+    assert predicted(policy, trk, domain) == (None, None)
+
+
+def test_an_angry_customer_inside_a_form_is_handed_over(policy, domain):
+    trk = tracker(domain, [ActiveLoop("order_status_form"), said("where is it", "order_status"),
+                           ActionExecuted("order_status_form"), ActionExecuted("action_listen"),
+                           said("THIS IS USELESS!!! you don't understand", "inform", 0.5)])
+    action, decision = predicted(policy, trk, domain)
+    assert action == "action_escalate"
+    assert decision["action"] == "handoff" and decision["reason"] == "frustration"
+    assert decision["summary"].startswith("frustration ")
+
+
+def test_rising_annoyance_is_offered_a_person_then_the_bot_listens(policy, domain):
+    trk = tracker(domain, [said("where is my parcel", "order_status"), ActionExecuted("order_status_form"),
+                           ActionExecuted("action_listen"), said("come on, still nothing??", "order_status")])
+    action, decision = predicted(policy, trk, domain)
+    assert action == "action_offer_human" and decision["action"] == "offer"
+    trk.update(SlotSet("escalation", decision))
     trk.update(ActionExecuted("action_offer_human"))
-    assert predicted(policy, trk, domain) == "action_listen"
+    assert predicted(policy, trk, domain) == ("action_listen", None)
 
 
 def test_the_answer_to_an_offer(policy, domain):
     base = [said("ugh", "inform"), ActionExecuted("action_offer_human"), ActionExecuted("action_listen")]
-    yes = tracker(domain, base + [said("yes", "affirm"), SlotSet("escalation", {"action": "none"})])
-    no = tracker(domain, base + [said("no thanks", "deny"), SlotSet("escalation", {"action": "none"})])
-    assert predicted(policy, yes, domain) == "action_escalate"
-    assert predicted(policy, no, domain) == "action_offer_declined"
+    assert predicted(policy, tracker(domain, base + [said("yes please", "affirm")]), domain)[0] == "action_escalate"
+    assert predicted(policy, tracker(domain, base + [said("no thanks", "deny")]), domain)[0] == "action_offer_declined"
 
 
-def test_it_abstains_without_a_decision_of_this_turn(policy, domain):
-    old = tracker(domain, [said("ugh", "inform"), SlotSet("escalation", {"action": "handoff", "reason": "frustration"}),
-                           ActionExecuted("action_listen"), said("where is my order", "order_status")])
-    assert predicted(policy, old, domain) is None
-    calm = tracker(domain, [said("hi", "greet"), SlotSet("escalation", {"action": "none"})])
-    assert predicted(policy, calm, domain) is None
+def test_rule_handled_intents_get_a_decision_but_are_left_to_their_rules(policy, domain):
+    action, decision = predicted(policy, tracker(domain, [said("agent", "request_human")]), domain)
+    assert action is None  # its rule hands over, with its own words
+    assert decision["reason"] == "explicit_request"
 
 
-def test_rule_handled_intents_are_left_to_their_rules(policy, domain):
-    trk = tracker(domain, [said("agent", "request_human"), SlotSet("escalation", {"action": "handoff",
-                                                                                   "reason": "explicit_request"})])
-    assert predicted(policy, trk, domain) is None
+def test_a_form_rejecting_a_third_answer_is_noticed_at_the_rejection(policy, domain):
+    events: List[Event] = [ActiveLoop("cancel_order_form")]
+    for answer in ("12345", "ORD-999998"):
+        events += [said(answer, "inform"), SlotSet("escalation", {"action": "none"}),
+                   ActionExecuted("cancel_order_form"), rejected(), SlotSet("escalation", {"action": "none"}),
+                   ActionExecuted("action_listen")]
+    events += [said("ORD-999997", "inform"), SlotSet("escalation", {"action": "none"}),
+               ActionExecuted("cancel_order_form"), rejected()]
+    action, decision = predicted(policy, tracker(domain, events), domain)
+    assert action == "action_escalate"
+    assert decision["reason"] == "unresolved"
 
 
-def test_a_form_that_rejected_an_answer_is_checked_again_once(policy, domain):
-    from rasa.shared.core.events import BotUttered
-
-    base = [ActiveLoop("cancel_order_form"), said("ORD-999997", "inform"), SlotSet("escalation", {"action": "none"}),
-            ActionExecuted("cancel_order_form"), BotUttered("not found", metadata={"utter_action": "utter_order_not_found"})]
-    trk = tracker(domain, base)
-    assert predicted(policy, trk, domain) == "action_check_escalation"
-    trk.update(ActionExecuted("action_check_escalation"))
-    trk.update(SlotSet("escalation", {"action": "handoff", "reason": "unresolved"}))
-    assert predicted(policy, trk, domain) == "action_escalate"
-    calm = tracker(domain, base + [ActionExecuted("action_check_escalation"), SlotSet("escalation", {"action": "none"})])
-    assert predicted(policy, calm, domain) == "action_listen"
-    accepted = tracker(domain, [ActiveLoop("cancel_order_form"), said("ORD-100101", "inform"),
-                                ActionExecuted("cancel_order_form"), BotUttered("ok", metadata={"utter_action": "utter_ask_cancel_confirmed"})])
-    assert predicted(policy, accepted, domain) is None
+def test_a_first_rejection_is_rechecked_and_left_to_the_form(policy, domain):
+    trk = tracker(domain, [ActiveLoop("cancel_order_form"), said("12345", "inform"),
+                           SlotSet("escalation", {"action": "none"}), ActionExecuted("cancel_order_form"), rejected()])
+    action, decision = predicted(policy, trk, domain)
+    assert action is None and decision["action"] == "none"
+    trk.update(SlotSet("escalation", decision))
+    assert predicted(policy, trk, domain) == (None, None)  # checked once per rejection

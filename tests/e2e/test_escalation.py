@@ -28,7 +28,7 @@ def test_every_turn_is_checked_and_a_calm_conversation_is_left_alone(stack):
     chat.say("where is my order ORD-100101?")
     chat.say("not bad, no worries, thanks!")
     checked = decisions(chat)
-    assert {d["turn"] for d in checked} == {1, 2, 3}  # (a form re-runs the check when it starts)
+    assert [d["turn"] for d in checked] == [1, 2, 3]  # once per message, though the form re-runs slot mappings
     assert {d["action"] for d in checked} == {"none"}
     assert requests(chat) == []
 

@@ -46,3 +46,4 @@ def test_broken_events_do_not_crash_the_reading():
               {"event": "bot"}, {"event": "action"}, {}]
     turns = read_history(events).turns
     assert [(t.text, t.intent, t.confidence) for t in turns] == [("", "", 0.0), ("hi", "", 0.0)]
+
