@@ -36,7 +36,7 @@ bench-escalation:
 # conversations in tests/escalation/ (writes docs/escalation.md).
 escalation-report:
 	@test -x .venv-rasa/bin/python || scripts/setup.sh
-	@.venv-rasa/bin/python -m actions.escalation.evaluate --markdown docs/escalation.md
+	@.venv-rasa/bin/python -m actions.escalation.evaluate --markdown docs/escalation.md --plot docs/escalation-thresholds.png
 
 clean:
 	rm -rf var results reports

@@ -158,6 +158,44 @@ def metrics(cases: Sequence[Case]) -> Metrics:
     )
 
 
+def threshold_sweep(conversations: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings,
+                    thresholds: Sequence[float]) -> List[Tuple[float, Metrics]]:
+    """The metrics at each handoff threshold (the offer threshold kept at most as high)."""
+    import dataclasses
+
+    out = []
+    for threshold in thresholds:
+        swept = dataclasses.replace(settings, handoff_threshold=threshold,
+                                    offer_threshold=min(settings.offer_threshold, threshold))
+        out.append((threshold, metrics(run(conversations, swept))))
+    return out
+
+
+def plot_sweeps(sweeps: Mapping[str, List[Tuple[float, Metrics]]], current: float, path: Path) -> None:
+    """Escalation F1 and calm false-handoff rate against the handoff threshold, one line per set."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for name, sweep in sweeps.items():
+        xs = [t for t, _ in sweep]
+        left.plot(xs, [m.f1 for _, m in sweep], marker="o", label=name)
+        right.plot(xs, [m.false_handoff_rate_calm * 100 for _, m in sweep], marker="o", label=name)
+    for axis, title, gate in ((left, "escalation F1", 0.90), (right, "false handoffs on calm conversations (%)", 5)):
+        axis.axvline(current, color="grey", linestyle="--", linewidth=1, label=f"escalation.yml ({current:.2f})")
+        axis.axhline(gate, color="red", linestyle=":", linewidth=1, label="suite's gate")
+        axis.set_xlabel("thresholds.handoff")
+        axis.set_title(title)
+        axis.grid(alpha=0.3)
+    left.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> List[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -229,6 +267,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="labelled conversations (YAML); repeat for several (default: both shipped sets)")
     parser.add_argument("--settings", type=Path, default=None, help="escalation settings (default escalation.yml)")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the report into this file")
+    parser.add_argument("--plot", type=Path, default=None,
+                        help="also plot F1 and calm false handoffs against the handoff threshold (PNG)")
     args = parser.parse_args(argv)
     try:
         settings = escalation_settings.load(args.settings)
@@ -237,6 +277,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     sets = args.set or [p for p in (DEFAULT_SET, HELD_OUT_SET) if p.exists()]
     sections = []
+    sweeps: Dict[str, List[Tuple[float, Metrics]]] = {}
     for path in sets:
         try:
             conversations = load_set(path)
@@ -244,8 +285,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"error: cannot read {path}: {e}", file=sys.stderr)
             return 2
         text = report(run(conversations, settings), path, settings.source)
+        if args.plot:
+            sweeps[path.name] = threshold_sweep(conversations, settings, [x / 20 for x in range(8, 20)])
         sections.append(f"## {path.name}\n\n{_SECTIONS.get(path.name, '')}\n\n{text}")
         print(text)
+    if args.plot:
+        plot_sweeps(sweeps, settings.handoff_threshold, args.plot)
+        print(f"wrote {args.plot}")
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(
@@ -253,7 +299,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "Made by `make escalation-report` (`python -m actions.escalation.evaluate --markdown docs/escalation.md`). "
             "Each conversation is replayed turn by turn through the same decision and routing code the "
             "assistant runs; escalation means a handoff, and its precision, recall and F1 count handoffs only "
-            "(an offer of a person is not a handoff).\n\n" + "\n".join(sections), encoding="utf-8")
+            "(an offer of a person is not a handoff).\n\n"
+            + (f"![F1 and calm false handoffs against the handoff threshold]({args.plot.name})\n\n" if args.plot else "")
+            + "\n".join(sections), encoding="utf-8")
     return 0
 
 

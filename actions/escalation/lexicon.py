@@ -35,7 +35,7 @@ VADER_ADJUSTMENTS = {
 # Polite formulas whose words VADER reads as negative: removed before scoring.
 _POLITE = re.compile(
     r"\b(i hate to (ask|bother|say|be that person)|no (worries|problem|rush|pressure|stress)"
-    r"|not a problem|can'?t complain|not bad|no harm done|don'?t worry)\b",
+    r"|not a problem|can'?t complain|not bad|no harm done|don'?t worry|no,? thanks?( you)?|no thank you)\b",
     re.IGNORECASE,
 )
 
