@@ -1,0 +1,219 @@
+"""Logged conversations, read from Rasa's tracker store, summarised and filtered (pure but for ``TrackerLog``).
+
+Rasa keeps every event of every conversation in its SQL tracker store (SQLite
+``var/trackers.sqlite3`` by default, PostgreSQL by URL): each customer message
+with its intent, confidence and entities, the bot's actions and messages, the
+escalation decision (slot ``escalation``), the handoff, and the human part the
+bridge appends (customer messages on input channel ``handoff_bridge``, agent
+messages as bot events with ``metadata.agent``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from bot.launcher import ROOT
+
+HANDOFF_ACTIONS = frozenset({"action_handoff", "action_escalate"})
+FALLBACK_INTENTS = frozenset({"nlu_fallback"})
+FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_please_rephrase", "utter_default"})
+BRIDGE_CHANNEL = "handoff_bridge"
+REASON_BY_INTENT = {"request_human": "explicit_request", "complaint": "frustration", "close_account": "sensitive"}
+
+
+def tracker_db_url() -> str:
+    """SQLAlchemy URL of the tracker store: ``TRACKER_DB_URL``, else the SQLite file ``TRACKER_DB``."""
+    if os.environ.get("TRACKER_DB_URL"):
+        return os.environ["TRACKER_DB_URL"]
+    return f"sqlite:///{os.environ.get('TRACKER_DB') or ROOT / 'var' / 'trackers.sqlite3'}"
+
+
+class TrackerLog:
+    """Read-only access to the ``events`` table of Rasa's SQL tracker store."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        import sqlalchemy as sa
+
+        self.url = url or tracker_db_url()
+        self._sa = sa
+        self._engine = sa.create_engine(self.url)
+
+    def conversation_ids(self) -> List[str]:
+        """Every conversation id, oldest first."""
+        sql = self._sa.text("SELECT sender_id, MIN(id) FROM events GROUP BY sender_id ORDER BY MIN(id)")
+        with self._engine.connect() as conn:
+            return [row[0] for row in conn.execute(sql)]
+
+    def events(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """The conversation's events in order, as Rasa stored them."""
+        sql = self._sa.text("SELECT data FROM events WHERE sender_id = :sid ORDER BY id")
+        with self._engine.connect() as conn:
+            return [json.loads(row[0]) for row in conn.execute(sql, {"sid": conversation_id})]
+
+    def all(self) -> Iterable[Tuple[str, List[Dict[str, Any]]]]:
+        """Every conversation with its events."""
+        for conversation_id in self.conversation_ids():
+            yield conversation_id, self.events(conversation_id)
+
+
+# --------------------------------------------------------------------------- one conversation, as lines
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a readable transcript."""
+
+    ts: float
+    who: str          # customer | bot | agent | system
+    text: str
+    intent: str = ""
+    confidence: Optional[float] = None
+    agent: str = ""
+    human_mode: bool = False  # a customer message relayed to an agent
+
+
+def _intent(event: Mapping[str, Any]) -> Tuple[str, Optional[float]]:
+    parse = event.get("parse_data") or {}
+    intent = parse.get("intent") or {}
+    name = str(intent.get("name") or "")
+    if name == "faq":
+        key = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get(
+            "intent_response_key")
+        name = key or name
+    confidence = intent.get("confidence")
+    return name, float(confidence) if confidence is not None else None
+
+
+def lines(events: Sequence[Mapping[str, Any]]) -> List[Line]:
+    """The conversation as customer, bot, agent and system lines."""
+    out: List[Line] = []
+    for event in events:
+        kind, ts = event.get("event"), float(event.get("timestamp") or 0)
+        if kind == "user" and event.get("text"):
+            intent, confidence = _intent(event)
+            out.append(Line(ts, "customer", str(event["text"]), intent, confidence,
+                            human_mode=event.get("input_channel") == BRIDGE_CHANNEL))
+        elif kind == "bot" and event.get("text"):
+            agent = ((event.get("metadata") or {}).get("agent") or {})
+            if agent:
+                out.append(Line(ts, "agent", str(event["text"]), agent=str(agent.get("name") or agent.get("id") or "")))
+            else:
+                out.append(Line(ts, "bot", str(event["text"])))
+        elif kind == "action" and event.get("name") in HANDOFF_ACTIONS:
+            out.append(Line(ts, "system", f"handed to a person ({event['name']})"))
+        elif kind == "slot" and event.get("name") == "escalation" and isinstance(event.get("value"), dict):
+            decision = event["value"]
+            if decision.get("action") in ("offer", "handoff"):
+                out.append(Line(ts, "system", f"escalation {decision['action']}: {decision.get('summary', '')}"))
+        elif kind == "resume":
+            out.append(Line(ts, "system", "back to the assistant"))
+        elif kind == "pause":
+            out.append(Line(ts, "system", "assistant paused"))
+    return out
+
+
+# --------------------------------------------------------------------------- summaries and filters
+
+@dataclass(frozen=True)
+class Summary:
+    """What a trainer filters conversations by."""
+
+    id: str
+    started: float
+    ended: float
+    customer_turns: int
+    intents: Tuple[str, ...]
+    fallbacks: int
+    low_confidence: int
+    handed_off: bool
+    reasons: Tuple[str, ...]
+    agent_turns: int
+    satisfaction: Optional[int] = None
+
+
+def summarise(conversation_id: str, events: Sequence[Mapping[str, Any]], low_confidence: float = 0.5) -> Summary:
+    """The summary of one conversation."""
+    timestamps = [float(e["timestamp"]) for e in events if e.get("timestamp")]
+    intents: List[str] = []
+    fallbacks = low = agent_turns = 0
+    reasons: List[str] = []
+    handed_off = False
+    satisfaction: Optional[int] = None
+    last_decision: Optional[Mapping[str, Any]] = None
+    last_intent = ""
+    for event in events:
+        kind = event.get("event")
+        if kind == "user" and event.get("text"):
+            if event.get("input_channel") == BRIDGE_CHANNEL:
+                continue  # said to the agent: not judged by the bot's NLU
+            intent, confidence = _intent(event)
+            last_intent = intent
+            intents.append(intent)
+            if intent in FALLBACK_INTENTS:
+                fallbacks += 1
+            if confidence is not None and confidence < low_confidence:
+                low += 1
+        elif kind == "action" and event.get("name") in FALLBACK_ACTIONS and last_intent not in FALLBACK_INTENTS:
+            fallbacks += 1
+        elif kind == "action" and event.get("name") in HANDOFF_ACTIONS:
+            handed_off = True
+            reason = (last_decision or {}).get("reason") or REASON_BY_INTENT.get(last_intent.split("/")[0])
+            reasons.append(str(reason or "explicit_request"))
+        elif kind == "slot" and event.get("name") == "escalation" and isinstance(event.get("value"), dict):
+            last_decision = event["value"]
+        elif kind == "slot" and event.get("name") == "satisfaction" and event.get("value") is not None:
+            try:
+                satisfaction = int(event["value"])
+            except (TypeError, ValueError):
+                pass
+        elif kind == "bot" and ((event.get("metadata") or {}).get("agent")):
+            agent_turns += 1
+    return Summary(conversation_id, min(timestamps, default=0.0), max(timestamps, default=0.0),
+                   len(intents), tuple(intents), fallbacks, low, handed_off, tuple(reasons), agent_turns, satisfaction)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which conversations to show or export; ``None`` means any."""
+
+    handed_off: Optional[bool] = None
+    reason: Optional[str] = None
+    with_fallbacks: bool = False
+    low_confidence: bool = False
+    intent: Optional[str] = None
+    since: Optional[float] = None
+    until: Optional[float] = None
+    satisfaction_at_most: Optional[int] = None
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> Dict[str, Any]:
+        """The filters that are set, for the review file."""
+        out = {k: v for k, v in self.__dict__.items() if v not in (None, False, {})}
+        out.pop("extra", None)
+        return out
+
+
+def matches(summary: Summary, filters: Filters) -> bool:
+    """Whether a conversation passes every filter."""
+    if summary.customer_turns == 0:
+        return False
+    if filters.handed_off is not None and summary.handed_off != filters.handed_off:
+        return False
+    if filters.reason and filters.reason not in summary.reasons:
+        return False
+    if filters.with_fallbacks and summary.fallbacks == 0:
+        return False
+    if filters.low_confidence and summary.low_confidence == 0:
+        return False
+    if filters.intent and not any(i == filters.intent or i.split("/")[0] == filters.intent for i in summary.intents):
+        return False
+    if filters.since is not None and summary.ended < filters.since:
+        return False
+    if filters.until is not None and summary.started > filters.until:
+        return False
+    if filters.satisfaction_at_most is not None and (
+            summary.satisfaction is None or summary.satisfaction > filters.satisfaction_at_most):
+        return False
+    return True
