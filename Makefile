@@ -37,6 +37,7 @@ bench-escalation:
 escalation-report:
 	@test -x .venv-rasa/bin/python || scripts/setup.sh
 	@.venv-rasa/bin/python -m actions.escalation.evaluate --markdown docs/escalation.md --plot docs/escalation-thresholds.png
+	@.venv-rasa/bin/python -m actions.escalation.evaluate --model "$$(ls -t models/*.tar.gz | head -n 1)" --markdown docs/escalation-with-nlu.md
 
 clean:
 	rm -rf var results reports

@@ -104,6 +104,26 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
     return best
 
 
+def with_model_intents(conversations: Sequence[Mapping[str, Any]], model: Path) -> List[Dict[str, Any]]:
+    """The conversations with each message's intent and confidence from a trained Rasa model's NLU
+    instead of the labels: how the decision does with the intents production really sees."""
+    import asyncio
+
+    async def parse_all(texts: Sequence[str]) -> Dict[str, Tuple[str, float]]:
+        from rasa.core.agent import Agent  # the Rasa environment only
+
+        agent = Agent.load(str(model))
+        out = {}
+        for text in dict.fromkeys(texts):
+            intent = (await agent.parse_message(text)).get("intent") or {}
+            out[text] = (str(intent.get("name") or ""), float(intent.get("confidence") or 0.0))
+        return out
+
+    parsed = asyncio.run(parse_all([t["text"] for c in conversations for t in c["turns"]]))
+    return [{**c, "turns": [{**t, "intent": parsed[t["text"]][0], "confidence": parsed[t["text"]][1]}
+                            for t in c["turns"]]} for c in conversations]
+
+
 def load_set(path: Path) -> List[Dict[str, Any]]:
     """The labelled conversations of ``path``."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -267,6 +287,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="labelled conversations (YAML); repeat for several (default: both shipped sets)")
     parser.add_argument("--settings", type=Path, default=None, help="escalation settings (default escalation.yml)")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the report into this file")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="replay with this trained model's intents and confidences instead of the labelled ones")
     parser.add_argument("--plot", type=Path, default=None,
                         help="also plot F1 and calm false handoffs against the handoff threshold (PNG)")
     args = parser.parse_args(argv)
@@ -284,6 +306,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except (OSError, yaml.YAMLError) as e:
             print(f"error: cannot read {path}: {e}", file=sys.stderr)
             return 2
+        if args.model:
+            conversations = with_model_intents(conversations, args.model)
         text = report(run(conversations, settings), path, settings.source)
         if args.plot:
             sweeps[path.name] = threshold_sweep(conversations, settings, [x / 20 for x in range(8, 20)])
@@ -294,8 +318,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"wrote {args.plot}")
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        title = ("# Escalation with a trained model's own NLU\n\nIntents and confidences come from "
+                 f"`{args.model.name}` instead of the labels, as in production.\n\n" if args.model
+                 else "# Escalation, measured on labelled conversations\n\n")
         args.markdown.write_text(
-            "# Escalation, measured on labelled conversations\n\n"
+            title +
             "Made by `make escalation-report` (`python -m actions.escalation.evaluate --markdown docs/escalation.md`). "
             "Each conversation is replayed turn by turn through the same decision and routing code the "
             "assistant runs; escalation means a handoff, and its precision, recall and F1 count handoffs only "

@@ -74,6 +74,11 @@ META_COMPLAINT = re.compile(
     _I,
 )
 
+# A complaint the customer says they are not making.
+NOT_COMPLAINING = re.compile(
+    r"\b(not|no|never|nothing to) (complain|complaining|a complaint|unhappy|upset|angry|mad|annoyed)\b"
+    r"|\bi'?m not (complaining|unhappy|upset|angry|mad|annoyed)\b", re.IGNORECASE)
+
 # Impatience: waiting too long, nothing happening.
 IMPATIENCE = re.compile(
     r"\b(taking (forever|ages|so long|too long)|(still|yet) (nothing|not|no|waiting|haven'?t|hasn'?t)|how (much )?long"

@@ -120,8 +120,22 @@ def message_features(turn: Turn, config: Frustration) -> Dict[str, float]:
         "punctuation": punctuation,
         "impatience": impatience,
         "meta_complaint": meta,
-        "complaint_intent": 1.0 if turn.intent in config.complaint_intents and turn.confidence >= 0.5 else 0.0,
+        "complaint_intent": complaint_strength(turn, config),
     }
+
+
+def complaint_strength(turn: Turn, config: Frustration) -> float:
+    """How surely the message is a complaint: the NLU's confidence from 0.5 (0) to 0.8 (1).
+
+    The complaint intent also catches happy or negated messages ("you guys are
+    killing it", "not complaining, just asking"): positive sentiment or a
+    negated complaint cancels it.
+    """
+    if turn.intent not in config.complaint_intents:
+        return 0.0
+    if lexicon.sentiment(turn.text) >= 0.3 or lexicon.NOT_COMPLAINING.search(turn.text):
+        return 0.0
+    return max(0.0, min(1.0, (turn.confidence - 0.5) / 0.3))
 
 
 def message_score(features: Dict[str, float], config: Frustration) -> float:

@@ -8,7 +8,6 @@ escalation sets of ``tests/escalation`` replayed with this model's own NLU
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -48,27 +47,13 @@ def _scores(report: Mapping[str, Any]) -> Dict[str, Dict[str, float]]:
             if isinstance(s, dict) and "f1-score" in s and label not in ("macro avg", "weighted avg", "micro avg")}
 
 
-async def _parse_all(model: Path, texts: Sequence[str]) -> Dict[str, Tuple[str, float]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    out = {}
-    for text in dict.fromkeys(texts):
-        result = await agent.parse_message(text)
-        intent = result.get("intent") or {}
-        out[text] = (str(intent.get("name") or ""), float(intent.get("confidence") or 0.0))
-    return out
-
-
 def escalation_with_model(model: Path, root: Path = ROOT) -> Dict[str, float]:
     """Escalation F1 and calm false handoffs on the labelled set, with this model's intents and confidences."""
     from actions.escalation import evaluate as escalation
     from actions.escalation import settings as escalation_settings
 
     conversations = escalation.load_set(root / "tests" / "escalation" / "conversations.yml")
-    parsed = asyncio.run(_parse_all(model, [t["text"] for c in conversations for t in c["turns"]]))
-    relabelled = [{**c, "turns": [{**t, "intent": parsed[t["text"]][0], "confidence": parsed[t["text"]][1]}
-                                  for t in c["turns"]]} for c in conversations]
+    relabelled = escalation.with_model_intents(conversations, model)
     m = escalation.metrics(escalation.run(relabelled, escalation_settings.load()))
     return {"escalation_f1": round(m.f1, 4), "escalation_calm_false_handoffs": round(m.false_handoff_rate_calm, 4)}
 
@@ -77,12 +62,10 @@ def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> Dict[str, Any]:
     """Run every evaluation of ``model`` into ``out``; return its metrics (``per_intent`` included)."""
     if out.exists():
         shutil.rmtree(out)
-    nlu, core = out / "nlu", out / "core"
-    print(f"  rasa test nlu on tests/nlu → {nlu}", flush=True)
-    _run("test", "nlu", "--nlu", str(root / "tests" / "nlu"), "--model", str(model), "--out", str(nlu))
-    print(f"  rasa test core on tests/test_stories.yml → {core}", flush=True)
-    _run("test", "core", "--stories", str(root / "tests" / "test_stories.yml"), "--model", str(model),
-         "--out", str(core))
+    nlu = core = out / "rasa"
+    print(f"  rasa test: tests/nlu and tests/test_stories.yml → {nlu}", flush=True)
+    _run("test", "--nlu", str(root / "tests" / "nlu"), "--stories", str(root / "tests" / "test_stories.yml"),
+         "--model", str(model), "--out", str(nlu))
     intent = json.loads((nlu / "intent_report.json").read_text())
     entity = json.loads((nlu / "DIETClassifier_report.json").read_text())
     faq_path = nlu / "response_selection_report.json"
@@ -139,7 +122,7 @@ def report(candidate: Tuple[str, Mapping[str, Any], Path], current: Tuple[str, M
     out.mkdir(parents=True, exist_ok=True)
     images = []
     for name, folder in ((oname, odir), (cname, cdir)):
-        source = folder / "nlu" / "intent_confusion_matrix.png"
+        source = folder / "rasa" / "intent_confusion_matrix.png"
         if source.exists():
             target = out / f"confusion-{name}.png"
             shutil.copy2(source, target)

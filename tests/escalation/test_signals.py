@@ -177,3 +177,15 @@ def test_a_long_conversation_without_a_completed_task():
 
 def test_a_plain_conversation_is_not_unresolved():
     assert unresolved(turns(("hi", "greet"), ("where is my order", "order_status"), ("ORD-100101", "inform")), S).score == 0
+
+
+def test_a_complaint_counts_by_the_nlus_confidence_unless_happy_or_negated():
+    from actions.escalation.signals import complaint_strength
+
+    f = S.frustration
+    assert complaint_strength(Turn("the parcel came late again", "complaint", 0.95), f) == 1.0
+    assert complaint_strength(Turn("the parcel came late again", "complaint", 0.65), f) == pytest.approx(0.5)
+    assert complaint_strength(Turn("the parcel came late again", "complaint", 0.45), f) == 0.0
+    assert complaint_strength(Turn("that was dead easy, you guys are great", "complaint", 0.96), f) == 0.0
+    assert complaint_strength(Turn("not complaining, just asking why shipping is 4.99", "complaint", 0.9), f) == 0.0
+    assert complaint_strength(Turn("the parcel came late again", "order_status", 0.95), f) == 0.0

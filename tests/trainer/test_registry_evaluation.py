@@ -26,8 +26,8 @@ def test_not_worse_within_tolerance_may_be_promoted():
 
 def test_the_report_shows_changes_per_intent_and_the_verdict(tmp_path):
     for name in ("old", "new"):
-        (tmp_path / name / "nlu").mkdir(parents=True)
-        (tmp_path / name / "nlu" / "intent_confusion_matrix.png").write_bytes(b"\x89PNG fake")
+        (tmp_path / name / "rasa").mkdir(parents=True)
+        (tmp_path / name / "rasa" / "intent_confusion_matrix.png").write_bytes(b"\x89PNG fake")
     candidate = {**GOOD, "per_intent": {**GOOD["per_intent"],
                                         "order_status": {"precision": 1.0, "recall": 0.9, "f1": 0.947, "support": 20}}}
     path = report(("new", candidate, tmp_path / "new"), ("old", GOOD, tmp_path / "old"), tmp_path / "cmp")
