@@ -92,7 +92,7 @@ async def hand_over(
     one-line summary and evidence go to the agents' queue.
     """
     message = tracker.latest_message or {}
-    if decision and decision.get("reason"):
+    if decision and decision.get("reason") and decision.get("action") in ("offer", "handoff"):
         reason = str(decision["reason"])
         evidence = decision_evidence(decision)
         summary: Optional[str] = decision.get("summary")

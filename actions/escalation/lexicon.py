@@ -35,7 +35,8 @@ VADER_ADJUSTMENTS = {
 # Polite formulas whose words VADER reads as negative: removed before scoring.
 _POLITE = re.compile(
     r"\b(i hate to (ask|bother|say|be that person)|no (worries|problem|rush|pressure|stress)"
-    r"|not a problem|can'?t complain|not bad|no harm done|don'?t worry|no,? thanks?( you)?|no thank you)\b",
+    r"|not a problem|can'?t complain|not bad|no harm done|don'?t worry|no,? thanks?( you)?|no thank you"
+    r"|dead (easy|simple|quick|fast|cheap))\b",
     re.IGNORECASE,
 )
 
@@ -93,9 +94,9 @@ EXPLICIT_REQUEST = re.compile(
     r"\b((talk|speak|chat|connect|transfer|put) (me )?(to|with|through to) (a |an |some|your |the )?"
     r"(real |actual |live |human )?(person|human|agent|someone|somebody|representative|rep|operator|manager|staff|people|supervisor)"
     r"|(real|actual|live) (person|human|agent|people)|human (being|agent|please)|(an?|the|your) (agent|operator|representative|supervisor|manager)"
-    r"|operator|representative|customer (service|support) (agent|person|rep)|someone (real|human|from your team)"
-    r"|somebody real|not a (bot|robot|machine)|get me (a|an|someone|somebody)|human[!.]*$|^agent[!.]*$|^person[!.]*$"
-    r"|(someone|somebody|a person|a human|an agent|a rep\w*|anyone)\b[^.?!]{0,40}\b(speak|talk|chat|call|look at|help me|contact|phone|ring)"
+    r"|(an?|the|your) operator|representative|customer (service|support) (agent|person|rep)|someone (real|human|from your team)"
+    r"|somebody real|not a (bot|robot|machine)|get me (a|an|someone|somebody)|human[!.]*$|^agent[!.]*$|^person[!.]*$|^(an? )?operator( please)?[!.]*$"
+    r"|(someone|somebody|a person|a human|a real person|an agent|a rep|a representative|anyone)\b[^.?!]{0,40}\b(speak|talk|chat|call me|call back|look at|look into|help me|contact me|phone me|ring me)"
     r"|(speak|talk|chat) (to|with) (someone|somebody|anyone|a person|a human)|call me back"
     r"|(pass|put|transfer|forward|hand) me (on |over |through )?(to )?(someone|somebody|a person|customer service|support|an agent|a human|your team)"
     r"|(a|real|actual) (person|human) (please|pls|plz)|not (with )?a bot)",
@@ -105,17 +106,17 @@ EXPLICIT_REQUEST = re.compile(
 # Topics that always go to a person.
 SENSITIVE = {
     "fraud": re.compile(
-        r"\b(fraud\w*|unauthori[sz]ed|(charges?|payments?|purchases?|transactions?|orders?)\b[^.?!]{0,40}\bi (did ?n[o']?t|never) "
-        r"(make|made|place|placed|authori[sz]e|order|buy)|(did ?n[o']?t|never) (make|authori[sz]e|place|order) (th(is|ese|at|ose))|hack(ed|er|ing)?"
+        r"\b(fraud\w*|unauthori[sz]ed|(my|the) (account|card|email|password) (was |got |has been )?hacked|hacked (my|into)|(charges?|payments?|purchases?|transactions?|orders?)\b[^.?!]{0,40}\bi (did ?n[o']?t|never) "
+        r"(make|made|place|placed|authori[sz]e|order|buy)|(did ?n[o']?t|never) (make|authori[sz]e|place|order) (th(is|ese|at|ose))|hacker"
         r"|stolen (card|credit card|account|identity)|identity theft|(someone|somebody) (used|is using|got into|accessed) my"
-        r"|not me who|compromised|charged (me )?twice|double charged|chargeback|dispute (the|a|this) (charge|payment)"
+        r"|not me who|(account|card|password) (was |got |has been )?compromised|charged (me )?twice|double charged|chargeback|dispute (the|a|this) (charge|payment)"
         r"|(card|account|details|password|identity)( details)? (were|was|got|have been|has been) (stolen|compromised|leaked|hacked|used)"
         r"|(do ?n[o']?t|do not|did ?n[o']?t) recogni[sz]e|someone else'?s (name|address|orders?|account|details|data)|phishing)",
         _I,
     ),
     "legal": re.compile(
         r"\b(sue|suing|lawsuit|lawyers?|attorneys?|solicitors?|legal (action|steps|proceedings|advice)|take (you|this) to court"
-        r"|court|small claims|consumer (protection|rights|agency|ombudsman)|ombudsman|trading standards|better business bureau"
+        r"|(in|to) court|small claims|consumer (protection|rights|agency|ombudsman)|ombudsman|trading standards|better business bureau"
         r"|bbb|report(ing)? you to|regulator)\b",
         _I,
     ),
@@ -138,6 +139,16 @@ NOT_SHOUTING = frozenset({
 _ALL_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']+\b")
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z']+\b")
 REPEATED_PUNCTUATION = re.compile(r"[!?]{2,}|[!?]\s+[!?]")
+
+
+# Courtesy that makes any message read as positive.
+_COURTESY = re.compile(r"\b(good (morning|afternoon|evening|day)|hello|hi|hey|thanks?( you)?( so much)?|please|"
+                       r"kind regards|best regards|i wish to|i would like to|i'?d like to)\b", re.IGNORECASE)
+
+
+def warmth(text: str) -> float:
+    """Sentiment without courtesy: is the customer actually pleased (not just polite)?"""
+    return sentiment(_COURTESY.sub(" ", text))
 
 
 def polite_formulas_removed(text: str) -> str:

@@ -119,6 +119,8 @@ def from_mapping(raw: Mapping[str, Any], source: str = "") -> Settings:
         if sorted(order) != sorted(REASONS):
             raise SettingsError(f"reason_order must list each of {', '.join(REASONS)} once")
         features = {k: _fraction(v, f"frustration.features.{k}") for k, v in frustration["features"].items()}
+        if int(frustration["window"]) < 1:
+            raise SettingsError("frustration.window must be at least 1")
         low = unresolved["low_confidence_streak"]
         repeated = unresolved["repeated_message"]
         return Settings(
@@ -159,8 +161,8 @@ def from_mapping(raw: Mapping[str, Any], source: str = "") -> Settings:
         )
     except KeyError as e:
         raise SettingsError(f"{source or 'escalation settings'}: missing {e}") from e
-    except TypeError as e:
-        raise SettingsError(f"{source or 'escalation settings'}: wrong shape ({e})") from e
+    except (TypeError, ValueError, AttributeError) as e:
+        raise SettingsError(f"{source or 'escalation settings'}: wrong value or shape ({e})") from e
 
 
 def load(path: Optional[Path] = None) -> Settings:

@@ -17,6 +17,8 @@ from actions.escalation.settings import Frustration, Settings, Unresolved
 from actions.escalation.turns import Turn
 
 QUOTE_CHARS = 80
+# Answers that customers repeat naturally ("yes", "thanks", a button's payload).
+_SHORT_ANSWER_INTENTS = frozenset({"affirm", "deny", "thank", "greet", "goodbye"})
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def complaint_strength(turn: Turn, config: Frustration) -> float:
     """
     if turn.intent not in config.complaint_intents:
         return 0.0
-    if lexicon.sentiment(turn.text) >= 0.3 or lexicon.NOT_COMPLAINING.search(turn.text):
+    if lexicon.warmth(turn.text) >= 0.3 or lexicon.NOT_COMPLAINING.search(turn.text):
         return 0.0
     return max(0.0, min(1.0, (turn.confidence - 0.5) / 0.3))
 
@@ -263,7 +265,10 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
                                  f"{len(failures)} answer(s) rejected by a form", quote(failures[-1].text)))
 
     latest = _normalised(turns[-1].text)
-    repeats = 1 + sum(1 for t in turns[:-1] if _similar(_normalised(t.text), latest, config.repeated_similarity))
+    repeats = 1
+    if len(latest.split()) >= 3 and turns[-1].intent not in _SHORT_ANSWER_INTENTS:
+        # short answers repeat naturally: "yes" to three cancellations in a row is not going in circles
+        repeats += sum(1 for t in turns[:-1] if _similar(_normalised(t.text), latest, config.repeated_similarity))
     if repeats > 1:
         evidence.append(Evidence("repeated_message", config.repeated_message.score(repeats),
                                  f"said {repeats} times", quote(turns[-1].text)))

@@ -141,7 +141,9 @@ class EscalationPolicy(Policy):
                 decision = found.as_dict()
                 events.append(SlotSet(SLOT, decision))
                 if found.action != "none":
-                    logger.info("escalation %s for %s: %s", found.action, tracker.sender_id, found.explain())
+                    # reason and score only: the explanation quotes the customer's words
+                    logger.info("escalation %s for %s: %s %.2f", found.action, tracker.sender_id, found.reason,
+                                found.score)
                 if not customer_just_spoke:
                     action = action_after_recheck(decision)
             if customer_just_spoke:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,8 +57,20 @@ def _filters(args: argparse.Namespace) -> logs.Filters:
                         satisfaction_at_most=args.satisfaction_at_most)
 
 
+def _log(url: Optional[str]) -> logs.TrackerLog:
+    url = url or logs.tracker_db_url()
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        raise Refused(f"no tracker store at {url}: run the assistant first (make run), or pass --tracker-db")
+    log = logs.TrackerLog(url)
+    try:
+        log.conversation_ids()
+    except Exception as e:  # noqa: BLE001 - the database's own error, shown to the trainer
+        raise Refused(f"cannot read conversations from {url}: {e}") from e
+    return log
+
+
 def _selected(args: argparse.Namespace) -> List[tuple]:
-    log = logs.TrackerLog(args.tracker_db)
+    log = _log(args.tracker_db)
     filters = _filters(args)
     chosen = []
     for conversation_id, events in log.all():
@@ -93,7 +106,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    events = logs.TrackerLog(args.tracker_db).events(args.conversation)
+    events = _log(args.tracker_db).events(args.conversation)
     if not events:
         raise Refused(f"no conversation {args.conversation!r} in the tracker store")
     for line in logs.lines(events):
@@ -106,7 +119,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         elif line.who == "bot":
             print(f"{when}  bot: {line.text}")
         else:
-            print(f"{when}  -- {line.text}")
+            print(f"{when}  -- {line.text}" + (f" ({line.detail})" if line.detail else ""))
     return 0
 
 
@@ -171,6 +184,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     registry = _registry(args)
     name = args.name or "candidate-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}", name) or ".." in name:
+        raise Refused(f"bad model name {name!r}: letters, digits, '.', '_' and '-' only")
+    if any(e.name == name for e in registry.entries):
+        raise Refused(f"a model named {name!r} exists already (python -m bot.trainer history)")
     out = Path(args.models) / CANDIDATES
     out.mkdir(parents=True, exist_ok=True)
     print(f"==> training {name} with {args.config} (Rasa shows each component and epoch)", flush=True)
@@ -224,6 +241,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _load_into_server(registry: Registry, entry: Entry, args: argparse.Namespace) -> None:
+    previous = registry.current_entry()
     installed = registry.install(entry)
     if args.no_reload:
         print(f"installed {installed} (the next `make run` starts with it)")
@@ -231,7 +249,9 @@ def _load_into_server(registry: Registry, entry: Entry, args: argparse.Namespace
     try:
         loaded = load_model(installed, server_url(args.rasa_url), server_token(args.token))
     except ServerError as e:
-        raise Refused(f"{e}\nthe model is installed in {installed}; the running server still has the old one") from e
+        if previous is not None and registry.model_file(previous).exists():
+            registry.install(previous)  # the next `make run` keeps serving what the registry calls current
+        raise Refused(f"{e}\nnothing changed: the running server and the next start keep {getattr(previous, 'name', 'the old model')}") from e
     print(f"the running Rasa server now serves {loaded}")
 
 

@@ -72,6 +72,7 @@ class Line:
     confidence: Optional[float] = None
     agent: str = ""
     human_mode: bool = False  # a customer message relayed to an agent
+    detail: str = ""          # for ``show`` only: may quote the customer (never exported)
 
 
 def _intent(event: Mapping[str, Any]) -> Tuple[str, Optional[float]]:
@@ -106,7 +107,10 @@ def lines(events: Sequence[Mapping[str, Any]]) -> List[Line]:
         elif kind == "slot" and event.get("name") == "escalation" and isinstance(event.get("value"), dict):
             decision = event["value"]
             if decision.get("action") in ("offer", "handoff"):
-                out.append(Line(ts, "system", f"escalation {decision['action']}: {decision.get('summary', '')}"))
+                score = decision.get("score")
+                score_text = f" {float(score):.2f}" if isinstance(score, (int, float)) else ""
+                out.append(Line(ts, "system", f"escalation {decision['action']}: {decision.get('reason')}{score_text}",
+                                detail=str(decision.get("summary") or "")))
         elif kind == "resume":
             out.append(Line(ts, "system", "back to the assistant"))
         elif kind == "pause":

@@ -17,9 +17,14 @@ def _digest(prefix: str, text: str, size: int = 10) -> str:
     return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:size]}"
 
 
-def pseudonym(conversation_id: str) -> str:
-    """A stable id for a conversation that does not reveal the original (which may be a customer's)."""
-    return _digest("c", conversation_id, 8)
+def pseudonym(conversation_id: str, secret: bytes = b"") -> str:
+    """An id for a conversation that does not reveal the original (a REST sender id may be an e-mail address).
+
+    Keyed by the batch's secret, so it cannot be found by hashing guesses.
+    """
+    import hmac
+
+    return "c-" + hmac.new(secret, conversation_id.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
 
 def build_batch(
@@ -45,7 +50,7 @@ def build_batch(
     seen: Set[str] = set(existing)
     seen_responses: Set[str] = set()
     for conversation_id, events in conversations:
-        pseudo = pseudonym(conversation_id)
+        pseudo = pseudonym(conversation_id, secret)
         transcript = lines(events)
         last_customer: Optional[Line] = None
         handed_off = any(line.who == "system" and line.text.startswith("handed to a person") for line in transcript)

@@ -48,6 +48,9 @@ def plan(
     batch_labels: Dict[str, Tuple[str, str]] = {}
     already = 0
     for example_id, text, label in decided:
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            problems.append(f"{example_id}: the text has control characters; edit it in the review file")
+            continue
         base = label.split("/")[0]
         if base not in intents:
             problems.append(f"{example_id}: intent '{label}' is not in domain.yml; add it there (with a rule or "

@@ -468,7 +468,12 @@ def _card_end(groups: Sequence[Tuple[int, int, str]], i: int) -> Optional[int]:
     (a first group of four, then groups of three to six: 4-4-4-4, 4-6-5,
     4-4-4-4-3), 13-19 digits in all; either way it passes the Luhn check.
     """
-    for j in range(len(groups) - 1, i - 1, -1):
+    # At most 19 digits: only the next few groups can belong (linear, not cubic, on long digit runs).
+    last, total = i, 0
+    while last < len(groups) and total + len(groups[last][2]) <= 19:
+        total += len(groups[last][2])
+        last += 1
+    for j in range(last - 1, i - 1, -1):
         digits = "".join(group[2] for group in groups[i:j + 1])
         if not 13 <= len(digits) <= 19:
             continue

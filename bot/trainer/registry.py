@@ -67,20 +67,26 @@ class Registry:
     folder: Path
     entries: List[Entry] = field(default_factory=list)
     current: Optional[str] = None
+    served: List[str] = field(default_factory=list)  # models in the order they were promoted (rollbacks pop)
 
     @classmethod
     def load(cls, folder: Path) -> "Registry":
         path = folder / REGISTRY
         if not path.exists():
             return cls(folder)
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls(folder, [Entry(**e) for e in raw.get("entries", [])], raw.get("current"))
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(folder, [Entry(**e) for e in raw.get("entries", [])], raw.get("current"),
+                       list(raw.get("served") or []))
+        except (ValueError, TypeError) as e:
+            raise RegistryError(f"{path} is damaged ({e}); restore it from a backup or move it away") from e
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / (REGISTRY + ".tmp")
-        tmp.write_text(json.dumps({"current": self.current, "entries": [asdict(e) for e in self.entries]},
-                                  indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps({"current": self.current, "served": self.served,
+                                   "entries": [asdict(e) for e in self.entries]}, indent=2) + "\n",
+                       encoding="utf-8")
         os.replace(tmp, self.folder / REGISTRY)
 
     def get(self, name: str) -> Entry:
@@ -119,6 +125,7 @@ class Registry:
                                trained_at=dt.datetime.fromtimestamp(model.stat().st_mtime, dt.timezone.utc)
                                .isoformat(timespec="seconds"), status="promoted"))
         self.current = entry.name
+        self.served = [entry.name]
         return entry
 
     def install(self, entry: Entry) -> Path:
@@ -139,18 +146,22 @@ class Registry:
         entry.status = "promoted"
         entry.note(f"promoted ({why})")
         self.current = name
+        if why == "rollback":
+            while self.served and self.served[-1] != name:
+                self.served.pop()
+        if not self.served or self.served[-1] != name:
+            self.served.append(name)
         return entry
 
     def rollback_target(self, name: Optional[str]) -> Entry:
-        """The model to go back to: ``name``, or the one promoted before the current one."""
+        """The model to go back to: ``name``, or the one served before the current one."""
         if name:
             entry = self.get(name)
-            if not Path(self.model_file(entry)).exists():
-                raise RegistryError(f"{name}'s model file {self.model_file(entry)} is gone")
-            return entry
-        promoted = [e for e in self.entries if any(ev["what"].startswith("promoted") or
-                                                   ev["what"] == "registered as promoted" for ev in e.events)]
-        earlier = [e for e in promoted if e.name != self.current]
-        if not earlier:
-            raise RegistryError("no earlier promoted model to roll back to")
-        return earlier[-1]
+        else:
+            earlier = [n for n in self.served[:-1] if n != self.current]
+            if not earlier:
+                raise RegistryError("no earlier promoted model to roll back to")
+            entry = self.get(earlier[-1])
+        if not self.model_file(entry).exists():
+            raise RegistryError(f"{entry.name}'s model file {self.model_file(entry)} is gone")
+        return entry

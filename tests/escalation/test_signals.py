@@ -189,3 +189,9 @@ def test_a_complaint_counts_by_the_nlus_confidence_unless_happy_or_negated():
     assert complaint_strength(Turn("that was dead easy, you guys are great", "complaint", 0.96), f) == 0.0
     assert complaint_strength(Turn("not complaining, just asking why shipping is 4.99", "complaint", 0.9), f) == 0.0
     assert complaint_strength(Turn("the parcel came late again", "order_status", 0.95), f) == 0.0
+
+
+def test_short_answers_repeated_across_tasks_are_not_going_in_circles():
+    yes = [("yes please", "affirm")] * 3
+    assert unresolved(turns(*yes), S).score == 0.0
+    assert unresolved(turns(*[("/affirm", "affirm")] * 3), S).score == 0.0

@@ -40,7 +40,8 @@ def handed_off_conversation() -> List[Dict[str, Any]]:
         user("where is my order ORD-100101, my email is jane.doe@example.com", "order_status", 0.97, T0 + 1),
         bot("Order ORD-100101 shipped.", T0 + 2),
         user("THIS IS USELESS!!!", "nlu_fallback", 0.3, T0 + 10),
-        decision("handoff", "frustration", "frustration 0.90: shouting", T0 + 10),
+        decision("handoff", "frustration", "frustration 0.90: shouting 'where is my order ORD-100101, my email is "
+                 "jane.doe@example.com'", T0 + 10),
         action("action_escalate", T0 + 11), {"event": "pause", "timestamp": T0 + 11},
         user("my card 4111 1111 1111 1111 was charged twice", "complaint", 0.8, T0 + 20, channel="handoff_bridge"),
         bot("I've asked DHL to check, call us on +1 415 555 0134 if needed.", T0 + 30, agent="Alice"),

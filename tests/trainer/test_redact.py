@@ -522,3 +522,12 @@ def test_a_secret_keys_the_fakes():
     assert keyed == redact(message, secret=b"k1").text
     assert keyed != plain_fake and keyed != redact(message, secret=b"k2").text
     assert "100101" not in keyed and "jane.doe" not in keyed
+
+
+def test_long_digit_runs_are_redacted_in_linear_time():
+    import time
+
+    for hostile in ("1 " * 5000, "1-" * 5000, "1234 " * 2000):
+        started = time.perf_counter()
+        redact(hostile)
+        assert time.perf_counter() - started < 2.0

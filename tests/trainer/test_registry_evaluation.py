@@ -57,6 +57,10 @@ def test_history_promote_and_rollback(tmp_path):
     assert max(tmp_path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime).name == "c1.tar.gz"
     assert loaded.latest_candidate().name == "c2"
     assert loaded.rollback_target(None).name == "base"
+    loaded.promote("c2", "not worse")
+    assert loaded.rollback_target(None).name == "c1"
+    loaded.promote("c1", "rollback")
+    assert loaded.rollback_target(None).name == "base"  # not back and forth between c1 and c2
     with pytest.raises(RegistryError, match="no model named 'nope'"):
         loaded.get("nope")
     with pytest.raises(RegistryError, match="already registered"):
