@@ -55,14 +55,6 @@ class Decision:
             **({"note": self.note} if self.note else {}),
         }
 
-    def evidence(self) -> list:
-        """Flat evidence list for the bridge's queue: one row per fact, strongest signal first."""
-        rows = []
-        for name, signal in sorted(self.signals.items(), key=lambda item: -item[1].score):
-            for e in signal.evidence:
-                rows.append({"signal": name, **e.as_dict()})
-        return rows
-
 
 def decide(history: History, settings: Settings) -> Decision:
     """The decision for the latest customer turn of ``history``."""

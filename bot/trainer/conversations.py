@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.launcher import ROOT
@@ -190,13 +190,10 @@ class Filters:
     since: Optional[float] = None
     until: Optional[float] = None
     satisfaction_at_most: Optional[int] = None
-    extra: Dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> Dict[str, Any]:
         """The filters that are set, for the review file."""
-        out = {k: v for k, v in self.__dict__.items() if v not in (None, False, {})}
-        out.pop("extra", None)
-        return out
+        return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 
 
 def matches(summary: Summary, filters: Filters) -> bool:
