@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction
-from actions.handoff_context import handoff_request
+from actions.handoff_context import customer_record, handoff_request
 from actions.store import get_store
 from actions.store.repository import StoreUnavailable
 
@@ -98,8 +98,9 @@ async def hand_over(
         summary: Optional[str] = decision.get("summary")
     else:
         reason, evidence, summary = handoff_reason((message.get("intent") or {}).get("name")), None, None
-    body = handoff_request(tracker.sender_id, reason, message, tracker.events, tracker.current_slot_values(),
-                           evidence=evidence, summary=summary)
+    slots = tracker.current_slot_values()
+    body = handoff_request(tracker.sender_id, reason, message, tracker.events, slots,
+                           evidence=evidence, summary=summary, customer=await customer_facts(slots))
     status = await send_to_bridge(body)
     if status == "queued":
         dispatcher.utter_message(response="utter_handoff_queued")
@@ -114,6 +115,25 @@ async def hand_over(
         return []
     dispatcher.utter_message(response="utter_handoff_recorded", reference=reference)
     return []
+
+
+async def customer_facts(slots: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The customer's account and orders for the agent: the verified customer, else the owner of the order
+    they named; ``None`` when neither is known or the store is unavailable (the handoff goes on without)."""
+    store = get_store()
+    try:
+        customer, verified = None, False
+        if slots.get("verified_customer_id"):
+            customer, verified = await store.get_customer(str(slots["verified_customer_id"])), True
+        if customer is None and slots.get("order_number"):
+            order = await store.get_order(str(slots["order_number"]))
+            customer = await store.get_customer(order.customer_id) if order else None
+        if customer is None:
+            return None
+        return customer_record(customer, await store.orders_of(customer.id), verified)
+    except StoreUnavailable:
+        logger.warning("no customer facts for a handoff: the store is unavailable")
+        return None
 
 
 def decision_evidence(decision: Dict[str, Any]) -> List[Dict[str, Any]]:

@@ -37,6 +37,22 @@ def known_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in slots.items() if v is not None and k not in _INTERNAL_SLOTS}
 
 
+def customer_record(customer: Any, orders: Sequence[Any], verified: bool, limit: int = 5) -> Dict[str, Any]:
+    """The customer's account and latest orders as the agent's context panel shows them.
+
+    ``customer`` and ``orders`` are the store's ``Customer`` and ``Order``
+    records; ``verified`` says whether the customer proved who they are in this
+    conversation (otherwise the account is the one behind an order number they gave).
+    """
+    return {
+        "customer": {"customer_id": customer.id, "name": customer.name, "email": customer.email,
+                     "phone": customer.phone, "address": customer.address, "verified": verified},
+        "orders": [{"order_number": o.order_number, "status": o.status, "placed_at": o.placed_on.isoformat(),
+                    "total": f"{o.total_cents / 100:.2f}", "items": o.items, "carrier": o.carrier,
+                    "expected_delivery": o.expected_delivery.isoformat()} for o in list(orders)[:limit]],
+    }
+
+
 def handoff_request(
     conversation_id: str,
     reason: str,
@@ -45,8 +61,9 @@ def handoff_request(
     slots: Mapping[str, Any],
     evidence: Optional[List[Dict[str, Any]]] = None,
     summary: Optional[str] = None,
+    customer: Optional[Mapping[str, Any]] = None,
 ) -> Dict[str, Any]:
-    """The body of the bridge's ``POST /api/handoff``."""
+    """The body of the bridge's ``POST /api/handoff``; ``customer`` is a ``customer_record``."""
     intent = latest.get("intent") or {}
     text = latest.get("text") or ""
     if evidence is None:
@@ -60,4 +77,5 @@ def handoff_request(
         "transcript": transcript(events),
         "intents": recent_intents(events),
         "slots": known_slots(slots),
+        **(dict(customer) if customer else {"customer": None, "orders": []}),
     }

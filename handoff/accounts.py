@@ -2,8 +2,11 @@
 
     python -m handoff.accounts hash            # prints a hash for a password read from stdin
 
-The accounts file is a list of ``{"id", "name", "password_hash", "capacity"}``;
-passwords are stored only as scrypt hashes.
+The accounts file is a list of ``{"id", "name", "password_hash", "capacity", "role"}``
+(``role`` is ``agent`` or ``supervisor``; supervisors also see the supervisor page);
+passwords are stored only as scrypt hashes. A login session is a random token,
+kept in Redis, given to the browser as an HttpOnly cookie (and in the login
+response, for API clients).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 import secrets
 import sys
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Dict, Optional
 
@@ -25,6 +29,8 @@ from redis.asyncio import Redis
 from handoff import keys
 
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+ROLES = ("agent", "supervisor")
+SESSION_COOKIE = "nwsupport_agent"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,16 @@ class Account:
     name: str
     password_hash: str
     capacity: int = 3
+    role: str = "agent"
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Whether the account may see the supervisor page."""
+        return self.role == "supervisor"
+
+    def public(self) -> Dict[str, object]:
+        """What the console may know about the account (never the hash)."""
+        return {"id": self.id, "name": self.name, "capacity": self.capacity, "role": self.role}
 
 
 def hash_password(password: str, salt: Optional[bytes] = None) -> str:
@@ -66,8 +82,11 @@ def load_accounts(path: Path) -> Dict[str, Account]:
     """Read the accounts file; ids are unique."""
     accounts: Dict[str, Account] = {}
     for item in json.loads(path.read_text()):
+        role = item.get("role", "agent")
+        if role not in ROLES:
+            raise ValueError(f"agent {item.get('id')!r}: role must be one of {ROLES}")
         account = Account(id=item["id"], name=item["name"], password_hash=item["password_hash"],
-                          capacity=int(item.get("capacity", 3)))
+                          capacity=int(item.get("capacity", 3)), role=role)
         accounts[account.id] = account
     return accounts
 
@@ -95,6 +114,18 @@ class Sessions:
             return None
         agent_id = await self.redis.get(keys.agent_session(token))
         return self.accounts.get(agent_id) if agent_id else None
+
+    async def agent_for_cookie(self, cookie_header: Optional[str]) -> Optional[Account]:
+        """The account of the session cookie in a ``Cookie`` header, or ``None``."""
+        if not cookie_header:
+            return None
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(cookie_header)
+        except CookieError:
+            return None
+        morsel = jar.get(SESSION_COOKIE)
+        return await self.agent_for(morsel.value) if morsel else None
 
     async def logout(self, token: str) -> None:
         """End a session."""

@@ -11,6 +11,7 @@ import socketio
 from handoff import keys, protocol
 from handoff.accounts import Account, Sessions
 from handoff.bridge import AGENTS_ROOM, Bridge, agent_room
+from handoff.canned import CannedResponses
 from handoff.errors import reported
 
 logger = logging.getLogger(__name__)
@@ -23,12 +24,14 @@ class AgentNamespace(socketio.AsyncNamespace):
         super().__init__(protocol.AGENT_NAMESPACE)
         self.bridge = bridge
         self.sessions = sessions
+        self.canned = CannedResponses(bridge.redis)
         self._grace: Dict[str, asyncio.Task] = {}
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> None:
-        """``auth = {token}`` from ``POST /api/agent/login``; anything else is refused."""
+        """``auth = {token}`` from ``POST /api/agent/login``, or the console's session cookie; else refused."""
         token = auth.get("token") if isinstance(auth, dict) else None
-        agent = await self.sessions.agent_for(token)
+        agent = (await self.sessions.agent_for(token) if token
+                 else await self.sessions.agent_for_cookie(environ.get("HTTP_COOKIE")))
         if agent is None:
             raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
                                                               "message": "log in first (POST /api/agent/login)"})
@@ -41,9 +44,14 @@ class AgentNamespace(socketio.AsyncNamespace):
         redis = self.bridge.redis
         await redis.incr(keys.agent_connections(agent.id))
         status = await redis.hget(keys.agent(agent.id), "status") or "available"
+        await self.emit(protocol.HELLO, {"agent": agent.public(), "status": status,
+                                         "resolution_codes": list(protocol.RESOLUTION_CODES),
+                                         "agents": await self.bridge.agents_view()}, to=sid)
         await self._set_status(agent, status)
         await self.emit(protocol.QUEUE, await self.bridge.queue_snapshot(), to=sid)
         await self.emit(protocol.TICKETS, await self.bridge.tickets(), to=sid)
+        await self.canned.seed()
+        await self.emit(protocol.CANNED, await self.canned.all(), to=sid)
         for conversation_id in await redis.smembers(keys.agent_conversations(agent.id)):
             await self.emit(protocol.CLAIMED, await self.bridge.conversation_view(conversation_id), to=sid)
 
@@ -57,6 +65,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             if left <= 0:
                 await self.bridge.redis.srem(keys.AVAILABLE_AGENTS, agent.id)
                 self._grace[agent.id] = asyncio.create_task(self._after_grace(agent.id))
+                await self.bridge.broadcast_agents()
         except Exception:  # noqa: BLE001 - a disconnect must never raise
             logger.exception("disconnect of %s", agent.id)
 
@@ -86,6 +95,8 @@ class AgentNamespace(socketio.AsyncNamespace):
             await redis.sadd(keys.AVAILABLE_AGENTS, agent.id)
         else:
             await redis.srem(keys.AVAILABLE_AGENTS, agent.id)
+        await self.emit(protocol.STATUS, {"status": status}, room=agent_room(agent.id))
+        await self.bridge.broadcast_agents()
         await self.bridge.refresh_positions()
         if status == "available" and self.bridge.settings.auto_assign:
             await self.bridge.auto_assign()
@@ -125,10 +136,9 @@ class AgentNamespace(socketio.AsyncNamespace):
 
     @reported(protocol.CLOSE)
     async def on_close(self, sid: str, data: Any = None) -> None:
-        """``{conversation_id, resolution}``."""
+        """``{conversation_id, resolution}``: one of ``protocol.RESOLUTION_CODES``."""
         payload, conversation_id = self._addressed(data)
-        resolution = protocol.message_text(payload.get("resolution") or "resolved", 500)
-        await self.bridge.close(await self._agent(sid), conversation_id, resolution)
+        await self.bridge.close(await self._agent(sid), conversation_id, payload.get("resolution"))
 
     @reported(protocol.TRANSFER)
     async def on_transfer(self, sid: str, data: Any = None) -> None:
@@ -136,3 +146,29 @@ class AgentNamespace(socketio.AsyncNamespace):
         payload, conversation_id = self._addressed(data)
         to_agent = self.bridge.accounts.get(str(payload.get("to_agent")))
         await self.bridge.transfer(await self._agent(sid), conversation_id, to_agent)
+
+    @reported(protocol.NOTE)
+    async def on_note(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id, text}``: an internal note, never shown to the customer."""
+        payload, conversation_id = self._addressed(data)
+        text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
+        await self.bridge.note(await self._agent(sid), conversation_id, text)
+
+    @reported(protocol.TICKET_HANDLED)
+    async def on_ticket_handled(self, sid: str, data: Any = None) -> None:
+        """``{ticket_id}``: mark a left message as handled."""
+        await self.bridge.ticket_handled(await self._agent(sid), protocol.require_mapping(data).get("ticket_id"))
+
+    @reported(protocol.CANNED_SAVE)
+    async def on_canned_save(self, sid: str, data: Any = None) -> None:
+        """``{id?, title, text}``: add or edit a canned response; everyone gets the new list."""
+        await self._agent(sid)
+        await self.canned.save(protocol.require_mapping(data))
+        await self.emit(protocol.CANNED, await self.canned.all(), room=AGENTS_ROOM)
+
+    @reported(protocol.CANNED_DELETE)
+    async def on_canned_delete(self, sid: str, data: Any = None) -> None:
+        """``{id}``: remove a canned response."""
+        await self._agent(sid)
+        await self.canned.delete(protocol.require_mapping(data).get("id"))
+        await self.emit(protocol.CANNED, await self.canned.all(), room=AGENTS_ROOM)

@@ -23,6 +23,7 @@ from handoff.bridge import Bridge, watch_waiting
 from handoff.config import Settings
 from handoff.customer_namespace import CustomerNamespace
 from handoff.http_api import BRIDGE, SESSIONS, add_routes, errors_middleware
+from handoff.pages import add_pages
 from handoff.rasa_client import RasaClient
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     sio.attach(app, socketio_path="socket.io")
     add_routes(app)
+    add_pages(app, lambda running: running[SESSIONS])
     app.cleanup_ctx.append(_resources(sio))
     return app
 

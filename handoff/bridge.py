@@ -23,6 +23,7 @@ from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
 from handoff.rasa_client import RasaClient, RasaUnavailable
 from handoff.state import Move, State, human_owned
+from handoff.stats import Stats, summarise, day_and_hour
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,11 @@ class Bridge:
     rasa: RasaClient
     accounts: Dict[str, Account]
     conversations: Conversations = field(init=False)
+    stats: Stats = field(init=False)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.redis)
+        self.stats = Stats(self.redis)
 
     # --- customers --------------------------------------------------------
 
@@ -70,6 +73,7 @@ class Bridge:
                 return conversation_id
         conversation_id = secrets.token_urlsafe(18)
         await self.conversations.create(conversation_id)
+        await self.stats.add({"conversations": 1})
         return conversation_id
 
     async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any]) -> None:
@@ -82,12 +86,15 @@ class Bridge:
         if human_owned(conversation.state):
             await self._to_agent(conversation, text)
             return
+        await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": True}, room=conversation_id)
         try:
             replies = await self.rasa.send(conversation_id, text, metadata)
         except RasaUnavailable as e:
             logger.warning("rasa unavailable for %s: %s", conversation_id, e)
+            await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": False}, room=conversation_id)
             await self._assistant_unavailable(conversation_id, text)
             return
+        await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": False}, room=conversation_id)
         for reply in replies:
             for payload in protocol.bot_uttered_payloads(reply):
                 await self.sio.emit(protocol.BOT_UTTERED, payload, room=conversation_id)
@@ -146,7 +153,8 @@ class Bridge:
             "id": ticket_id, "conversation_id": conversation_id, "email": email, "text": text,
             "reason": conversation.reason, "created_at": str(time.time()), "status": "open"})
         await self.redis.lpush(keys.TICKETS, ticket_id)
-        await self._record(conversation_id, "system", f"left a message: ticket {ticket_id}")
+        await self._record(conversation_id, "system", f"left a message: ticket {ticket_id}",
+                           event="ticket", public=messages.CUSTOMER_STATUS["ticket"].format(ticket=ticket_id))
         await self._try_rasa(self.rasa.resume(conversation_id))
         await self.sio.emit(protocol.TICKET_CREATED, {"ticket_id": ticket_id}, room=conversation_id)
         await self.broadcast_queue()
@@ -171,7 +179,10 @@ class Bridge:
             conversation_id, Move.HANDOFF, reason=reason, priority=protocol.priority_for(reason),
             queued_at=time.time(), agent_id="", context=dict(context))
         await self.conversations.enqueue(conversation)
-        await self._record(conversation_id, "system", f"handed off ({reason})")
+        await self._record(conversation_id, "system", f"handed off ({reason})", event="handoff",
+                           public=messages.CUSTOMER_STATUS["handoff"])
+        first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
+        await self.stats.add({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
         if pause_rasa:
             await self._try_rasa(self.rasa.pause(conversation_id))
         await self.refresh_positions()  # a higher-priority arrival moves others back
@@ -206,6 +217,7 @@ class Bridge:
                 "priority": conversation.priority, "waiting_s": round(now - conversation.queued_at, 1),
                 "evidence": conversation.context.get("evidence", []),
                 "summary": conversation.context.get("summary", ""),
+                "score": protocol.queue_score(conversation.context),
             })
         return snapshot
 
@@ -233,14 +245,17 @@ class Bridge:
                                                      claimed_at=time.time())
         await self.redis.sadd(keys.agent_conversations(agent.id), conversation_id)
         await self.redis.hset(keys.agent(agent.id), "last_assigned", str(time.time()))
+        await self.stats.add({"claimed": 1, "wait_s": round(max(0.0, time.time() - conversation.queued_at), 3)})
         await self._joined(conversation, agent)
         await self.broadcast_queue()
         await self.refresh_positions()
+        await self.broadcast_agents()
         return await self.conversation_view(conversation_id)
 
     async def _joined(self, conversation: Conversation, agent: Account) -> None:
         identity = {"id": agent.id, "name": agent.name}
-        await self._record(conversation.id, "system", f"{agent.name} joined")
+        await self._record(conversation.id, "system", f"{agent.name} joined", event="joined", agent=identity,
+                           public=messages.CUSTOMER_STATUS["joined"].format(agent=agent.name))
         await self._try_rasa(self.rasa.pause(conversation.id))  # re-assert: a new Rasa session un-pauses
         await self.sio.emit(protocol.AGENT_JOINED, {"agent": identity}, room=conversation.id)
         await self.sio.emit(protocol.CLAIMED, await self.conversation_view(conversation.id),
@@ -250,8 +265,20 @@ class Bridge:
         """Everything an agent sees of a conversation: transcript and handoff context."""
         conversation = await self.conversations.require(conversation_id)
         return {"conversation_id": conversation_id, "state": conversation.state.value,
-                "reason": conversation.reason, "context": conversation.context,
+                "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
                 "transcript": await self.conversations.transcript(conversation_id)}
+
+    async def customer_view(self, conversation_id: str) -> Dict[str, Any]:
+        """What the customer's widget gets after ``session_confirm``: the ``history`` event."""
+        conversation = await self.conversations.require(conversation_id)
+        agent = self.accounts.get(conversation.agent_id) if conversation.state is State.WITH_AGENT else None
+        raw = await self.redis.hmget(keys.conversation(conversation_id), ["closed_at", "rated_at"])
+        closed_at, rated_at = (float(v) if v else 0.0 for v in raw)
+        return {"state": conversation.state.value,
+                "transcript": protocol.customer_transcript(await self.conversations.transcript(conversation_id)),
+                "agent": {"id": agent.id, "name": agent.name} if agent else None,
+                "surveyed": bool(rated_at) and rated_at >= closed_at,
+                "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at}
 
     async def _owned(self, agent: Account, conversation_id: str) -> Conversation:
         conversation = await self.conversations.require(conversation_id)
@@ -264,9 +291,19 @@ class Bridge:
         await self._owned(agent, conversation_id)
         identity = protocol.AgentIdentity(agent.id, agent.name)
         await self.sio.emit(protocol.BOT_UTTERED, protocol.agent_uttered(text, identity), room=conversation_id)
-        await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name})
+        entry = await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name})
+        await self._to_agents_of(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
+        if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(entry["ts"])):
+            queued_at = (await self.conversations.require(conversation_id)).queued_at
+            await self.stats.add({"first_responses": 1, "first_response_s": round(max(0.0, entry["ts"] - queued_at), 3)})
         await self._try_rasa(self.rasa.append_events(conversation_id, [
             {"event": "bot", "text": text, "timestamp": time.time(), "metadata": identity.as_metadata()}]))
+
+    async def note(self, agent: Account, conversation_id: str, text: str) -> None:
+        """An internal note on an owned conversation: agents see it, the customer never does."""
+        await self._owned(agent, conversation_id)
+        entry = await self._record(conversation_id, "note", text, agent={"id": agent.id, "name": agent.name})
+        await self._to_agents_of(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
 
     async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:
         """Show the customer that the agent is typing."""
@@ -278,14 +315,16 @@ class Bridge:
         """Return the conversation to the assistant."""
         await self._owned(agent, conversation_id)
         await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
-        await self._released(agent.id, conversation_id, "handed back to the assistant")
+        await self._released(agent.id, conversation_id, "handed back to the assistant", event="returned")
         await self.sio.emit(protocol.HANDOFF_RETURNED, {}, room=conversation_id)
 
-    async def close(self, agent: Account, conversation_id: str, resolution: str) -> None:
-        """End the conversation with a resolution note."""
+    async def close(self, agent: Account, conversation_id: str, resolution: Any) -> None:
+        """End the conversation with a resolution code (``protocol.RESOLUTION_CODES``)."""
         await self._owned(agent, conversation_id)
+        resolution = protocol.resolution_code(resolution)
         await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
-        await self._released(agent.id, conversation_id, f"closed: {resolution}")
+        await self.stats.add({"closed": 1})
+        await self._released(agent.id, conversation_id, f"closed: {resolution}", event="closed")
         await self.sio.emit(protocol.HANDOFF_CLOSED, {"resolution": resolution}, room=conversation_id)
 
     async def transfer(self, agent: Account, conversation_id: str, to_agent: Optional[Account]) -> None:
@@ -298,14 +337,18 @@ class Bridge:
         conversation = await self.conversations.move(conversation_id, Move.TRANSFER, agent_id=to_agent.id)
         await self.redis.srem(keys.agent_conversations(agent.id), conversation_id)
         await self.redis.sadd(keys.agent_conversations(to_agent.id), conversation_id)
+        await self._record(conversation_id, "system", f"{agent.name} transferred the conversation to {to_agent.name}",
+                           event="left", public=messages.CUSTOMER_STATUS["left"].format(agent=agent.name))
         await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent.id, "name": agent.name}}, room=conversation_id)
-        await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": "transferred"},
+        await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
+                                                          "how": f"transferred to {to_agent.name}"},
                             room=agent_room(agent.id), namespace=protocol.AGENT_NAMESPACE)
         await self._joined(conversation, to_agent)
+        await self.broadcast_agents()
 
-    async def _released(self, agent_id: str, conversation_id: str, note: str) -> None:
+    async def _released(self, agent_id: str, conversation_id: str, note: str, event: str) -> None:
         await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
-        await self._record(conversation_id, "system", note)
+        await self._record(conversation_id, "system", note, event=event, public=messages.CUSTOMER_STATUS[event])
         await self._try_rasa(self.rasa.resume(conversation_id))
         await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": note},
                             room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)
@@ -317,12 +360,14 @@ class Bridge:
             conversation = await self.conversations.move(conversation_id, Move.REQUEUE, agent_id="")
             await self.conversations.enqueue(conversation, front=True)
             await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
-            await self._record(conversation_id, "system", "agent disconnected; back in the queue")
+            await self._record(conversation_id, "system", "agent disconnected; back in the queue", event="requeued",
+                               public=messages.CUSTOMER_STATUS["handoff"])
             await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent_id}}, room=conversation_id)
             moved.append(conversation_id)
         if moved:
             await self.broadcast_queue()
             await self.refresh_positions()
+        await self.broadcast_agents()
         return moved
 
     async def auto_assign(self) -> None:
@@ -362,6 +407,71 @@ class Bridge:
                 offered += 1
         return offered
 
+    async def ticket_handled(self, agent: Account, ticket_id: Any) -> None:
+        """Mark a ticket handled by ``agent`` and show everyone the new list."""
+        if not isinstance(ticket_id, str) or not await self.redis.exists(keys.ticket(ticket_id)):
+            raise NotAllowed("unknown_ticket", "no ticket with that id")
+        await self.redis.hset(keys.ticket(ticket_id), mapping={"status": "handled", "handled_by": agent.name,
+                                                               "handled_at": str(time.time())})
+        await self.sio.emit(protocol.TICKETS, await self.tickets(), room=AGENTS_ROOM, namespace=protocol.AGENT_NAMESPACE)
+
+    async def survey(self, conversation_id: str, rating: int, comment: str) -> None:
+        """Store the customer's rating of a conversation an agent closed (once per close).
+
+        Kept with the conversation in Redis and in Rasa's tracker as the
+        ``satisfaction`` slot, where the trainer's filters read it.
+        """
+        key = keys.conversation(conversation_id)
+        await self.conversations.require(conversation_id)
+        closed_at, rated_at = (float(v) if v else 0.0 for v in await self.redis.hmget(key, ["closed_at", "rated_at"]))
+        if not closed_at:
+            raise NotAllowed("not_closed", "a rating is asked for when a person has closed the conversation")
+        if rated_at >= closed_at:
+            raise NotAllowed("already_rated", "this conversation was rated already")
+        now = time.time()
+        await self.redis.hset(key, mapping={"satisfaction": str(rating), "satisfaction_comment": comment,
+                                            "rated_at": str(now)})
+        await self.stats.add({"ratings": 1, "rating_sum": rating})
+        await self._record(conversation_id, "system", f"rated {rating}/5" + (f": {comment}" if comment else ""),
+                           event="rated", rating=rating, public=messages.CUSTOMER_STATUS["rated"])
+        await self._try_rasa(self.rasa.append_events(conversation_id, [
+            {"event": "slot", "name": "satisfaction", "value": rating, "timestamp": now},
+            {"event": "slot", "name": "satisfaction_comment", "value": comment or None, "timestamp": now}]))
+        await self.sio.emit(protocol.SURVEY_SAVED, {"rating": rating}, room=conversation_id)
+
+    # --- the team ---------------------------------------------------------------
+
+    async def agents_view(self) -> List[Dict[str, Any]]:
+        """Every agent with availability (``offline`` without a socket), load and capacity."""
+        team = []
+        for account in self.accounts.values():
+            status = await self.redis.hget(keys.agent(account.id), "status")
+            online = int(await self.redis.get(keys.agent_connections(account.id)) or 0) > 0
+            team.append({"id": account.id, "name": account.name, "role": account.role,
+                         "status": (status or "available") if online else "offline",
+                         "load": await self.redis.scard(keys.agent_conversations(account.id)),
+                         "capacity": account.capacity})
+        return team
+
+    async def broadcast_agents(self) -> None:
+        """Send the team's availability and load to every agent."""
+        await self.sio.emit(protocol.AGENTS, await self.agents_view(), room=AGENTS_ROOM,
+                            namespace=protocol.AGENT_NAMESPACE)
+
+    async def stats_view(self) -> Dict[str, Any]:
+        """The supervisor page's figures: now (queue, agents) and today (counters, per hour)."""
+        now = time.time()
+        queue = await self.queue_snapshot()
+        team = await self.agents_view()
+        day, _ = day_and_hour(now)
+        figures = summarise(await self.stats.day(day), day)
+        return {"now": {"queue_length": len(queue),
+                        "longest_wait_s": max((q["waiting_s"] for q in queue), default=0.0),
+                        "agents_available": sum(1 for a in team if a["status"] == "available"),
+                        "agents": [{"id": a["id"], "name": a["name"], "status": a["status"],
+                                    "conversations": a["load"], "capacity": a["capacity"]} for a in team]},
+                **figures}
+
     async def tickets(self) -> List[Dict[str, Any]]:
         """Tickets left by customers, newest first."""
         found = []
@@ -373,8 +483,13 @@ class Bridge:
 
     # --- helpers --------------------------------------------------------------
 
-    async def _record(self, conversation_id: str, role: str, text: str, **extra: Any) -> None:
-        await self.conversations.append(conversation_id, {"role": role, "text": text, "ts": time.time(), **extra})
+    async def _record(self, conversation_id: str, role: str, text: str, **extra: Any) -> Dict[str, Any]:
+        entry = {"role": role, "text": text, "ts": time.time(), **extra}
+        await self.conversations.append(conversation_id, entry)
+        return entry
+
+    async def _to_agents_of(self, agent_id: str, event: str, payload: Any) -> None:
+        await self.sio.emit(event, payload, room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)
 
     @staticmethod
     async def _try_rasa(call: Any) -> None:

@@ -105,7 +105,8 @@ class Conversations:
                     pipe.multi()
                     pipe.hset(key, mapping=values)
                     if new_state is State.QUEUED:
-                        pipe.hdel(key, "wait_offer_at")  # a new wait gets its own offer
+                        # a new wait gets its own offer and its own first response
+                        pipe.hdel(key, "wait_offer_at", "first_response_at")
                     await pipe.execute()
                     break
                 except WatchError:

@@ -40,8 +40,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
         await self.save_session(sid, {"conversation_id": conversation_id})
         await self.enter_room(sid, conversation_id)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
-        view = await self.bridge.conversation_view(conversation_id)
-        await self.emit(protocol.HISTORY, {"state": view["state"], "transcript": view["transcript"]}, to=sid)
+        view = await self.bridge.customer_view(conversation_id)
+        await self.emit(protocol.HISTORY, view, to=sid)
         if view["state"] == "queued":
             await self.bridge.tell_position(conversation_id)
 
@@ -69,6 +69,15 @@ class CustomerNamespace(socketio.AsyncNamespace):
         email = protocol.email_address(payload.get("email"))
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
         await self.bridge.leave_message(conversation_id, email, text)
+
+    @reported(protocol.SURVEY)
+    async def on_survey(self, sid: str, data: Any = None) -> None:
+        """``{rating: 1..5, comment}`` after an agent closed the conversation → ``survey_saved``."""
+        payload = protocol.require_mapping(data)
+        conversation_id = await self._conversation_of(sid, payload)
+        rating = protocol.rating(payload.get("rating"))
+        comment = protocol.optional_text(payload.get("comment"), self.bridge.settings.max_message_chars)
+        await self.bridge.survey(conversation_id, rating, comment)
 
     @reported(protocol.KEEP_WAITING)
     async def on_keep_waiting(self, sid: str, data: Any = None) -> None:

@@ -1,4 +1,4 @@
-"""HTTP endpoints: the handoff from the action server, agent login, health."""
+"""HTTP endpoints: the handoff from the action server, agent login and logout, the supervisor's figures, health."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from handoff import protocol
-from handoff.accounts import Sessions
+from handoff.accounts import SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
+from handoff.pages import current_agent
 
 BRIDGE = web.AppKey("bridge", Bridge)
 SESSIONS = web.AppKey("sessions", Sessions)
@@ -67,8 +68,34 @@ async def login(request: web.Request) -> web.Response:
     if token is None:
         return _error(401, "bad_credentials", "wrong username or password")
     account = request.app[SESSIONS].accounts[username]
-    return web.json_response({"token": token, "agent": {"id": account.id, "name": account.name,
-                                                        "capacity": account.capacity}})
+    response = web.json_response({"token": token, "agent": account.public()})
+    # The console's pages and socket authenticate with this cookie: HttpOnly (scripts cannot
+    # read it), SameSite=Strict (other sites cannot use it), Secure behind HTTPS.
+    secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/",
+                        max_age=request.app[SESSIONS].ttl_s)
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """``POST /api/agent/logout``: ends the cookie's (or bearer token's) session."""
+    sessions = request.app[SESSIONS]
+    token = request.cookies.get(SESSION_COOKIE) or request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if token:
+        await sessions.logout(token.strip())
+    response = web.json_response({"status": "logged_out"})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def stats(request: web.Request) -> web.Response:
+    """``GET /api/stats``: the supervisor page's figures (supervisors only)."""
+    agent = await current_agent(request, request.app[SESSIONS])
+    if agent is None:
+        return _error(401, "unauthorized", "log in first")
+    if not agent.is_supervisor:
+        return _error(403, "forbidden", "the figures are for supervisors")
+    return web.json_response(await request.app[BRIDGE].stats_view())
 
 
 async def health(request: web.Request) -> web.Response:
@@ -84,4 +111,6 @@ def add_routes(app: web.Application) -> None:
     """Register the HTTP endpoints."""
     app.router.add_post("/api/handoff", handoff)
     app.router.add_post("/api/agent/login", login)
+    app.router.add_post("/api/agent/logout", logout)
+    app.router.add_get("/api/stats", stats)
     app.router.add_get("/health", health)

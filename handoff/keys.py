@@ -54,3 +54,14 @@ def agent_session(token: str) -> str:
 def ticket(ticket_id: str) -> str:
     """Hash: a message left by a customer while no agent was available."""
     return f"{PREFIX}:ticket:{ticket_id}"
+
+# Canned responses shared by the team: hash, field = id, value = JSON {title, text}.
+CANNED = f"{PREFIX}:canned"
+
+# Set once the default canned responses were written (so deleting them all sticks).
+CANNED_SEEDED = f"{PREFIX}:canned:seeded"
+
+
+def stats_day(day: str) -> str:
+    """Hash: the day's counters (``name`` and ``name@HH`` per hour), ``day`` as YYYY-MM-DD; expires after 90 days."""
+    return f"{PREFIX}:stats:{day}"

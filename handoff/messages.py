@@ -12,3 +12,24 @@ TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payloa
 
 # What a customer may type, while the assistant is down, to reach a person.
 PERSON_WORDS = ("/request_human", "agent", "human", "person", "operator", "someone")
+
+# Status lines of the transcript as the customer sees them (the agent sees the internal ones).
+CUSTOMER_STATUS = {
+    "handoff": "Connecting you to a person",
+    "joined": "{agent} from Support joined",
+    "left": "{agent} left the chat",
+    "returned": "You're back with the assistant",
+    "closed": "The conversation was closed",
+    "ticket": "Message left: ticket {ticket}",
+    "rated": "Thank you for your feedback",
+}
+
+# Canned responses a new team starts with; agents edit them in the console.
+DEFAULT_CANNED = (
+    ("Greeting", "Hi, I'm here to help. Let me read through your conversation so far."),
+    ("One moment", "Thanks for waiting, I'm checking this for you now."),
+    ("Order delayed", "I'm sorry your order is late. I've asked the warehouse to prioritise it and you'll get an e-mail with the new delivery date."),
+    ("Refund issued", "I've issued the refund. It shows on your statement within 3-5 business days."),
+    ("Anything else", "Is there anything else I can help you with?"),
+    ("Goodbye", "Thanks for contacting Northwind. Have a great day!"),
+)

@@ -24,10 +24,12 @@ AGENT_JOINED = "agent_joined"  # {agent: {id, name}}
 AGENT_LEFT = "agent_left"  # {agent}
 HANDOFF_RETURNED = "handoff_returned"  # back with the assistant
 HANDOFF_CLOSED = "handoff_closed"  # {resolution}
-TYPING = "typing"  # {who: "agent"|"customer", typing: bool}
+TYPING = "typing"  # {who: "bot"|"agent"|"customer", typing: bool}
 LEAVE_MESSAGE = "leave_message"  # customer → {email, text}
 TICKET_CREATED = "ticket_created"  # {ticket_id}
 KEEP_WAITING = "keep_waiting"
+SURVEY = "survey"  # customer → {rating: 1..5, comment}
+SURVEY_SAVED = "survey_saved"  # {rating}
 ERROR = "error"  # {code, message, event}
 
 # --- agent side (/agent) ------------------------------------------------------
@@ -43,6 +45,18 @@ CLOSE = "close"  # {conversation_id, resolution}
 TRANSFER = "transfer"  # {conversation_id, to_agent}
 TICKETS = "tickets"  # [ticket]
 CONVERSATION_ENDED = "conversation_ended"  # {conversation_id, how}
+HELLO = "hello"  # {agent, status, resolution_codes, agents}: first event after connecting
+AGENTS = "agents"  # [{id, name, status, load, capacity}]
+STATUS = "status"  # {status}
+ENTRY_ADDED = "entry_added"  # {conversation_id, entry}: agent message, note or status line recorded
+NOTE = "note"  # {conversation_id, text}: internal, never shown to the customer
+TICKET_HANDLED = "ticket_handled"  # {ticket_id}
+CANNED = "canned"  # [{id, title, text}]
+CANNED_SAVE = "canned_save"  # {id?, title, text}
+CANNED_DELETE = "canned_delete"  # {id}
+
+RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
+                    "no_response", "duplicate", "spam")
 
 AGENT_STATUSES = ("available", "away")
 
@@ -95,6 +109,52 @@ def email_address(value: Any) -> str:
     if not isinstance(value, str) or not _EMAIL.match(value.strip()):
         raise BadPayload("bad_email", "email must look like name@example.com")
     return value.strip()
+
+
+def rating(value: Any) -> int:
+    """A satisfaction rating: a whole number from 1 to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise BadPayload("bad_rating", "rating must be a whole number from 1 to 5")
+    return value
+
+
+def optional_text(value: Any, max_chars: int) -> str:
+    """Optional free text (a survey comment): absent or blank is ``""``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return message_text(value, max_chars)
+
+
+def resolution_code(value: Any) -> str:
+    """How an agent closed a conversation: one of ``RESOLUTION_CODES``."""
+    if value in (None, ""):
+        return "resolved"
+    if value not in RESOLUTION_CODES:
+        raise BadPayload("bad_resolution", f"resolution must be one of {', '.join(RESOLUTION_CODES)}")
+    return str(value)
+
+
+def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """What the customer may see of a transcript: no internal notes, no internal status lines.
+
+    Status lines carry ``public`` text for customers (``None`` keeps them from the customer).
+    """
+    shown: List[Dict[str, Any]] = []
+    for entry in entries:
+        role = entry.get("role")
+        if role in ("customer", "bot", "agent"):
+            shown.append({k: v for k, v in entry.items() if k != "public"})
+        elif role == "system" and entry.get("public"):
+            shown.append({"role": "system", "text": entry["public"], "ts": entry.get("ts"),
+                          "event": entry.get("event")})
+    return shown
+
+
+def queue_score(context: Mapping[str, Any]) -> Optional[float]:
+    """The strongest signal's score behind a handoff (evidence rows carry it), or ``None``."""
+    scores = [row.get("score") for row in context.get("evidence") or [] if isinstance(row, Mapping)]
+    numbers = [float(s) for s in scores if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    return round(max(numbers), 2) if numbers else None
 
 
 def custom_data(value: Any) -> Dict[str, Any]:

@@ -44,3 +44,26 @@ async def test_a_dead_store_is_told_for_order_lookups_too(tmp_path, monkeypatch,
     assert events == []
     assert responses(messages) == ["utter_store_unavailable"]
     await close_stores()
+
+
+async def test_the_agent_gets_the_account_behind_the_order_or_the_verified_customer(store):
+    from actions.handoff import customer_facts
+
+    order = await store.get_order("ORD-100101")
+    owner = await store.get_customer(order.customer_id)
+    facts = await customer_facts({"order_number": "ORD-100101"})
+    assert facts["customer"]["name"] == owner.name and facts["customer"]["verified"] is False
+    assert "ORD-100101" in [o["order_number"] for o in facts["orders"]]
+    assert all(set(o) >= {"status", "total", "placed_at", "items"} for o in facts["orders"])
+    verified = await customer_facts({"verified_customer_id": owner.id, "order_number": "ORD-999999"})
+    assert verified["customer"]["verified"] is True and verified["customer"]["email"] == owner.email
+    assert await customer_facts({"order_number": "ORD-999999"}) is None
+    assert await customer_facts({}) is None
+
+
+async def test_customer_facts_are_left_out_when_the_store_is_down(tmp_path, monkeypatch):
+    from actions.handoff import customer_facts
+
+    monkeypatch.setenv("SHOP_DB_URL", f"sqlite+aiosqlite:///{tmp_path}/missing/dir/shop.sqlite3")
+    assert await customer_facts({"order_number": "ORD-100101"}) is None
+    await close_stores()

@@ -185,7 +185,7 @@ async def test_transfer_moves_the_conversation_to_another_agent(dead_rasa_bridge
     await alice.emit(protocol.TRANSFER, {"conversation_id": customer.session_id, "to_agent": "bob"})
     view = await bob.seen.wait_for(protocol.CLAIMED)
     assert view["conversation_id"] == customer.session_id
-    assert (await alice.seen.wait_for(protocol.CONVERSATION_ENDED))["how"] == "transferred"
+    assert (await alice.seen.wait_for(protocol.CONVERSATION_ENDED))["how"] == "transferred to Bob"
     assert (await customer.seen.wait_for(protocol.AGENT_JOINED, lambda d: d["agent"]["id"] == "bob"))
     await customer.say("hello bob")
     assert (await bob.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "hello bob"

@@ -1,0 +1,110 @@
+"""The web pages the bridge serves: the widget and demo shop (public), the console (logged-in agents).
+
+Files are read from ``web/`` at request time (small, cached by browsers with
+revalidation). Every console page and asset except the login page needs a
+session cookie; the supervisor page also needs the supervisor role. Pages get
+a strict Content-Security-Policy: no inline scripts on the console, no framing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Awaitable, Callable, Dict, Optional
+
+from aiohttp import web
+
+from handoff.accounts import Account, Sessions
+from handoff.config import ROOT
+
+WEB_ROOT = ROOT / "web"
+SOCKET_IO_CLIENT = WEB_ROOT / "node_modules" / "socket.io-client" / "dist"
+
+# What the console may load; anything else is a 404 (no directory listing, no traversal).
+CONSOLE_PAGES = {"": "console.html", "supervisor": "supervisor.html"}
+PUBLIC_CONSOLE_ASSETS = frozenset({"login.js", "console.css"})
+CONSOLE_ASSETS = PUBLIC_CONSOLE_ASSETS | {"console.js", "supervisor.js", "common.js", "notify.js"}
+
+_CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# The demo shop carries the widget's inline config object; images in bot messages may come from anywhere.
+_SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data: https: http:; connect-src 'self' ws: wss:; base-uri 'none'")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _file(path: Path, csp: Optional[str] = None) -> web.StreamResponse:
+    if not path.is_file():
+        raise web.HTTPNotFound(text="not found")
+    headers: Dict[str, str] = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                               "Referrer-Policy": "same-origin"}
+    if csp:
+        headers["Content-Security-Policy"] = csp
+    return web.FileResponse(path, headers=headers)
+
+
+def _public(path: Path, csp: Optional[str] = None) -> Handler:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return _file(path, csp)
+
+    return handler
+
+
+async def current_agent(request: web.Request, sessions: Sessions) -> Optional[Account]:
+    """The agent logged in with this request's cookie (or ``Authorization: Bearer``), or ``None``."""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        return await sessions.agent_for(bearer.removeprefix("Bearer ").strip())
+    return await sessions.agent_for_cookie(request.headers.get("Cookie"))
+
+
+def console_routes(sessions_of: Callable[[web.Application], Sessions]) -> web.RouteTableDef:
+    """Routes of the console; ``sessions_of`` finds the login sessions at request time."""
+    routes = web.RouteTableDef()
+
+    @routes.get("/console/login")
+    async def login_page(request: web.Request) -> web.StreamResponse:
+        return _file(WEB_ROOT / "console" / "login.html", _CONSOLE_CSP)
+
+    @routes.get("/console")
+    async def console_root(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/console/")
+
+    @routes.get(r"/console/{page:(supervisor)?}")
+    async def console_page(request: web.Request) -> web.StreamResponse:
+        agent = await current_agent(request, sessions_of(request.app))
+        if agent is None:
+            raise web.HTTPFound("/console/login")
+        page = request.match_info["page"]
+        if page == "supervisor" and not agent.is_supervisor:
+            raise web.HTTPForbidden(text="the supervisor page is for supervisors")
+        return _file(WEB_ROOT / "console" / CONSOLE_PAGES[page], _CONSOLE_CSP)
+
+    @routes.get("/console/assets/{name}")
+    async def console_asset(request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name not in CONSOLE_ASSETS:
+            raise web.HTTPNotFound(text="not found")
+        if name not in PUBLIC_CONSOLE_ASSETS and await current_agent(request, sessions_of(request.app)) is None:
+            raise web.HTTPUnauthorized(text="log in first")
+        return _file(WEB_ROOT / "console" / name)
+
+    return routes
+
+
+def add_pages(app: web.Application, sessions_of: Callable[[web.Application], Sessions]) -> None:
+    """Register the widget, the demo shop, socket.io-client's browser build and the console."""
+    router = app.router
+
+    async def home(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/shop/")
+
+    router.add_get("/", home)
+    router.add_get("/shop", home)
+    router.add_get("/shop/", _public(WEB_ROOT / "shop" / "index.html", _SHOP_CSP))
+    router.add_get("/shop/shop.css", _public(WEB_ROOT / "shop" / "shop.css"))
+    router.add_get("/widget/widget.js", _public(WEB_ROOT / "widget" / "widget.js"))
+    router.add_get("/widget/widget.css", _public(WEB_ROOT / "widget" / "widget.css"))
+    router.add_get("/vendor/socket.io.min.js", _public(SOCKET_IO_CLIENT / "socket.io.min.js"))
+    router.add_get("/vendor/socket.io.min.js.map", _public(SOCKET_IO_CLIENT / "socket.io.min.js.map"))
+    app.add_routes(console_routes(sessions_of))

@@ -1,0 +1,99 @@
+"""The supervisor's figures: counters per day and hour in Redis, summarised by a pure function.
+
+Counters (``handoff.keys.stats_day``), each also per hour as ``name@HH``:
+``conversations`` (started), ``handed_off`` (conversations handed over at
+least once), ``handoffs`` and ``handoff:<reason>``, ``claimed`` with
+``wait_s`` (queued → claimed), ``first_responses`` with ``first_response_s``
+(queued → the first agent message), ``closed``, ``ratings`` with
+``rating_sum``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Mapping, Optional
+
+from redis.asyncio import Redis
+
+from handoff import keys
+
+RETENTION_S = 90 * 24 * 3600
+
+
+def day_and_hour(ts: float) -> tuple:
+    """``("YYYY-MM-DD", HH)`` of a timestamp in the server's local time."""
+    local = time.localtime(ts)
+    return time.strftime("%Y-%m-%d", local), local.tm_hour
+
+
+class Stats:
+    """Writes the counters (one pipeline per event; failures are the caller's to log)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def add(self, amounts: Mapping[str, float], ts: Optional[float] = None) -> None:
+        """Add ``amounts`` to today's counters and to this hour's."""
+        day, hour = day_and_hour(time.time() if ts is None else ts)
+        key = keys.stats_day(day)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name, amount in amounts.items():
+                for field in (name, f"{name}@{hour:02d}"):
+                    if float(amount).is_integer():
+                        pipe.hincrby(key, field, int(amount))
+                    else:
+                        pipe.hincrbyfloat(key, field, float(amount))
+            pipe.expire(key, RETENTION_S)
+            await pipe.execute()
+
+    async def day(self, day: str) -> Dict[str, str]:
+        """The raw counters of one day."""
+        return await self.redis.hgetall(keys.stats_day(day))
+
+
+def _number(raw: Mapping[str, Any], name: str) -> float:
+    try:
+        return float(raw.get(name) or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _mean(raw: Mapping[str, Any], total: str, count: str) -> Optional[float]:
+    n = _number(raw, count)
+    return round(_number(raw, total) / n, 1) if n else None
+
+
+def summarise(raw: Mapping[str, Any], day: str) -> Dict[str, Any]:
+    """The day's figures and its 24 hours, from the raw counters (pure)."""
+    conversations = int(_number(raw, "conversations"))
+    handed_off = int(_number(raw, "handed_off"))
+    reasons = {field.split(":", 1)[1]: int(_number(raw, field)) for field in raw
+               if field.startswith("handoff:") and "@" not in field}
+    ratings = int(_number(raw, "ratings"))
+    today = {
+        "date": day,
+        "conversations": conversations,
+        "handed_off": handed_off,
+        # The share of conversations the assistant finished without a person.
+        "containment": round(1 - min(handed_off, conversations) / conversations, 3) if conversations else None,
+        "handoffs_by_reason": dict(sorted(reasons.items(), key=lambda item: -item[1])),
+        "average_wait_s": _mean(raw, "wait_s", "claimed"),
+        "first_response_s": _mean(raw, "first_response_s", "first_responses"),
+        "satisfaction": {"average": round(_number(raw, "rating_sum") / ratings, 2) if ratings else None,
+                         "count": ratings},
+        "closed": int(_number(raw, "closed")),
+    }
+    hours: List[Dict[str, Any]] = []
+    for hour in range(24):
+        suffix = f"@{hour:02d}"
+        hour_raw = {name[:-3]: value for name, value in raw.items() if name.endswith(suffix)}
+        rated = _number(hour_raw, "ratings")
+        hours.append({
+            "hour": hour,
+            "conversations": int(_number(hour_raw, "conversations")),
+            "handoffs": int(_number(hour_raw, "handoffs")),
+            "average_wait_s": _mean(hour_raw, "wait_s", "claimed"),
+            "first_response_s": _mean(hour_raw, "first_response_s", "first_responses"),
+            "satisfaction": round(_number(hour_raw, "rating_sum") / rated, 2) if rated else None,
+        })
+    return {"today": today, "hours": hours}

@@ -1,0 +1,220 @@
+"""The console's server side on a real Redis (Rasa is down here): cookie logins guarding pages,
+sockets and figures; notes the customer never sees; canned responses; tickets; the survey."""
+
+from __future__ import annotations
+
+import aiohttp
+import socketio
+
+from handoff import keys, protocol
+from handoff.accounts import SESSION_COOKIE
+from tests.handoff.clients import Agent, Customer, Recorder, post_handoff
+from tests.handoff.conftest import SECRET
+from tests.handoff.test_queue_and_agents import queued_customer
+
+
+async def cookie_session(url: str, username: str, password: str) -> aiohttp.ClientSession:
+    """A browser-like HTTP session logged in with the session cookie."""
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    async with session.post(f"{url}/api/agent/login", json={"username": username, "password": password}) as r:
+        assert r.status == 200
+        assert SESSION_COOKIE in r.cookies and r.cookies[SESSION_COOKIE]["httponly"]
+        assert r.cookies[SESSION_COOKIE]["samesite"] == "Strict"
+    return session
+
+
+async def status_of(session: aiohttp.ClientSession, url: str) -> tuple:
+    async with session.get(url, allow_redirects=False) as r:
+        return r.status, r.headers.get("Location"), r.headers.get("Content-Security-Policy", "")
+
+
+async def test_every_console_page_needs_a_login(dead_rasa_bridge):
+    url = dead_rasa_bridge.url
+    async with aiohttp.ClientSession() as anonymous:
+        assert await status_of(anonymous, f"{url}/console/") == (302, "/console/login", "")
+        assert (await status_of(anonymous, f"{url}/console/supervisor"))[:2] == (302, "/console/login")
+        assert (await status_of(anonymous, f"{url}/console/assets/console.js"))[0] == 401
+        assert (await status_of(anonymous, f"{url}/console/assets/supervisor.js"))[0] == 401
+        assert (await status_of(anonymous, f"{url}/api/stats"))[0] == 401
+        assert (await status_of(anonymous, f"{url}/console/assets/../../handoff/agents.example.json"))[0] == 404
+        login = await status_of(anonymous, f"{url}/console/login")
+        assert login[0] == 200 and "frame-ancestors 'none'" in login[2] and "script-src 'self'" in login[2]
+        assert (await status_of(anonymous, f"{url}/shop/"))[0] == 200  # the shop and widget are public
+        assert (await status_of(anonymous, f"{url}/widget/widget.js"))[0] == 200
+        assert (await status_of(anonymous, f"{url}/vendor/socket.io.min.js"))[0] == 200
+
+    alice = await cookie_session(url, "alice", "alice-demo-password")
+    try:
+        page = await status_of(alice, f"{url}/console/")
+        assert page[0] == 200 and "script-src 'self';" in page[2]
+        assert (await status_of(alice, f"{url}/console/assets/console.js"))[0] == 200
+        assert (await status_of(alice, f"{url}/console/supervisor"))[0] == 403  # not a supervisor
+        assert (await status_of(alice, f"{url}/api/stats"))[0] == 403
+        async with alice.post(f"{url}/api/agent/logout") as r:
+            assert r.status == 200
+        assert (await status_of(alice, f"{url}/console/"))[:2] == (302, "/console/login")
+    finally:
+        await alice.close()
+
+    sam = await cookie_session(url, "supervisor", "supervisor-demo-password")
+    try:
+        assert (await status_of(sam, f"{url}/console/supervisor"))[0] == 200
+        async with sam.get(f"{url}/api/stats") as r:
+            assert r.status == 200 and set(await r.json()) == {"now", "today", "hours"}
+    finally:
+        await sam.close()
+
+
+async def test_the_agent_socket_takes_the_cookie_and_refuses_without(dead_rasa_bridge):
+    url = dead_rasa_bridge.url
+    session = await cookie_session(url, "bob", "bob-demo-password")
+    cookie = next(c for c in session.cookie_jar if c.key == SESSION_COOKIE).value
+    await session.close()
+
+    seen = Recorder()
+    console = socketio.AsyncClient(reconnection=False)
+    console.on("*", seen.record, namespace=protocol.AGENT_NAMESPACE)
+    await console.connect(url, socketio_path="socket.io", transports=["websocket"], namespaces=[protocol.AGENT_NAMESPACE],
+                          headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
+    hello = await seen.wait_for(protocol.HELLO)
+    assert hello["agent"] == {"id": "bob", "name": "Bob", "capacity": 2, "role": "agent"}
+    assert "password_hash" not in str(hello) and "resolved" in hello["resolution_codes"]
+    assert {a["id"] for a in hello["agents"]} == {"alice", "bob", "supervisor"}
+    canned = await seen.wait_for(protocol.CANNED)
+    assert len(canned) >= 5 and all(set(c) == {"id", "title", "text"} for c in canned)
+    await console.disconnect()
+
+    forged = socketio.AsyncClient(reconnection=False)
+    try:
+        await forged.connect(url, socketio_path="socket.io", transports=["websocket"],
+                             namespaces=[protocol.AGENT_NAMESPACE], headers={"Cookie": f"{SESSION_COOKIE}={'x' * 43}"})
+        connected = True
+    except socketio.exceptions.ConnectionError:
+        connected = False
+    assert not connected
+
+
+async def test_notes_stay_with_agents_and_the_customer_history_hides_internal_lines(dead_rasa_bridge, redis):
+    customer = await queued_customer(dead_rasa_bridge, "frustration")
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await alice.emit(protocol.NOTE, {"conversation_id": customer.session_id, "text": "VIP: refund approved by Sam"})
+    note = await alice.seen.wait_for(protocol.ENTRY_ADDED, lambda d: d["entry"]["role"] == "note")
+    assert note["entry"]["text"] == "VIP: refund approved by Sam" and note["entry"]["agent"]["id"] == "alice"
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": "Hello, Alice here"})
+    echo = await alice.seen.wait_for(protocol.ENTRY_ADDED, lambda d: d["entry"]["role"] == "agent")
+    assert echo["conversation_id"] == customer.session_id and echo["entry"]["text"] == "Hello, Alice here"
+    await customer.seen.wait_for(protocol.BOT_UTTERED, lambda d: d.get("text") == "Hello, Alice here")
+    assert not any("VIP" in str(data) for _, data in customer.seen.events)
+
+    again = Customer(dead_rasa_bridge.url)  # the customer reloads the page
+    await again.connect(customer.session_id)
+    history = await again.seen.wait_for(protocol.HISTORY)
+    assert history["state"] == "with_agent" and history["agent"] == {"id": "alice", "name": "Alice"}
+    texts = [(e["role"], e["text"]) for e in history["transcript"]]
+    assert ("agent", "Hello, Alice here") in texts and ("system", "Alice from Support joined") in texts
+    assert not any("VIP" in t or "frustration" in t for _, t in texts)  # no note, no internal reason
+    for client in (customer, again, alice):
+        await client.close()
+
+
+async def test_canned_responses_are_shared_and_checked(dead_rasa_bridge):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    before = await bob.seen.wait_for(protocol.CANNED)
+    await alice.emit(protocol.CANNED_SAVE, {"title": "Return label", "text": "Here is your return label: <b>"})
+    after = await bob.seen.wait_for(protocol.CANNED, lambda c: len(c) == len(before) + 1)
+    added = next(c for c in after if c["title"] == "Return label")
+    assert added["text"] == "Here is your return label: <b>"
+    await alice.emit(protocol.CANNED_SAVE, {"id": added["id"], "title": "Return label", "text": "Label attached."})
+    await bob.seen.wait_for(protocol.CANNED, lambda c: any(x["text"] == "Label attached." for x in c))
+    await alice.emit(protocol.CANNED_SAVE, {"title": "", "text": "no title"})
+    assert (await alice.seen.wait_for(protocol.ERROR))["code"] == "empty"
+    await alice.emit(protocol.CANNED_DELETE, {"id": "nope"})
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "canned_delete"))["code"] == "unknown_canned"
+    await alice.emit(protocol.CANNED_DELETE, {"id": added["id"]})
+    await bob.seen.wait_for(protocol.CANNED, lambda c: len(c) == len(before))
+    await alice.close()
+    await bob.close()
+
+
+async def test_survey_after_close_is_stored_once_and_counted(dead_rasa_bridge, redis):
+    customer = await queued_customer(dead_rasa_bridge)
+    await customer.sio.emit(protocol.SURVEY, {"rating": 5})
+    assert (await customer.seen.wait_for(protocol.ERROR))["code"] == "not_closed"
+
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": "Sorted!"})
+    await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "not-a-code"})
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "close"))["code"] == "bad_resolution"
+    await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "order_changed"})
+    await customer.seen.wait_for(protocol.HANDOFF_CLOSED)
+
+    reloaded = Customer(dead_rasa_bridge.url)
+    await reloaded.connect(customer.session_id)
+    assert (await reloaded.seen.wait_for(protocol.HISTORY))["survey_pending"] is True
+
+    for bad in ({"rating": 0}, {"rating": 6}, {"rating": "5"}, {"rating": True}, {"rating": 3.5}, "five"):
+        await customer.sio.emit(protocol.SURVEY, bad)
+    await customer.sio.emit(protocol.SURVEY, {"rating": 4, "comment": "x" * 5000})
+    await customer.seen.wait_for(protocol.ERROR, lambda e: e["code"] == "too_long")
+    codes = [e["code"] for e in customer.seen.of(protocol.ERROR) if e["event"] == "survey"]
+    assert codes == ["not_closed"] + ["bad_rating"] * 5 + ["malformed", "too_long"]
+    await customer.sio.emit(protocol.SURVEY, {"rating": 4, "comment": "quick <b>and</b> kind"})
+    assert (await customer.seen.wait_for(protocol.SURVEY_SAVED))["rating"] == 4
+    stored = await redis.hgetall(keys.conversation(customer.session_id))
+    assert stored["satisfaction"] == "4" and stored["satisfaction_comment"] == "quick <b>and</b> kind"
+    await customer.sio.emit(protocol.SURVEY, {"rating": 1})
+    assert (await customer.seen.wait_for(protocol.ERROR, lambda e: e["code"] == "already_rated"))
+    assert (await redis.hgetall(keys.conversation(customer.session_id)))["satisfaction"] == "4"
+
+    sam = await cookie_session(dead_rasa_bridge.url, "supervisor", "supervisor-demo-password")
+    async with sam.get(f"{dead_rasa_bridge.url}/api/stats") as r:
+        figures = await r.json()
+    await sam.close()
+    today = figures["today"]
+    assert today["conversations"] == 1  # the reload kept the same conversation
+    assert today["handed_off"] == 1 and today["handoffs_by_reason"] == {"explicit_request": 1}
+    assert today["containment"] == 0.0 and today["closed"] == 1
+    assert today["satisfaction"] == {"average": 4.0, "count": 1}
+    assert today["average_wait_s"] is not None and today["first_response_s"] >= today["average_wait_s"]
+    assert sum(h["handoffs"] for h in figures["hours"]) == 1 and len(figures["hours"]) == 24
+    assert figures["now"]["queue_length"] == 0
+    for client in (customer, reloaded, alice):
+        await client.close()
+
+
+async def test_tickets_can_be_marked_handled(dead_rasa_bridge, redis):
+    customer = await queued_customer(dead_rasa_bridge)
+    await customer.sio.emit(protocol.LEAVE_MESSAGE, {"email": "ann@example.com", "text": "please call me back"})
+    ticket_id = (await customer.seen.wait_for(protocol.TICKET_CREATED))["ticket_id"]
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    tickets = await bob.seen.wait_for(protocol.TICKETS, lambda t: len(t) == 1)
+    assert tickets[0]["status"] == "open"
+    await bob.emit(protocol.TICKET_HANDLED, {"ticket_id": "T-NOPE"})
+    assert (await bob.seen.wait_for(protocol.ERROR))["code"] == "unknown_ticket"
+    await bob.emit(protocol.TICKET_HANDLED, {"ticket_id": ticket_id})
+    handled = await bob.seen.wait_for(protocol.TICKETS, lambda t: t and t[0]["status"] == "handled")
+    assert handled[0]["handled_by"] == "Bob"
+    await customer.close()
+    await bob.close()
+
+
+async def test_stats_count_distinct_handoffs_and_queue_now(dead_rasa_bridge, redis):
+    first = await queued_customer(dead_rasa_bridge, "frustration")
+    second = await queued_customer(dead_rasa_bridge, "unresolved")
+    status, _ = await post_handoff(dead_rasa_bridge.url, {"conversation_id": first.session_id, "reason": "sensitive"},
+                                   SECRET)
+    assert status == 200  # already queued: unchanged, not counted again
+    sam = await cookie_session(dead_rasa_bridge.url, "supervisor", "supervisor-demo-password")
+    async with sam.get(f"{dead_rasa_bridge.url}/api/stats") as r:
+        figures = await r.json()
+    await sam.close()
+    assert figures["now"]["queue_length"] == 2 and figures["now"]["longest_wait_s"] >= 0
+    assert figures["today"]["handoffs_by_reason"] == {"frustration": 1, "unresolved": 1}
+    assert figures["today"]["handed_off"] == 2 and figures["today"]["containment"] == 0.0
+    for client in (first, second):
+        await client.close()

@@ -1,0 +1,66 @@
+"""The supervisor's figures from raw counters (pure), and what customers may see of a transcript."""
+
+from __future__ import annotations
+
+import pytest
+
+from handoff import protocol
+from handoff.stats import summarise
+
+
+def test_summary_of_a_day_and_its_hours():
+    raw = {"conversations": "10", "conversations@09": "6", "conversations@14": "4",
+           "handed_off": "3", "handoffs": "4", "handoffs@09": "3", "handoffs@14": "1",
+           "handoff:frustration": "3", "handoff:frustration@09": "3", "handoff:sensitive": "1",
+           "claimed": "2", "wait_s": "90.5", "claimed@09": "2", "wait_s@09": "90.5",
+           "first_responses": "2", "first_response_s": "130", "ratings": "2", "rating_sum": "9",
+           "ratings@14": "1", "rating_sum@14": "5", "closed": "2"}
+    figures = summarise(raw, "2026-11-22")
+    today = figures["today"]
+    assert today["containment"] == 0.7  # 7 of 10 finished with the assistant alone
+    assert today["handoffs_by_reason"] == {"frustration": 3, "sensitive": 1}
+    assert today["average_wait_s"] == 45.2 and today["first_response_s"] == 65.0
+    assert today["satisfaction"] == {"average": 4.5, "count": 2}
+    hours = figures["hours"]
+    assert len(hours) == 24 and hours[9]["conversations"] == 6 and hours[9]["handoffs"] == 3
+    assert hours[9]["average_wait_s"] == 45.2 and hours[14]["satisfaction"] == 5.0
+    assert hours[3] == {"hour": 3, "conversations": 0, "handoffs": 0, "average_wait_s": None,
+                        "first_response_s": None, "satisfaction": None}
+
+
+def test_an_empty_day_has_no_made_up_figures():
+    today = summarise({}, "2026-11-22")["today"]
+    assert today["containment"] is None and today["average_wait_s"] is None
+    assert today["satisfaction"] == {"average": None, "count": 0}
+
+
+def test_broken_counters_count_as_zero():
+    assert summarise({"conversations": "lots", "handed_off": "1"}, "d")["today"]["containment"] is None
+
+
+def test_customers_never_see_notes_or_internal_status_lines():
+    entries = [{"role": "customer", "text": "hi", "ts": 1},
+               {"role": "system", "text": "handed off (frustration)", "ts": 2, "event": "handoff",
+                "public": "Connecting you to a person"},
+               {"role": "note", "text": "angry VIP", "ts": 3, "agent": {"id": "a", "name": "A"}},
+               {"role": "system", "text": "rated 2/5: meh", "ts": 4},
+               {"role": "agent", "text": "Hello", "ts": 5, "agent": {"id": "a", "name": "A"}}]
+    shown = protocol.customer_transcript(entries)
+    assert [(e["role"], e["text"]) for e in shown] == [
+        ("customer", "hi"), ("system", "Connecting you to a person"), ("agent", "Hello")]
+
+
+@pytest.mark.parametrize("value", [0, 6, -1, "3", 2.0, True, None])
+def test_ratings_are_whole_numbers_from_one_to_five(value):
+    with pytest.raises(protocol.BadPayload):
+        protocol.rating(value)
+
+
+def test_resolution_codes_and_queue_scores():
+    assert protocol.resolution_code(None) == "resolved"
+    assert protocol.resolution_code("refund_issued") == "refund_issued"
+    with pytest.raises(protocol.BadPayload):
+        protocol.resolution_code("<script>")
+    assert protocol.queue_score({"evidence": [{"score": 0.61}, {"score": 0.824}, {"score": "x"}]}) == 0.82
+    assert protocol.queue_score({"evidence": [{"signal": "explicit_request"}]}) is None
+    assert protocol.queue_score({}) is None
