@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 # Slots that are bookkeeping, not facts about the customer.
-_INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata"})
+_INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata", "escalation"})  # escalation: the evidence already
 
 
 def transcript(events: Sequence[Mapping[str, Any]], limit: int = 50) -> List[Dict[str, Any]]:

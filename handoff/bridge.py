@@ -352,6 +352,7 @@ class Bridge:
         await self._try_rasa(self.rasa.resume(conversation_id))
         await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": note},
                             room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)
+        await self.broadcast_agents()
 
     async def requeue_agent(self, agent_id: str) -> List[str]:
         """Put an agent's conversations back at the front of the queue (the agent is gone)."""

@@ -52,7 +52,8 @@ async def handoff(request: web.Request) -> web.Response:
         return _error(401, "unauthorized", "a valid handoff secret is required")
     body = await _json_body(request)
     conversation_id = protocol.conversation_id(body.get("conversation_id"), "conversation_id")
-    context = {k: body.get(k) for k in ("reason", "evidence", "transcript", "intents", "slots", "summary")
+    context = {k: body.get(k) for k in ("reason", "evidence", "transcript", "intents", "slots", "summary",
+                                        "customer", "orders")
                if body.get(k) is not None}
     outcome = await bridge.handoff(conversation_id, context)
     return web.json_response({"status": outcome, "conversation_id": conversation_id})

@@ -4,6 +4,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RASA_VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
 BRIDGE_VENV="${BRIDGE_VENV:-$ROOT/.venv-bridge}"
+# Debian's Chromium, driven by Playwright in the page tests (tests/handoff/test_pages.py)
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 VAR_DIR="$ROOT/var"
 LOG_DIR="$VAR_DIR/log"
 mkdir -p "$LOG_DIR"

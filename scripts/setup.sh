@@ -73,6 +73,33 @@ else
   echo "$bridge_wanted" > "$BRIDGE_VENV/.installed"
 fi
 
+step "Installing the web pages' JavaScript packages (socket.io-client from npm)"
+command -v npm >/dev/null || die "npm not found: the widget and the console use socket.io-client from npm.
+Install Node.js 18 or later with npm (for example: apt-get install nodejs npm), then run this again."
+web_wanted=$(sha256sum < web/package-lock.json | cut -c1-16)
+if [ "$(cat web/node_modules/.installed 2>/dev/null)" = "$web_wanted" ]; then
+  echo "      up to date"
+else
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$web_wanted" > web/node_modules/.installed
+fi
+
+if [ "$with_tests" -eq 1 ]; then
+  step "Checking the browser for the page tests (Debian's Chromium, CJK fonts)"
+  if [ -x "$CHROMIUM" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    echo "      $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+  elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "      installing chromium and fonts-noto-cjk from Debian's packages"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >"$LOG_DIR/apt.log" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk \
+      >>"$LOG_DIR/apt.log" 2>&1 || die "apt-get could not install chromium (see $LOG_DIR/apt.log)"
+    echo "      $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+  else
+    die "the page tests need Chromium and a CJK font: sudo apt-get install chromium fonts-noto-cjk
+(or point CHROMIUM at a Chromium binary)"
+  fi
+fi
+
 step "Preparing the shop store (demo customers and orders)"
 "$RASA_VENV/bin/python" -m actions.store.seed
 
