@@ -8,7 +8,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 import socketio
 
-from handoff import keys, protocol
+from handoff import delivery, keys, protocol
 from handoff.accounts import Account, Sessions
 from handoff.bridge import AGENTS_ROOM, Bridge, agent_room
 from handoff.canned import CannedResponses
@@ -36,6 +36,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
                                                               "message": "log in first (POST /api/agent/login)"})
         await self.save_session(sid, {"agent_id": agent.id})
+        self.bridge.metrics.connect("agent", 1)
         await self.enter_room(sid, AGENTS_ROOM)
         await self.enter_room(sid, agent_room(agent.id))
         pending = self._grace.pop(agent.id, None)
@@ -60,6 +61,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         agent = await self._agent(sid, required=False)
         if agent is None:
             return
+        self.bridge.metrics.connect("agent", -1)
         try:
             left = await self.bridge.redis.decr(keys.agent_connections(agent.id))
             if left <= 0:
@@ -116,11 +118,13 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.bridge.claim(await self._agent(sid), conversation_id)
 
     @reported(protocol.AGENT_MESSAGE)
-    async def on_agent_message(self, sid: str, data: Any = None) -> None:
-        """``{conversation_id, text}`` to the customer."""
+    async def on_agent_message(self, sid: str, data: Any = None) -> Any:
+        """``{conversation_id, text, message_id?}`` to the customer; acknowledged ``{status, message_id}``."""
         payload, conversation_id = self._addressed(data)
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
-        await self.bridge.agent_message(await self._agent(sid), conversation_id, text)
+        message_id = delivery.message_id(payload.get("message_id"))
+        status = await self.bridge.agent_message(await self._agent(sid), conversation_id, text, message_id)
+        return {"status": status, "message_id": message_id}
 
     @reported(protocol.TYPING)
     async def on_typing(self, sid: str, data: Any = None) -> None:

@@ -22,7 +22,8 @@ from handoff.agent_namespace import AgentNamespace
 from handoff.bridge import Bridge, watch_waiting
 from handoff.config import Settings
 from handoff.customer_namespace import CustomerNamespace
-from handoff.http_api import BRIDGE, SESSIONS, add_routes, errors_middleware
+from handoff.http_api import BRIDGE, DRAINING, SESSIONS, add_routes, errors_middleware
+from handoff.metrics import Metrics
 from handoff.pages import add_pages
 from handoff.rasa_client import RasaClient
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> web.Application:
     """Build the bridge for ``settings`` (nothing connects until the app starts)."""
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
     app[SETTINGS] = settings
+    app[DRAINING] = asyncio.Event()
     manager = socketio.AsyncRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
     # async_handlers=False: one client's events are handled one after the
     # other, so a customer's (or an agent's) messages are relayed in the order sent.
@@ -46,7 +48,26 @@ def create_app(settings: Settings) -> web.Application:
     add_routes(app)
     add_pages(app, lambda running: running[SESSIONS])
     app.cleanup_ctx.append(_resources(sio))
+    app.on_shutdown.append(_drain(sio))
     return app
+
+
+def _drain(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
+    async def drain(app: web.Application) -> None:
+        """On SIGTERM: not ready any more, and every socket is closed so its client reconnects elsewhere.
+
+        aiohttp has already stopped listening here, so reconnections reach
+        another bridge through the load balancer; conversations live in Redis,
+        so nothing is lost.
+        """
+        app[DRAINING].set()
+        logger.info("draining: disconnecting every socket so clients reconnect to another bridge")
+        try:
+            await asyncio.wait_for(sio.eio.disconnect(), timeout=app[SETTINGS].drain_s)
+        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - shutting down regardless
+            logger.warning("draining did not finish cleanly", exc_info=True)
+
+    return drain
 
 
 def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
@@ -61,8 +82,8 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         session = aiohttp.ClientSession()
         accounts = load_accounts(settings.agents_file)
         bridge = Bridge(settings=settings, redis=redis, sio=sio,
-                        rasa=RasaClient(session, settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s),
-                        accounts=accounts)
+                        rasa=RasaClient(session, settings.rasa_servers, settings.rasa_token, settings.rasa_timeout_s),
+                        accounts=accounts, metrics=Metrics(settings.bridge_id))
         sessions = Sessions(redis, accounts, settings.agent_session_ttl_s)
         app[BRIDGE], app[SESSIONS] = bridge, sessions
         sio.register_namespace(CustomerNamespace(bridge))

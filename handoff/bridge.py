@@ -17,10 +17,12 @@ from typing import Any, Dict, List, Mapping, Optional
 import socketio
 from redis.asyncio import Redis
 
-from handoff import keys, messages, protocol
+from handoff import delivery, keys, messages, protocol
 from handoff.accounts import Account
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
+from handoff.logs import about
+from handoff.metrics import Metrics
 from handoff.rasa_client import RasaClient, RasaUnavailable
 from handoff.state import Move, State, human_owned
 from handoff.stats import Stats, summarise, day_and_hour
@@ -53,6 +55,7 @@ class Bridge:
     sio: socketio.AsyncServer
     rasa: RasaClient
     accounts: Dict[str, Account]
+    metrics: Metrics
     conversations: Conversations = field(init=False)
     stats: Stats = field(init=False)
 
@@ -76,31 +79,64 @@ class Bridge:
         await self.stats.add({"conversations": 1})
         return conversation_id
 
-    async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any]) -> None:
-        """Route a customer message to Rasa or to the agent, and record it."""
+    async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
+                               message_id: Optional[str] = None) -> str:
+        """Route a customer message to Rasa or to the agent, and record it.
+
+        Returns ``ok``, or ``duplicate`` / ``pending`` for a retried ``message_id``
+        (see ``handoff.delivery``): the acknowledgement the widget waits for.
+        """
+        about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
+        attempt = await delivery.begin(self.redis, conversation_id, "customer", message_id,
+                                       self.settings.message_id_ttl_s)
+        if attempt.status != "new":
+            return attempt.status
+        try:
+            await self._customer_message(conversation, text, metadata, message_id, attempt)
+        except BaseException:
+            await attempt.fail()
+            raise
+        await attempt.finish()
+        return "ok"
+
+    async def _customer_message(self, conversation: Conversation, text: str, metadata: Mapping[str, Any],
+                                message_id: Optional[str], attempt: delivery.Attempt) -> None:
+        conversation_id = conversation.id
         if conversation.state is State.CLOSED:
             conversation = await self.conversations.move(conversation_id, Move.REOPEN)
             await self._try_rasa(self.rasa.resume(conversation_id))
-        await self._record(conversation_id, "customer", text)
+        entry = await self._recorded(conversation_id, message_id) if attempt.already_recorded else None
+        if entry is None:
+            extra = {"message_id": message_id} if message_id else {}
+            entry = await self._record(conversation_id, "customer", text, **extra)
+            await attempt.mark_recorded()
         if human_owned(conversation.state):
-            await self._to_agent(conversation, text)
+            await self._to_agent(conversation, text, entry, message_id)
             return
+        self.metrics.relayed("customer_to_bot")
+        started = time.monotonic()
         await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": True}, room=conversation_id)
         try:
             replies = await self.rasa.send(conversation_id, text, metadata)
         except RasaUnavailable as e:
             logger.warning("rasa unavailable for %s: %s", conversation_id, e)
+            self.metrics.error("rasa_unavailable")
             await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": False}, room=conversation_id)
             await self._assistant_unavailable(conversation_id, text)
             return
+        self.metrics.bot_reply(time.monotonic() - started)
         await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": False}, room=conversation_id)
         for reply in replies:
             for payload in protocol.bot_uttered_payloads(reply):
-                await self.sio.emit(protocol.BOT_UTTERED, payload, room=conversation_id)
-                await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload)
+                # Recorded first, then sent with the entry's id: a widget that missed it live
+                # (reconnecting) finds it in the history by that id, and never shows it twice.
+                recorded = await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload)
+                await self.sio.emit(protocol.BOT_UTTERED, {**payload, "id": recorded["id"]}, room=conversation_id)
+                self.metrics.relayed("bot_to_customer")
 
-    async def _to_agent(self, conversation: Conversation, text: str) -> None:
+    async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
+                        message_id: Optional[str]) -> None:
         # Into Rasa's tracker first, then to the agent: the agent's answer can
         # then never land in the tracker before the message it answers.
         # Rasa's NLU still reads the human part (trainers learn from it); a
@@ -119,9 +155,11 @@ class Bridge:
         if conversation.state is State.WITH_AGENT:
             await self.sio.emit(
                 protocol.CUSTOMER_MESSAGE,
-                {"conversation_id": conversation.id, "text": text, "ts": time.time()},
+                {"conversation_id": conversation.id, "text": text, "ts": entry.get("ts", time.time()),
+                 "id": entry.get("id", ""), "message_id": message_id},
                 room=agent_room(conversation.agent_id), namespace=protocol.AGENT_NAMESPACE,
             )
+            self.metrics.relayed("customer_to_agent")
 
     async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
         if any(word in text.lower() for word in messages.PERSON_WORDS):
@@ -135,6 +173,7 @@ class Bridge:
 
     async def customer_typing(self, conversation_id: str, typing: bool) -> None:
         """Show the agent that the customer is typing."""
+        about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
         if conversation.state is State.WITH_AGENT:
             await self.sio.emit(protocol.TYPING, {"conversation_id": conversation_id, "who": "customer",
@@ -143,6 +182,7 @@ class Bridge:
 
     async def leave_message(self, conversation_id: str, email: str, text: str) -> str:
         """Turn a waiting conversation into a ticket; return the ticket id."""
+        about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
         if conversation.state is not State.QUEUED:
             raise NotAllowed("not_waiting", "a message can be left only while waiting for a person")
@@ -171,6 +211,7 @@ class Bridge:
         here would wait for that lock); ``pause_rasa`` is for handoffs the
         bridge starts on its own, when the assistant is down.
         """
+        about(conversation_id)
         conversation = await self.conversations.get(conversation_id) or await self.conversations.create(conversation_id)
         if human_owned(conversation.state):
             return "unchanged"
@@ -183,6 +224,7 @@ class Bridge:
                            public=messages.CUSTOMER_STATUS["handoff"])
         first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
         await self.stats.add({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
+        self.metrics.handoff(reason)
         if pause_rasa:
             await self._try_rasa(self.rasa.pause(conversation_id))
         await self.refresh_positions()  # a higher-priority arrival moves others back
@@ -235,6 +277,7 @@ class Bridge:
 
     async def claim(self, agent: Account, conversation_id: str) -> Dict[str, Any]:
         """Give a queued conversation to ``agent``; exactly one of several claimers wins."""
+        about(conversation_id)
         await self.conversations.require(conversation_id)
         owned = await self.redis.scard(keys.agent_conversations(agent.id))
         if owned >= agent.capacity:
@@ -245,7 +288,9 @@ class Bridge:
                                                      claimed_at=time.time())
         await self.redis.sadd(keys.agent_conversations(agent.id), conversation_id)
         await self.redis.hset(keys.agent(agent.id), "last_assigned", str(time.time()))
-        await self.stats.add({"claimed": 1, "wait_s": round(max(0.0, time.time() - conversation.queued_at), 3)})
+        waited = max(0.0, time.time() - conversation.queued_at)
+        await self.stats.add({"claimed": 1, "wait_s": round(waited, 3)})
+        self.metrics.claimed_after(waited)
         await self._joined(conversation, agent)
         await self.broadcast_queue()
         await self.refresh_positions()
@@ -286,12 +331,35 @@ class Bridge:
             raise NotAllowed("not_yours", "you do not own this conversation")
         return conversation
 
-    async def agent_message(self, agent: Account, conversation_id: str, text: str) -> None:
-        """Relay an agent's message to the customer and record it."""
+    async def agent_message(self, agent: Account, conversation_id: str, text: str,
+                            message_id: Optional[str] = None) -> str:
+        """Relay an agent's message to the customer and record it; ``ok``, ``duplicate`` or ``pending``."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
+        attempt = await delivery.begin(self.redis, conversation_id, f"agent:{agent.id}", message_id,
+                                       self.settings.message_id_ttl_s)
+        if attempt.status != "new":
+            return attempt.status
+        try:
+            await self._agent_message(agent, conversation_id, text, message_id, attempt)
+        except BaseException:
+            await attempt.fail()
+            raise
+        await attempt.finish()
+        return "ok"
+
+    async def _agent_message(self, agent: Account, conversation_id: str, text: str, message_id: Optional[str],
+                             attempt: delivery.Attempt) -> None:
         identity = protocol.AgentIdentity(agent.id, agent.name)
-        await self.sio.emit(protocol.BOT_UTTERED, protocol.agent_uttered(text, identity), room=conversation_id)
-        entry = await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name})
+        extra = {"message_id": message_id} if message_id else {}
+        entry = await self._recorded(conversation_id, message_id) if attempt.already_recorded else None
+        if entry is None:
+            entry = await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name},
+                                       **extra)
+            await attempt.mark_recorded()
+        await self.sio.emit(protocol.BOT_UTTERED, {**protocol.agent_uttered(text, identity), "id": entry["id"]},
+                            room=conversation_id)
+        self.metrics.relayed("agent_to_customer")
         await self._to_agents_of(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
         if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(entry["ts"])):
             queued_at = (await self.conversations.require(conversation_id)).queued_at
@@ -301,18 +369,21 @@ class Bridge:
 
     async def note(self, agent: Account, conversation_id: str, text: str) -> None:
         """An internal note on an owned conversation: agents see it, the customer never does."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
         entry = await self._record(conversation_id, "note", text, agent={"id": agent.id, "name": agent.name})
         await self._to_agents_of(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
 
     async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:
         """Show the customer that the agent is typing."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
         await self.sio.emit(protocol.TYPING, {"who": "agent", "typing": typing, "agent": agent.name},
                             room=conversation_id)
 
     async def hand_back(self, agent: Account, conversation_id: str) -> None:
         """Return the conversation to the assistant."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
         await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
         await self._released(agent.id, conversation_id, "handed back to the assistant", event="returned")
@@ -320,6 +391,7 @@ class Bridge:
 
     async def close(self, agent: Account, conversation_id: str, resolution: Any) -> None:
         """End the conversation with a resolution code (``protocol.RESOLUTION_CODES``)."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
         resolution = protocol.resolution_code(resolution)
         await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
@@ -329,6 +401,7 @@ class Bridge:
 
     async def transfer(self, agent: Account, conversation_id: str, to_agent: Optional[Account]) -> None:
         """Give an owned conversation to another agent."""
+        about(conversation_id)
         await self._owned(agent, conversation_id)
         if to_agent is None or to_agent.id == agent.id:
             raise NotAllowed("bad_agent", "choose another existing agent")
@@ -422,6 +495,7 @@ class Bridge:
         Kept with the conversation in Redis and in Rasa's tracker as the
         ``satisfaction`` slot, where the trainer's filters read it.
         """
+        about(conversation_id)
         key = keys.conversation(conversation_id)
         await self.conversations.require(conversation_id)
         closed_at, rated_at = (float(v) if v else 0.0 for v in await self.redis.hmget(key, ["closed_at", "rated_at"]))
@@ -485,9 +559,16 @@ class Bridge:
     # --- helpers --------------------------------------------------------------
 
     async def _record(self, conversation_id: str, role: str, text: str, **extra: Any) -> Dict[str, Any]:
-        entry = {"role": role, "text": text, "ts": time.time(), **extra}
+        entry = {"id": secrets.token_hex(6), "role": role, "text": text, "ts": time.time(), **extra}
         await self.conversations.append(conversation_id, entry)
         return entry
+
+    async def _recorded(self, conversation_id: str, message_id: Optional[str]) -> Optional[Dict[str, Any]]:
+        """The transcript entry of a client's ``message_id`` (a retry after a failed attempt), or ``None``."""
+        if not message_id:
+            return None
+        return next((e for e in await self.conversations.transcript(conversation_id)
+                     if e.get("message_id") == message_id), None)
 
     async def _to_agents_of(self, agent_id: str, event: str, payload: Any) -> None:
         await self.sio.emit(event, payload, room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)

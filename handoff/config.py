@@ -23,6 +23,8 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6390/0"
     redis_max_connections: int = 200
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa servers sharing a tracker store and a lock store (RASA_URLS); empty: just rasa_url.
+    rasa_urls: Tuple[str, ...] = field(default_factory=tuple)
     rasa_token: str = ""
     rasa_timeout_s: float = 15.0
     handoff_secret: str = ""
@@ -35,6 +37,15 @@ class Settings:
     average_handle_s: float = 180.0
     auto_assign: bool = False
     cors_origins: Tuple[str, ...] = field(default_factory=tuple)
+    bridge_id: str = "bridge"
+    log_format: str = "text"
+    drain_s: float = 10.0
+    message_id_ttl_s: int = 24 * 3600
+
+    @property
+    def rasa_servers(self) -> Tuple[str, ...]:
+        """Every Rasa server the bridge may use."""
+        return self.rasa_urls or (self.rasa_url,)
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -47,6 +58,7 @@ class Settings:
                 redis_url=env.get("REDIS_URL", cls.redis_url),
                 redis_max_connections=int(env.get("REDIS_MAX_CONNECTIONS", cls.redis_max_connections)),
                 rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
+                rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip()),
                 rasa_token=env.get("RASA_AUTH_TOKEN", ""),
                 rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", cls.rasa_timeout_s)),
                 handoff_secret=env.get("HANDOFF_SECRET", ""),
@@ -55,11 +67,16 @@ class Settings:
                 max_wait_s=float(env.get("MAX_WAIT_S", cls.max_wait_s)),
                 auto_assign=env.get("AUTO_ASSIGN", "").lower() in ("1", "true", "yes"),
                 cors_origins=tuple(o for o in env.get("BRIDGE_CORS_ORIGINS", "").split(",") if o),
+                bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
+                log_format=env.get("LOG_FORMAT", cls.log_format),
+                drain_s=float(env.get("BRIDGE_DRAIN_S", cls.drain_s)),
             )
         except ValueError as e:
             raise ConfigError(f"bad setting: {e}") from e
         if len(settings.handoff_secret) < 16:
             raise ConfigError("HANDOFF_SECRET must be set (16+ characters): the action server uses it to hand over")
+        if settings.log_format not in ("text", "json"):
+            raise ConfigError("LOG_FORMAT must be text or json")
         if not settings.agents_file.exists():
             raise ConfigError(f"AGENTS_FILE {settings.agents_file} does not exist")
         return settings

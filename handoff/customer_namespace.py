@@ -6,7 +6,7 @@ from typing import Any
 
 import socketio
 
-from handoff import protocol
+from handoff import delivery, protocol
 from handoff.bridge import Bridge
 from handoff.errors import reported
 
@@ -45,14 +45,29 @@ class CustomerNamespace(socketio.AsyncNamespace):
         if view["state"] == "queued":
             await self.bridge.tell_position(conversation_id)
 
+    async def on_connect(self, sid: str, environ: Any, auth: Any = None) -> None:
+        """Count the socket (a customer says who they are with ``session_request``)."""
+        self.bridge.metrics.connect("customer", 1)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """Count the socket out."""
+        self.bridge.metrics.connect("customer", -1)
+
     @reported(protocol.USER_UTTERED)
-    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
-        """``{message, session_id, customData}``: to Rasa in bot mode, to the agent in human mode."""
+    async def on_user_uttered(self, sid: str, data: Any = None) -> Any:
+        """``{message, session_id, customData, message_id?}``: to Rasa in bot mode, to the agent in human mode.
+
+        Acknowledged (when the client asks) once handled, Rasa's replies sent:
+        ``{status: ok|duplicate|pending, message_id}``, or ``{status: error, code, message}``.
+        A client that gets no acknowledgement resends with the same ``message_id``.
+        """
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
         text = protocol.message_text(payload.get("message"), self.bridge.settings.max_message_chars)
         metadata = protocol.custom_data(payload.get("customData"))
-        await self.bridge.customer_message(conversation_id, text, metadata)
+        message_id = delivery.message_id(payload.get("message_id"))
+        status = await self.bridge.customer_message(conversation_id, text, metadata, message_id)
+        return {"status": status, "message_id": message_id}
 
     @reported(protocol.TYPING)
     async def on_typing(self, sid: str, data: Any = None) -> None:

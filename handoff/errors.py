@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from typing import Any, Awaitable, Callable, Optional
@@ -48,8 +49,13 @@ def reported(event: str) -> Callable[[Handler], Handler]:
                     error = ("internal", "something went wrong on our side; nothing was lost, please retry")
                 elif error[0] == "unavailable":
                     logger.warning("redis unavailable during %s: %s", event, e)
-                await namespace.emit(protocol.ERROR, protocol.error_payload(error[0], error[1], event), to=sid)
-                return None
+                bridge = getattr(namespace, "bridge", None)
+                if bridge is not None:
+                    bridge.metrics.error(error[0])
+                with contextlib.suppress(Exception):  # the error event itself may fail (Redis down)
+                    await namespace.emit(protocol.ERROR, protocol.error_payload(error[0], error[1], event), to=sid)
+                # The acknowledgement, for clients that asked for one: they retry on "error".
+                return {"status": "error", "code": error[0], "message": error[1]}
 
         return wrapper
 

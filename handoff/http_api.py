@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from typing import Any, Dict
@@ -9,13 +10,14 @@ from typing import Any, Dict
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from handoff import protocol
+from handoff import keys, protocol
 from handoff.accounts import SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
 from handoff.pages import current_agent
 
 BRIDGE = web.AppKey("bridge", Bridge)
 SESSIONS = web.AppKey("sessions", Sessions)
+DRAINING = web.AppKey("draining", asyncio.Event)
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
@@ -99,13 +101,40 @@ async def stats(request: web.Request) -> web.Response:
     return web.json_response(await request.app[BRIDGE].stats_view())
 
 
-async def health(request: web.Request) -> web.Response:
-    """``GET /health``: the process serves; ``redis`` tells whether the state store answers."""
+async def _redis_ok(bridge: Bridge) -> bool:
     try:
-        redis_ok = bool(await request.app[BRIDGE].redis.ping())
+        return bool(await asyncio.wait_for(bridge.redis.ping(), timeout=2))
+    except (RedisError, asyncio.TimeoutError):
+        return False
+
+
+async def health(request: web.Request) -> web.Response:
+    """``GET /health``: liveness. 200 while the process serves; ``redis`` says whether the state store answers."""
+    return web.json_response({"status": "ok", "redis": await _redis_ok(request.app[BRIDGE]),
+                              "bridge": request.app[BRIDGE].settings.bridge_id})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """``GET /ready``: readiness. 200 when Redis and at least one Rasa server answer and the bridge is not draining."""
+    bridge = request.app[BRIDGE]
+    redis_ok = await _redis_ok(bridge)
+    rasa = await bridge.rasa.reachable()
+    draining = request.app[DRAINING].is_set()
+    ok = redis_ok and any(rasa.values()) and not draining
+    return web.json_response({"ready": ok, "redis": redis_ok, "rasa": rasa, "draining": draining,
+                              "bridge": bridge.settings.bridge_id}, status=200 if ok else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """``GET /metrics``: Prometheus text format (shared figures read from Redis at scrape time)."""
+    bridge = request.app[BRIDGE]
+    try:
+        queue_length = int(await bridge.redis.zcard(keys.QUEUE))
+        available = int(await bridge.redis.scard(keys.AVAILABLE_AGENTS))
     except RedisError:
-        redis_ok = False
-    return web.json_response({"status": "ok", "redis": redis_ok}, status=200 if redis_ok else 503)
+        queue_length = available = -1
+    body = bridge.metrics.exposition(queue_length, available)
+    return web.Response(body=body, headers={"Content-Type": bridge.metrics.content_type})
 
 
 def add_routes(app: web.Application) -> None:
@@ -115,3 +144,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/agent/logout", logout)
     app.router.add_get("/api/stats", stats)
     app.router.add_get("/health", health)
+    app.router.add_get("/ready", ready)
+    app.router.add_get("/metrics", metrics)

@@ -65,3 +65,8 @@ CANNED_SEEDED = f"{PREFIX}:canned:seeded"
 def stats_day(day: str) -> str:
     """Hash: the day's counters (``name`` and ``name@HH`` per hour), ``day`` as YYYY-MM-DD; expires after 90 days."""
     return f"{PREFIX}:stats:{day}"
+
+
+def message(conversation_id: str, sender: str, message_id: str) -> str:
+    """String with TTL: how far the bridge got with one client message id (at-most-once delivery)."""
+    return f"{PREFIX}:conv:{conversation_id}:msg:{sender}:{message_id}"

@@ -1,31 +1,69 @@
-"""The bridge's only way to Rasa: its REST channel and its HTTP API, over one shared session."""
+"""The bridge's only way to Rasa: its REST channel and its HTTP API, over one shared session.
+
+Several Rasa servers can share the work (``RASA_URLS``). Each conversation has
+a stable order of servers (rendezvous hashing), so its turns go to the same
+server while it is up; when that server refuses the connection, the next one
+takes the turn. That is safe because the servers share the tracker store and a
+Redis lock store: any of them can continue any conversation. A server that
+refused is skipped for a few seconds. A timeout is not retried elsewhere: the
+first server may still be processing the message.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import aiohttp
+
+logger = logging.getLogger(__name__)
+
+DOWN_FOR_S = 5.0
 
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
 
 
+class _Refused(Exception):
+    """The server did not take the request at all (connection refused or reset, 502/503): try another."""
+
+
+def server_order(conversation_id: str, servers: Sequence[str]) -> List[str]:
+    """The servers in the order a conversation tries them: highest rendezvous hash first (pure, stable)."""
+    def weight(server: str) -> bytes:
+        return hashlib.blake2b(f"{server}|{conversation_id}".encode(), digest_size=8).digest()
+
+    return sorted(servers, key=weight, reverse=True)
+
+
 class RasaClient:
     """Sends customer messages to Rasa and edits trackers (pause, resume, human turns)."""
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str, timeout_s: float) -> None:
+    def __init__(self, session: aiohttp.ClientSession, base_urls: Sequence[str] | str, token: str,
+                 timeout_s: float) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not urls:
+            raise ValueError("at least one Rasa server is needed")
         self.session = session
-        self.base_url = base_url.rstrip("/")
+        self.servers = [u.rstrip("/") for u in urls]
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._down_until: Dict[str, float] = {}
+        self._next = 0
+
+    @property
+    def base_url(self) -> str:
+        """The first server (for messages and logs)."""
+        return self.servers[0]
 
     async def send(self, sender: str, text: str, metadata: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
         """Post a customer message to the REST channel; return Rasa's replies in order."""
         body = {"sender": sender, "message": text, "metadata": dict(metadata or {})}
-        return await self._request("POST", "/webhooks/rest/webhook", body) or []
+        return await self._request("POST", "/webhooks/rest/webhook", body, key=sender) or []
 
     async def parse(self, text: str) -> Dict[str, Any]:
         """Rasa's NLU reading of ``text`` (intent, entities), without any dialogue."""
@@ -33,7 +71,7 @@ class RasaClient:
 
     async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         """Append events to the conversation's tracker (never triggers a prediction)."""
-        await self._request("POST", f"/conversations/{sender}/tracker/events", events, api=True)
+        await self._request("POST", f"/conversations/{sender}/tracker/events", events, api=True, key=sender)
 
     async def pause(self, sender: str) -> None:
         """Stop Rasa from answering: a person owns the conversation."""
@@ -47,17 +85,53 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> Dict[str, Any]:
         """The conversation's tracker."""
-        return await self._request("GET", f"/conversations/{sender}/tracker", None, api=True) or {}
+        return await self._request("GET", f"/conversations/{sender}/tracker", None, api=True, key=sender) or {}
 
-    async def _request(self, method: str, path: str, body: Any, api: bool = False) -> Any:
+    async def reachable(self, timeout_s: float = 2.0) -> Dict[str, bool]:
+        """Which servers answer their root URL now (for readiness)."""
+        async def check(server: str) -> bool:
+            try:
+                async with self.session.get(server + "/", timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
+                    return r.status < 500
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return False
+
+        answers = await asyncio.gather(*(check(s) for s in self.servers))
+        return dict(zip(self.servers, answers))
+
+    def _candidates(self, key: Optional[str]) -> List[str]:
+        if key is None:  # no conversation: take turns
+            self._next = (self._next + 1) % len(self.servers)
+            ordered = self.servers[self._next:] + self.servers[:self._next]
+        else:
+            ordered = server_order(key, self.servers)
+        now = time.monotonic()
+        up = [s for s in ordered if self._down_until.get(s, 0.0) <= now]
+        return up + [s for s in ordered if s not in up]  # all marked down: try them anyway
+
+    async def _request(self, method: str, path: str, body: Any, api: bool = False, key: Optional[str] = None) -> Any:
+        last: Optional[Exception] = None
+        for server in self._candidates(key):
+            try:
+                return await self._one(server, method, path, body, api)
+            except _Refused as e:
+                self._down_until[server] = time.monotonic() + DOWN_FOR_S
+                logger.warning("rasa server %s refused %s %s (%s); trying the next", server, method, path, e)
+                last = e
+        raise RasaUnavailable(f"{method} {path}: no Rasa server took it ({last})")
+
+    async def _one(self, server: str, method: str, path: str, body: Any, api: bool) -> Any:
         params = {"token": self.token} if api and self.token else None
         try:
-            async with self.session.request(
-                method, self.base_url + path, json=body, params=params, timeout=self.timeout
-            ) as response:
+            async with self.session.request(method, server + path, json=body, params=params,
+                                            timeout=self.timeout) as response:
+                if response.status in (502, 503):
+                    raise _Refused(f"HTTP {response.status}")
                 if response.status >= 400:
                     detail = (await response.text())[:300]
                     raise RasaUnavailable(f"{method} {path}: HTTP {response.status} {detail}")
                 return await response.json(content_type=None)
+        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as e:
+            raise _Refused(e.__class__.__name__) from e
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             raise RasaUnavailable(f"{method} {path}: {e.__class__.__name__} {e}") from e

@@ -142,3 +142,32 @@ async def test_a_frustrated_customer_arrives_in_the_queue_with_reason_and_eviden
     assert entry["priority"] > 0  # frustration goes ahead of plain requests
     await customer.close()
     await alice.close()
+
+
+async def test_a_rasa_server_that_is_down_is_skipped(rasa_stack, redis, redis_server):
+    """With two Rasa servers configured and one down, conversations whose first choice is the dead one
+    are answered by the other (they share the tracker store)."""
+    from handoff.rasa_client import server_order
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    servers = (dead, rasa_stack.rasa_url)
+    running = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), rasa_stack.rasa_url,
+                                                      rasa_token=rasa_stack.token, rasa_urls=servers)).start()
+    try:
+        for _ in range(12):
+            customer = Customer(running.url)
+            conversation_id = await customer.connect()
+            if server_order(conversation_id, list(servers))[0] == dead:
+                break
+            await customer.close()
+        else:
+            pytest.fail("no conversation had the dead server first")
+        ack = await customer.sio.call(protocol.USER_UTTERED, {"message": "where is my order ORD-100101",
+                                                             "session_id": conversation_id, "message_id": "q1"},
+                                      timeout=60)
+        assert ack["status"] == "ok"
+        await customer.bot_says("shipped on")
+        assert ("user", "where is my order ORD-100101") in tracker_turns(rasa_stack, conversation_id)
+        await customer.close()
+    finally:
+        await running.stop()
