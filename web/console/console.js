@@ -191,7 +191,7 @@
     if (!data) return;
     var c = conv(data.conversation_id);
     if (!c) return;
-    appendEntry(c, { role: "customer", text: data.text, ts: data.ts });
+    appendEntry(c, { role: "customer", text: data.text, ts: data.ts, id: data.id, message_id: data.message_id });
     setCustomerTyping(c, false);
     if (S.active !== c.id || document.hidden) {
       if (S.active !== c.id) c.unread += 1;
@@ -641,6 +641,8 @@
   function scrollToBottom() { ui.transcript.scrollTop = ui.transcript.scrollHeight; }
 
   function appendEntry(c, entry) {
+    // Entries have ids: one that is already there (a retry, a refreshed view) is not drawn twice.
+    if (entry.id && c.transcript.some(function (e) { return e.id === entry.id; })) return;
     c.transcript.push(entry);
     if (S.active !== c.id) return;
     var stick = atBottom() || entry.role === "agent" || entry.role === "note";
@@ -771,11 +773,39 @@
     var text = ui.reply.value.trim();
     if (!text) { ui.reply.focus(); return; }
     stopTyping();
-    if (!send("agent_message", { conversation_id: c.id, text: text })) return;
+    if (!socket.connected) { SC.toast("Not connected; try again in a moment."); return; }
+    deliverReply({ conversation_id: c.id, text: text, message_id: newMessageId() }, 0);
     lastSent = { id: c.id, text: ui.reply.value, at: Date.now() };
     ui.reply.value = "";
     c.draft = "";
     ui.reply.focus();
+  }
+
+  function newMessageId() {
+    var bytes = new Uint8Array(9);
+    window.crypto.getRandomValues(bytes);
+    return "a" + Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  // An agent's message waits for the bridge's acknowledgement; with none (a bridge went away,
+  // Redis restarted) it is sent again with the same message_id, which the bridge handles once.
+  function deliverReply(payload, attempt) {
+    var retry = function () {
+      var c = conv(payload.conversation_id);
+      if (attempt >= 15 || !c || c.ended) {
+        SC.toast("A message could not be delivered: it is back in the reply box.");
+        if (c && !c.ended && !ui.reply.value) ui.reply.value = payload.text;
+        return;
+      }
+      setTimeout(function () { deliverReply(payload, attempt + 1); }, 2000);
+    };
+    if (!socket.connected) { retry(); return; }
+    socket.timeout(15000).emit("agent_message", payload, function (err, ack) {
+      var status = ack && ack.status;
+      if (!err && (status === "ok" || status === "duplicate")) return;
+      if (!err && status === "error" && ack.code !== "unavailable" && ack.code !== "internal") return;  // refused: toast shown
+      retry();
+    });
   }
 
   function addNote() {

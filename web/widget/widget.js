@@ -823,9 +823,20 @@
     return "";
   }
 
+  var shownIds = {};
+
   function renderHistory(data) {
     var transcript = Array.isArray(data.transcript) ? data.transcript : [];
     log.textContent = "";
+    shownIds = {};
+    var acked = {};
+    transcript.forEach(function (entry) {
+      if (entry && entry.id) shownIds[entry.id] = true;
+      if (entry && entry.message_id) acked[entry.message_id] = true;
+    });
+    // Messages the transcript already holds need no retry (their acknowledgement was lost).
+    outbox = outbox.filter(function (m) { return !acked[m.message_id] && m.session_id === sessionId; });
+    saveOutbox();
     quickReplies = null;
     lastSender = null;
     hideTyping();
@@ -864,6 +875,7 @@
       }
     });
     if (lastReplies) showQuickReplies(lastReplies);
+    showPending();
 
     setState(data.state, data.agent && typeof data.agent === "object" ? data.agent : null);
     if (data.state === "queued") {
@@ -889,12 +901,91 @@
     if (socket && connected) socket.emit(event, data);
   }
 
+  // ------------------------------------------------- delivery (outbox) --
+  // Every message carries a message_id and waits for the bridge's acknowledgement.
+  // Unacknowledged messages stay in an outbox (kept across reloads) and are sent
+  // again after a reconnect or a refused attempt; the bridge handles an id once.
+
+  var OUTBOX_KEY = "supportWidget.outbox";
+  var outbox = loadOutbox();
+  var retryTimer = null;
+  var lastReplyAt = 0;
+
+  function loadOutbox() {
+    try {
+      var raw = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
+      return Array.isArray(raw) ? raw.filter(function (m) { return m && typeof m.message_id === "string"; }) : [];
+    } catch (e) { return []; }
+  }
+
+  function saveOutbox() {
+    try { window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* private mode */ }
+  }
+
+  function newMessageId() {
+    var bytes = new Uint8Array(9);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "w" + Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  function deliver(item) {
+    if (!canSend() || item.session_id !== sessionId || item.inFlight) return;
+    item.inFlight = true;
+    item.sentAt = Date.now();
+    socket.timeout(20000).emit("user_uttered", {
+      message: item.message, session_id: item.session_id, message_id: item.message_id,
+      customData: { language: LANG }
+    }, function (err, ack) {
+      item.inFlight = false;
+      var status = ack && typeof ack === "object" ? ack.status : null;
+      if (!err && (status === "ok" || status === "duplicate")) {
+        outbox = outbox.filter(function (m) { return m.message_id !== item.message_id; });
+        saveOutbox();
+        // Handled, but no reply seen live (it may have been sent while we were reconnecting):
+        // ask for the conversation again, which shows whatever we missed.
+        if (status === "ok" && convState === "bot" && lastReplyAt < item.sentAt) {
+          setTimeout(function () {
+            if (lastReplyAt < item.sentAt && canSend()) socket.emit("session_request", { session_id: sessionId });
+          }, 400);
+        }
+        return;
+      }
+      if (!err && status === "error" && ack.code !== "unavailable" && ack.code !== "internal") {
+        // Refused for good (too long, empty...): the error event already told the customer.
+        outbox = outbox.filter(function (m) { return m.message_id !== item.message_id; });
+        saveOutbox();
+        return;
+      }
+      scheduleRetry();  // no answer, "pending" or a passing failure: try again shortly
+    });
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flushOutbox, 2000);
+  }
+
+  function flushOutbox() {
+    outbox.forEach(deliver);
+  }
+
+  function showPending() {
+    // After the history is drawn: messages not yet acknowledged are shown too.
+    outbox.forEach(function (item) {
+      if (item.session_id === sessionId && item.shown) addMessage("customer", { text: item.shown, ts: item.ts });
+    });
+  }
+
   function sendUtterance(message, shownText) {
     if (!canSend()) return false;
     stopTyping();
-    emit("user_uttered", { message: message, session_id: sessionId, customData: { language: LANG } });
+    var item = { message_id: newMessageId(), message: message, session_id: sessionId,
+                 shown: shownText, ts: Date.now() / 1000 };
+    outbox.push(item);
+    saveOutbox();
+    deliver(item);
     if (shownText !== null) {
-      addMessage("customer", { text: shownText, ts: Date.now() / 1000 });
+      addMessage("customer", { text: shownText, ts: item.ts });
       scrollToBottom(true);
     }
     expectBotReply();
@@ -969,6 +1060,9 @@
 
   function onBotUttered(data) {
     if (!data || typeof data !== "object") return;
+    lastReplyAt = Date.now();
+    if (data.id && shownIds[data.id]) return;  // already drawn from the history
+    if (data.id) shownIds[data.id] = true;
     hideTyping();
     var meta = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
     var isAgent = meta.sender === "agent";
@@ -1022,6 +1116,7 @@
     socket.on("history", function (data) {
       if (!data || typeof data !== "object") return;
       renderHistory(data);
+      flushOutbox();
       var empty = !Array.isArray(data.transcript) || data.transcript.length === 0;
       var isNew = !requestedId || requestedId !== sessionId;
       if (isNew && empty && CONFIG.initialPayload && sessionId && !greeted[sessionId]) {
