@@ -67,9 +67,10 @@ step "Running"
 cat <<INFO
 
   Everything is up.
-    Customers connect with Socket.IO (Rasa's protocol) to  http://$BRIDGE_HOST:$BRIDGE_PORT  (path /socket.io)
-    Agents log in at  POST http://$BRIDGE_HOST:$BRIDGE_PORT/api/agent/login  (demo accounts: handoff/agents.example.json,
-      passwords alice-demo-password, bob-demo-password) and connect to the /agent namespace.
+    The demo shop with the chat widget   http://$BRIDGE_HOST:$BRIDGE_PORT/shop/
+    The agent console                    http://$BRIDGE_HOST:$BRIDGE_PORT/console/   (alice / alice-demo-password, bob / bob-demo-password)
+    The supervisor page                  http://$BRIDGE_HOST:$BRIDGE_PORT/console/supervisor   (supervisor / supervisor-demo-password)
+    Widgets on other sites connect with Socket.IO (Rasa's protocol) to  http://$BRIDGE_HOST:$BRIDGE_PORT  (path /socket.io)
     Talk to the assistant directly over Rasa's REST channel:
       curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender": "me", "message": "where is my order ORD-100101"}'
     or in a terminal:  make shell
