@@ -118,3 +118,35 @@ async def test_a_crashed_bridge_restarts_and_loses_nothing(two_bridges, tmp_path
     await waiting_again.seen.wait_for(protocol.AGENT_JOINED)
     for client in (waiting_again, talking_again, alice_again):
         await client.close()
+
+
+async def test_sigterm_drains_clients_reconnect_elsewhere_and_logs_are_json(two_bridges, tmp_path):
+    first, second = two_bridges
+    customer = Customer(first.url)
+    conversation_id = await customer.connect()
+    dropped = asyncio.Event()
+    customer.sio.on("disconnect", lambda *_: dropped.set())
+    started = time.monotonic()
+    first.process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(dropped.wait(), timeout=10)  # the bridge closed our socket while draining
+    assert await asyncio.to_thread(first.process.wait, 20) == 0 and time.monotonic() - started < 15
+
+    moved = Customer(second.url)  # what the load balancer does: the next connection goes to another bridge
+    assert await moved.connect(conversation_id) == conversation_id
+    await moved.close()
+
+    third = BridgeProcess(second.env["REDIS_URL"], free_port(), tmp_path / "json.log")
+    third.env.update(LOG_FORMAT="json", BRIDGE_ID="bridge-json")
+    third.start()
+    visitor = Customer(third.url)
+    visitor_id = await visitor.connect()
+    await visitor.say("hello")  # Rasa is down here: a warning that names the conversation
+    await visitor.seen.wait_for(protocol.BOT_UTTERED)
+    await visitor.close()
+    third.stop()
+    import json
+
+    lines = [json.loads(line) for line in third.log.read_text().splitlines() if line.startswith("{")]
+    about = [line for line in lines if line["conversation_id"] == visitor_id]
+    assert about and all(line["bridge"] == "bridge-json" for line in lines)
+    assert {"ts", "level", "logger", "message"} <= set(about[0])
