@@ -29,7 +29,7 @@ def redis_server_binary() -> str:
 def server_args(port: int, data_dir: Path) -> List[str]:
     """Command line of a loopback-only, persistent Redis."""
     return [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-            "--appendonly", "yes", "--save", "60 1", "--protected-mode", "yes"]
+            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1", "--protected-mode", "yes"]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
