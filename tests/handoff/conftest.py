@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from handoff.redis_server import redis_server_binary
 
 if TYPE_CHECKING:
+    from bot.launcher import RasaStack
     from handoff.config import Settings
 
 SECRET = "test-handoff-secret-0123456789"
@@ -117,3 +118,38 @@ async def dead_rasa_bridge(redis, redis_server) -> AsyncIterator[BridgeProcessle
                                                      rasa_timeout_s=2.0)).start()
     yield bridge
     await bridge.stop()
+
+
+# --- the real Rasa side (journey and page tests share one; the trainer's loop has its own) ---------
+
+BRIDGE_PORT = free_port()  # where the action server hands conversations over
+
+
+def start_rasa_stack(workdir: Path) -> "RasaStack":
+    """Rasa server and action server (from the Rasa environment, with a fresh demo store) whose
+    handoffs go to the bridge on ``BRIDGE_PORT``."""
+    from bot.launcher import RASA, RasaStack, latest_model
+
+    shop_db = workdir / "shop.sqlite3"
+    python = str(Path(RASA).parent / "python")
+    subprocess.run([python, "-m", "actions.store.seed", "--db-url", f"sqlite+aiosqlite:///{shop_db}"],
+                   check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)
+    return RasaStack(workdir=workdir, shop_db=shop_db, model=latest_model(), extra_env={
+        "HANDOFF_URL": f"http://127.0.0.1:{BRIDGE_PORT}/api/handoff", "HANDOFF_SECRET": SECRET}).start()
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["RasaStack"]:
+    """One real Rasa stack for the end-to-end tests that do not need a fresh tracker store."""
+    stack = start_rasa_stack(tmp_path_factory.mktemp("rasa"))
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+async def bridge(rasa_stack: "RasaStack", redis, redis_server) -> AsyncIterator[BridgeProcessless]:
+    """The bridge in front of ``rasa_stack``, on a flushed Redis."""
+    running = await BridgeProcessless(bridge_settings(redis_server.url, BRIDGE_PORT, rasa_stack.rasa_url,
+                                                      rasa_token=rasa_stack.token)).start()
+    yield running
+    await running.stop()

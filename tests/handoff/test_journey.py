@@ -4,44 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import AsyncIterator, Iterator
 
 import pytest
 
-from bot.launcher import RasaStack, latest_model
+from bot.launcher import RasaStack
 from handoff import keys, protocol
 from tests.handoff.clients import Agent, Customer
-from tests.handoff.conftest import SECRET, BridgeProcessless, bridge_settings, free_port
-
-BRIDGE_PORT = free_port()
-
-
-@pytest.fixture(scope="module")
-def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
-    """Rasa server and action server (from the Rasa environment) whose handoffs go to this bridge."""
-    import subprocess
-
-    from bot.launcher import RASA
-
-    workdir = tmp_path_factory.mktemp("rasa")
-    shop_db = workdir / "shop.sqlite3"
-    python = str(Path(RASA).parent / "python")
-    subprocess.run([python, "-m", "actions.store.seed", "--db-url", f"sqlite+aiosqlite:///{shop_db}"],
-                   check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)
-    stack = RasaStack(workdir=workdir, shop_db=shop_db, model=latest_model(), extra_env={
-        "HANDOFF_URL": f"http://127.0.0.1:{BRIDGE_PORT}/api/handoff", "HANDOFF_SECRET": SECRET}).start()
-    yield stack
-    stack.stop()
-
-
-@pytest.fixture
-async def bridge(rasa_stack: RasaStack, redis, redis_server) -> AsyncIterator[BridgeProcessless]:
-    running = await BridgeProcessless(bridge_settings(redis_server.url, BRIDGE_PORT, rasa_stack.rasa_url,
-                                                      rasa_token=rasa_stack.token)).start()
-    yield running
-    await running.stop()
-
+from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
 
 def tracker_turns(stack: RasaStack, conversation_id: str) -> list:
     events = stack.tracker(conversation_id)["events"]

@@ -16,7 +16,6 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from handoff import keys
-from tests.handoff.test_journey import bridge, rasa_stack  # noqa: F401  (fixtures: the real stack)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "screenshots"
@@ -88,7 +87,7 @@ async def console_login(context: BrowserContext, url: str, username: str, passwo
     return page
 
 
-async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, redis):  # noqa: F811
+async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, redis):
     shots = Shots("journey")
     async with chromium() as browser:
         customer_context = await browser.new_context(viewport={"width": 1280, "height": 860})
@@ -193,7 +192,7 @@ async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, 
             assert page.errors == [], page.errors  # type: ignore[attr-defined]
 
 
-async def test_hostile_text_shows_as_text_on_both_pages(bridge, rasa_stack, redis):  # noqa: F811
+async def test_hostile_text_shows_as_text_on_both_pages(bridge, rasa_stack, redis):
     shots = Shots("hostile-text")
     async with chromium() as browser:
         customer = await open_widget(await browser.new_context(), bridge.url)
@@ -222,7 +221,7 @@ async def test_hostile_text_shows_as_text_on_both_pages(bridge, rasa_stack, redi
         await shots.take(agent, "console")
 
 
-async def test_phone_width_japanese_and_keyboard_only(bridge, rasa_stack):  # noqa: F811
+async def test_phone_width_japanese_and_keyboard_only(bridge, rasa_stack):
     shots = Shots("phone")
     async with chromium() as browser:
         context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP",

@@ -19,11 +19,19 @@ import yaml
 from bot.launcher import RASA, ROOT, RasaStack, http_json, latest_model
 from handoff import protocol
 from tests.handoff.clients import Agent, Customer
-from tests.handoff.test_journey import bridge, rasa_stack  # noqa: F401  (fixtures: the real stack)
+from tests.handoff.conftest import start_rasa_stack
 
 PYTHON = str(Path(RASA).parent / "python")
 MISUNDERSTOOD = "has my thingy left the building yet"
 PLANTED = ["jane.doe@example.com", "+1 415 555 0134", "4111 1111 1111 1111"]
+
+
+@pytest.fixture(scope="module")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    """A Rasa stack of its own: the trainer lists and exports every conversation in its tracker store."""
+    stack = start_rasa_stack(tmp_path_factory.mktemp("rasa-trainer"))
+    yield stack
+    stack.stop()
 
 
 def trainer(*args: str, stack: RasaStack, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess:
