@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction
-from actions.handoff_context import customer_record, handoff_request
+from actions.handoff_context import customer_record, handoff_request, named_order_record
 from actions.store import get_store
 from actions.store.repository import StoreUnavailable
 
@@ -118,19 +118,20 @@ async def hand_over(
 
 
 async def customer_facts(slots: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """The customer's account and orders for the agent: the verified customer, else the owner of the order
-    they named; ``None`` when neither is known or the store is unavailable (the handoff goes on without)."""
+    """What the agent may see of the customer: the account and orders of a customer who proved who
+    they are in this conversation; else only the order they named (no account details: anyone can type
+    an order number); ``None`` when neither is known or the store is down (the handoff goes on)."""
     store = get_store()
     try:
-        customer, verified = None, False
         if slots.get("verified_customer_id"):
-            customer, verified = await store.get_customer(str(slots["verified_customer_id"])), True
-        if customer is None and slots.get("order_number"):
+            customer = await store.get_customer(str(slots["verified_customer_id"]))
+            if customer is not None:
+                return customer_record(customer, await store.orders_of(customer.id))
+        if slots.get("order_number"):
             order = await store.get_order(str(slots["order_number"]))
-            customer = await store.get_customer(order.customer_id) if order else None
-        if customer is None:
-            return None
-        return customer_record(customer, await store.orders_of(customer.id), verified)
+            if order is not None:
+                return named_order_record(order)
+        return None
     except StoreUnavailable:
         logger.warning("no customer facts for a handoff: the store is unavailable")
         return None

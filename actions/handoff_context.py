@@ -37,20 +37,26 @@ def known_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in slots.items() if v is not None and k not in _INTERNAL_SLOTS}
 
 
-def customer_record(customer: Any, orders: Sequence[Any], verified: bool, limit: int = 5) -> Dict[str, Any]:
-    """The customer's account and latest orders as the agent's context panel shows them.
+def order_record(order: Any) -> Dict[str, Any]:
+    """One order as the agent's context panel shows it (``order`` is the store's ``Order``)."""
+    return {"order_number": order.order_number, "status": order.status, "placed_at": order.placed_on.isoformat(),
+            "total": f"{order.total_cents / 100:.2f}", "items": order.items, "carrier": order.carrier,
+            "expected_delivery": order.expected_delivery.isoformat()}
 
-    ``customer`` and ``orders`` are the store's ``Customer`` and ``Order``
-    records; ``verified`` says whether the customer proved who they are in this
-    conversation (otherwise the account is the one behind an order number they gave).
-    """
+
+def customer_record(customer: Any, orders: Sequence[Any], limit: int = 5) -> Dict[str, Any]:
+    """A verified customer's account and latest orders for the agent (``Customer``, ``Order`` records)."""
     return {
         "customer": {"customer_id": customer.id, "name": customer.name, "email": customer.email,
-                     "phone": customer.phone, "address": customer.address, "verified": verified},
-        "orders": [{"order_number": o.order_number, "status": o.status, "placed_at": o.placed_on.isoformat(),
-                    "total": f"{o.total_cents / 100:.2f}", "items": o.items, "carrier": o.carrier,
-                    "expected_delivery": o.expected_delivery.isoformat()} for o in list(orders)[:limit]],
+                     "phone": customer.phone, "address": customer.address, "verified": True},
+        "orders": [order_record(o) for o in list(orders)[:limit]],
     }
+
+
+def named_order_record(order: Any) -> Dict[str, Any]:
+    """Only the order an unverified customer named: whoever names an order number must not see,
+    through the agent, whose account it is."""
+    return {"customer": None, "orders": [order_record(order)], "unverified_order": order.order_number}
 
 
 def handoff_request(

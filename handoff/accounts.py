@@ -20,7 +20,6 @@ import json
 import secrets
 import sys
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Dict, Optional
 
@@ -91,6 +90,16 @@ def load_accounts(path: Path) -> Dict[str, Account]:
     return accounts
 
 
+def session_token_in(cookie_header: Optional[str]) -> Optional[str]:
+    """The session cookie's value in a ``Cookie`` header (lenient: other cookies of any shape are skipped;
+    the standard library's parser gives up on a JSON-valued cookie and loses every cookie after it)."""
+    for part in (cookie_header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE and value:
+            return value.strip('"')
+    return None
+
+
 class Sessions:
     """Login sessions: a random token per login, kept in Redis with a TTL."""
 
@@ -117,15 +126,8 @@ class Sessions:
 
     async def agent_for_cookie(self, cookie_header: Optional[str]) -> Optional[Account]:
         """The account of the session cookie in a ``Cookie`` header, or ``None``."""
-        if not cookie_header:
-            return None
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(cookie_header)
-        except CookieError:
-            return None
-        morsel = jar.get(SESSION_COOKIE)
-        return await self.agent_for(morsel.value) if morsel else None
+        token = session_token_in(cookie_header)
+        return await self.agent_for(token) if token else None
 
     async def logout(self, token: str) -> None:
         """End a session."""

@@ -9,7 +9,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 import socketio
 
 from handoff import delivery, keys, protocol
-from handoff.accounts import Account, Sessions
+from handoff.accounts import Account, Sessions, session_token_in
 from handoff.bridge import AGENTS_ROOM, Bridge, agent_room
 from handoff.canned import CannedResponses
 from handoff.errors import reported
@@ -26,16 +26,18 @@ class AgentNamespace(socketio.AsyncNamespace):
         self.sessions = sessions
         self.canned = CannedResponses(bridge.redis)
         self._grace: Dict[str, asyncio.Task] = {}
+        self._tokens: Dict[str, str] = {}  # this process's agent sockets and their login tokens
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> None:
         """``auth = {token}`` from ``POST /api/agent/login``, or the console's session cookie; else refused."""
         token = auth.get("token") if isinstance(auth, dict) else None
-        agent = (await self.sessions.agent_for(token) if token
-                 else await self.sessions.agent_for_cookie(environ.get("HTTP_COOKIE")))
+        token = token or session_token_in(environ.get("HTTP_COOKIE"))
+        agent = await self.sessions.agent_for(token)
         if agent is None:
             raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
                                                               "message": "log in first (POST /api/agent/login)"})
-        await self.save_session(sid, {"agent_id": agent.id})
+        await self.save_session(sid, {"agent_id": agent.id, "token": token})
+        self._tokens[sid] = token
         self.bridge.metrics.connect("agent", 1)
         await self.enter_room(sid, AGENTS_ROOM)
         await self.enter_room(sid, agent_room(agent.id))
@@ -58,7 +60,9 @@ class AgentNamespace(socketio.AsyncNamespace):
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """After the grace period with no socket left, the agent's conversations go back to the queue."""
-        agent = await self._agent(sid, required=False)
+        self._tokens.pop(sid, None)
+        session = await self.get_session(sid)
+        agent = self.bridge.accounts.get(session.get("agent_id", ""))
         if agent is None:
             return
         self.bridge.metrics.connect("agent", -1)
@@ -83,12 +87,32 @@ class AgentNamespace(socketio.AsyncNamespace):
         payload = protocol.require_mapping(data)
         return payload, protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
 
-    async def _agent(self, sid: str, required: bool = True) -> Optional[Account]:
+    async def _agent(self, sid: str) -> Account:
+        """The socket's agent, while their login session lasts (a logout or expiry ends the socket too)."""
         session = await self.get_session(sid)
-        agent = self.bridge.accounts.get(session.get("agent_id", ""))
-        if agent is None and required:
-            raise protocol.BadPayload("unauthorized", "log in first")
+        agent = await self.sessions.agent_for(session.get("token"))
+        if agent is None or agent.id != session.get("agent_id"):
+            message = "your session ended; log in again"
+            await self.emit(protocol.ERROR, protocol.error_payload("unauthorized", message, "session"), to=sid)
+            await self.disconnect(sid)
+            raise protocol.BadPayload("unauthorized", message)
         return agent
+
+    async def sweep_sessions(self, every_s: float) -> None:
+        """Background task: close this process's sockets whose login ended (logout, expiry) even if they stay quiet."""
+        while True:
+            await asyncio.sleep(every_s)
+            for sid, token in list(self._tokens.items()):
+                try:
+                    if await self.sessions.agent_for(token) is None:
+                        await self.emit(protocol.ERROR, protocol.error_payload(
+                            "unauthorized", "your session ended; log in again", "session"), to=sid)
+                        await self.disconnect(sid)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - Redis may be briefly down; next round
+                    logger.warning("session sweep failed", exc_info=True)
+                    break
 
     async def _set_status(self, agent: Account, status: str) -> None:
         redis = self.bridge.redis

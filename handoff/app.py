@@ -30,6 +30,7 @@ from handoff.rasa_client import RasaClient
 logger = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
+SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are closed
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -63,7 +64,8 @@ def _drain(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         app[DRAINING].set()
         logger.info("draining: disconnecting every socket so clients reconnect to another bridge")
         try:
-            await asyncio.wait_for(sio.eio.disconnect(), timeout=app[SETTINGS].drain_s)
+            if sio.eio.sockets:  # engine.io refuses to wait on an empty set
+                await asyncio.wait_for(sio.eio.disconnect(), timeout=app[SETTINGS].drain_s)
         except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - shutting down regardless
             logger.warning("draining did not finish cleanly", exc_info=True)
 
@@ -87,14 +89,18 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         sessions = Sessions(redis, accounts, settings.agent_session_ttl_s)
         app[BRIDGE], app[SESSIONS] = bridge, sessions
         sio.register_namespace(CustomerNamespace(bridge))
-        sio.register_namespace(AgentNamespace(bridge, sessions))
-        watcher = asyncio.create_task(watch_waiting(bridge, max(0.5, min(10.0, settings.max_wait_s / 4))))
+        agents = AgentNamespace(bridge, sessions)
+        sio.register_namespace(agents)
+        tasks = [asyncio.create_task(watch_waiting(bridge, max(0.5, min(10.0, settings.max_wait_s / 4)))),
+                 asyncio.create_task(agents.sweep_sessions(SESSION_SWEEP_S))]
         try:
             yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await session.close()
             await redis.aclose()
 

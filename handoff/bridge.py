@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import socketio
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from handoff import delivery, keys, messages, protocol
 from handoff.accounts import Account
@@ -28,6 +29,8 @@ from handoff.state import Move, State, human_owned
 from handoff.stats import Stats, summarise, day_and_hour
 
 logger = logging.getLogger(__name__)
+
+RETRY_LOOKBACK = 50  # transcript entries searched for a retried message id
 
 
 class NotAllowed(Exception):
@@ -76,7 +79,7 @@ class Bridge:
                 return conversation_id
         conversation_id = secrets.token_urlsafe(18)
         await self.conversations.create(conversation_id)
-        await self.stats.add({"conversations": 1})
+        await self._count({"conversations": 1})
         return conversation_id
 
     async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
@@ -92,6 +95,10 @@ class Bridge:
                                        self.settings.message_id_ttl_s)
         if attempt.status != "new":
             return attempt.status
+        if not attempt.already_recorded and await self._recorded(conversation_id, message_id):
+            # Written by an attempt that crashed and whose claim expired: it may have been passed on.
+            await attempt.finish()
+            return "duplicate"
         try:
             await self._customer_message(conversation, text, metadata, message_id, attempt)
         except BaseException:
@@ -111,6 +118,7 @@ class Bridge:
             extra = {"message_id": message_id} if message_id else {}
             entry = await self._record(conversation_id, "customer", text, **extra)
             await attempt.mark_recorded()
+        await attempt.mark_passed_on()
         if human_owned(conversation.state):
             await self._to_agent(conversation, text, entry, message_id)
             return
@@ -223,7 +231,7 @@ class Bridge:
         await self._record(conversation_id, "system", f"handed off ({reason})", event="handoff",
                            public=messages.CUSTOMER_STATUS["handoff"])
         first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
-        await self.stats.add({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
+        await self._count({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
         self.metrics.handoff(reason)
         if pause_rasa:
             await self._try_rasa(self.rasa.pause(conversation_id))
@@ -289,7 +297,7 @@ class Bridge:
         await self.redis.sadd(keys.agent_conversations(agent.id), conversation_id)
         await self.redis.hset(keys.agent(agent.id), "last_assigned", str(time.time()))
         waited = max(0.0, time.time() - conversation.queued_at)
-        await self.stats.add({"claimed": 1, "wait_s": round(waited, 3)})
+        await self._count({"claimed": 1, "wait_s": round(waited, 3)})
         self.metrics.claimed_after(waited)
         await self._joined(conversation, agent)
         await self.broadcast_queue()
@@ -302,7 +310,8 @@ class Bridge:
         await self._record(conversation.id, "system", f"{agent.name} joined", event="joined", agent=identity,
                            public=messages.CUSTOMER_STATUS["joined"].format(agent=agent.name))
         await self._try_rasa(self.rasa.pause(conversation.id))  # re-assert: a new Rasa session un-pauses
-        await self.sio.emit(protocol.AGENT_JOINED, {"agent": identity}, room=conversation.id)
+        await self.sio.emit(protocol.AGENT_JOINED, {"agent": protocol.public_agent(agent.id, agent.name)},
+                            room=conversation.id)
         await self.sio.emit(protocol.CLAIMED, await self.conversation_view(conversation.id),
                             room=agent_room(agent.id), namespace=protocol.AGENT_NAMESPACE)
 
@@ -321,7 +330,7 @@ class Bridge:
         closed_at, rated_at = (float(v) if v else 0.0 for v in raw)
         return {"state": conversation.state.value,
                 "transcript": protocol.customer_transcript(await self.conversations.transcript(conversation_id)),
-                "agent": {"id": agent.id, "name": agent.name} if agent else None,
+                "agent": protocol.public_agent(agent.id, agent.name) if agent else None,
                 "surveyed": bool(rated_at) and rated_at >= closed_at,
                 "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at}
 
@@ -340,6 +349,9 @@ class Bridge:
                                        self.settings.message_id_ttl_s)
         if attempt.status != "new":
             return attempt.status
+        if not attempt.already_recorded and await self._recorded(conversation_id, message_id):
+            await attempt.finish()
+            return "duplicate"
         try:
             await self._agent_message(agent, conversation_id, text, message_id, attempt)
         except BaseException:
@@ -350,20 +362,21 @@ class Bridge:
 
     async def _agent_message(self, agent: Account, conversation_id: str, text: str, message_id: Optional[str],
                              attempt: delivery.Attempt) -> None:
-        identity = protocol.AgentIdentity(agent.id, agent.name)
+        identity = protocol.AgentIdentity.of(agent.id, agent.name)
         extra = {"message_id": message_id} if message_id else {}
         entry = await self._recorded(conversation_id, message_id) if attempt.already_recorded else None
         if entry is None:
             entry = await self._record(conversation_id, "agent", text, agent={"id": agent.id, "name": agent.name},
                                        **extra)
             await attempt.mark_recorded()
+        await attempt.mark_passed_on()
         await self.sio.emit(protocol.BOT_UTTERED, {**protocol.agent_uttered(text, identity), "id": entry["id"]},
                             room=conversation_id)
         self.metrics.relayed("agent_to_customer")
         await self._to_agents_of(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
         if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(entry["ts"])):
             queued_at = (await self.conversations.require(conversation_id)).queued_at
-            await self.stats.add({"first_responses": 1, "first_response_s": round(max(0.0, entry["ts"] - queued_at), 3)})
+            await self._count({"first_responses": 1, "first_response_s": round(max(0.0, entry["ts"] - queued_at), 3)})
         await self._try_rasa(self.rasa.append_events(conversation_id, [
             {"event": "bot", "text": text, "timestamp": time.time(), "metadata": identity.as_metadata()}]))
 
@@ -395,7 +408,7 @@ class Bridge:
         await self._owned(agent, conversation_id)
         resolution = protocol.resolution_code(resolution)
         await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
-        await self.stats.add({"closed": 1})
+        await self._count({"closed": 1})
         await self._released(agent.id, conversation_id, f"closed: {resolution}", event="closed")
         await self.sio.emit(protocol.HANDOFF_CLOSED, {"resolution": resolution}, room=conversation_id)
 
@@ -412,7 +425,8 @@ class Bridge:
         await self.redis.sadd(keys.agent_conversations(to_agent.id), conversation_id)
         await self._record(conversation_id, "system", f"{agent.name} transferred the conversation to {to_agent.name}",
                            event="left", public=messages.CUSTOMER_STATUS["left"].format(agent=agent.name))
-        await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent.id, "name": agent.name}}, room=conversation_id)
+        await self.sio.emit(protocol.AGENT_LEFT, {"agent": protocol.public_agent(agent.id, agent.name)},
+                            room=conversation_id)
         await self.sio.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
                                                           "how": f"transferred to {to_agent.name}"},
                             room=agent_room(agent.id), namespace=protocol.AGENT_NAMESPACE)
@@ -436,7 +450,9 @@ class Bridge:
             await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
             await self._record(conversation_id, "system", "agent disconnected; back in the queue", event="requeued",
                                public=messages.CUSTOMER_STATUS["handoff"])
-            await self.sio.emit(protocol.AGENT_LEFT, {"agent": {"id": agent_id}}, room=conversation_id)
+            account = self.accounts.get(agent_id)
+            await self.sio.emit(protocol.AGENT_LEFT, {"agent": protocol.public_agent(
+                agent_id, account.name if account else "")}, room=conversation_id)
             moved.append(conversation_id)
         if moved:
             await self.broadcast_queue()
@@ -506,7 +522,7 @@ class Bridge:
         now = time.time()
         await self.redis.hset(key, mapping={"satisfaction": str(rating), "satisfaction_comment": comment,
                                             "rated_at": str(now)})
-        await self.stats.add({"ratings": 1, "rating_sum": rating})
+        await self._count({"ratings": 1, "rating_sum": rating})
         await self._record(conversation_id, "system", f"rated {rating}/5" + (f": {comment}" if comment else ""),
                            event="rated", rating=rating, public=messages.CUSTOMER_STATUS["rated"])
         await self._try_rasa(self.rasa.append_events(conversation_id, [
@@ -567,8 +583,15 @@ class Bridge:
         """The transcript entry of a client's ``message_id`` (a retry after a failed attempt), or ``None``."""
         if not message_id:
             return None
-        return next((e for e in await self.conversations.transcript(conversation_id)
+        return next((e for e in await self.conversations.recent(conversation_id, RETRY_LOOKBACK)
                      if e.get("message_id") == message_id), None)
+
+    async def _count(self, amounts: Mapping[str, float]) -> None:
+        """Add to the supervisor's counters; a failure there never stops the operation that counts."""
+        try:
+            await self.stats.add(amounts)
+        except RedisError as e:
+            logger.warning("could not update the figures %s: %s", sorted(amounts), e)
 
     async def _to_agents_of(self, agent_id: str, event: str, payload: Any) -> None:
         await self.sio.emit(event, payload, room=agent_room(agent_id), namespace=protocol.AGENT_NAMESPACE)

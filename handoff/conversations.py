@@ -121,6 +121,10 @@ class Conversations:
         """The whole live transcript, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), 0, -1)]
 
+    async def recent(self, conversation_id: str, count: int) -> List[Dict[str, Any]]:
+        """The last ``count`` transcript entries, oldest first."""
+        return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), -count, -1)]
+
     # --- the queue -------------------------------------------------------
 
     async def enqueue(self, conversation: Conversation, front: bool = False) -> None:

@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from handoff import protocol
 from handoff.bridge import NotAllowed
 from handoff.conversations import UnknownConversation
+from handoff.logs import about
 from handoff.state import IllegalMove
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def reported(event: str) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(namespace: socketio.AsyncNamespace, sid: str, *args: Any) -> Any:
+            about(None)  # log lines name a conversation only once the handler says which
             try:
                 return await handler(namespace, sid, *args)
             except Exception as e:  # noqa: BLE001 - translated below, re-raised when unknown

@@ -15,6 +15,11 @@ from handoff.accounts import SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
 from handoff.pages import current_agent
 
+# Failed logins allowed per username and per client address within the lock-out window.
+LOGIN_FAILURES_PER_USER = 10
+LOGIN_FAILURES_PER_ADDRESS = 50
+LOGIN_LOCKOUT_S = 300
+
 BRIDGE = web.AppKey("bridge", Bridge)
 SESSIONS = web.AppKey("sessions", Sessions)
 DRAINING = web.AppKey("draining", asyncio.Event)
@@ -67,8 +72,20 @@ async def login(request: web.Request) -> web.Response:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
         return _error(400, "malformed", "username and password are required")
+    redis = request.app[BRIDGE].redis
+    counters = [keys.login_failures("user", username[:100]), keys.login_failures("ip", _client_address(request))]
+    failures = [int(v or 0) for v in await redis.mget(counters)]
+    if failures[0] >= LOGIN_FAILURES_PER_USER or failures[1] >= LOGIN_FAILURES_PER_ADDRESS:
+        return web.json_response({"error": {"code": "too_many_attempts",
+                                            "message": "too many failed logins; wait a few minutes"}},
+                                 status=429, headers={"Retry-After": str(LOGIN_LOCKOUT_S)})
     token = await request.app[SESSIONS].login(username, password)
     if token is None:
+        async with redis.pipeline(transaction=False) as pipe:
+            for key in counters:
+                pipe.incr(key)
+                pipe.expire(key, LOGIN_LOCKOUT_S)
+            await pipe.execute()
         return _error(401, "bad_credentials", "wrong username or password")
     account = request.app[SESSIONS].accounts[username]
     response = web.json_response({"token": token, "agent": account.public()})
@@ -78,6 +95,15 @@ async def login(request: web.Request) -> web.Response:
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/",
                         max_age=request.app[SESSIONS].ttl_s)
     return response
+
+
+def _client_address(request: web.Request) -> str:
+    """The client's address; behind a proxy on this host, the first X-Forwarded-For hop."""
+    remote = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[0].strip()[:64]
+    return remote
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -121,7 +147,8 @@ async def ready(request: web.Request) -> web.Response:
     rasa = await bridge.rasa.reachable()
     draining = request.app[DRAINING].is_set()
     ok = redis_ok and any(rasa.values()) and not draining
-    return web.json_response({"ready": ok, "redis": redis_ok, "rasa": rasa, "draining": draining,
+    return web.json_response({"ready": ok, "redis": redis_ok, "rasa_servers_up": sum(rasa.values()),
+                              "rasa_servers": len(rasa), "draining": draining,
                               "bridge": bridge.settings.bridge_id}, status=200 if ok else 503)
 
 

@@ -70,3 +70,8 @@ def stats_day(day: str) -> str:
 def message(conversation_id: str, sender: str, message_id: str) -> str:
     """String with TTL: how far the bridge got with one client message id (at-most-once delivery)."""
     return f"{PREFIX}:conv:{conversation_id}:msg:{sender}:{message_id}"
+
+
+def login_failures(kind: str, who: str) -> str:
+    """Integer with TTL: failed logins of one username or from one address (``kind`` user/ip)."""
+    return f"{PREFIX}:login-failures:{kind}:{who}"

@@ -25,7 +25,7 @@ PUBLIC_CONSOLE_ASSETS = frozenset({"login.js", "console.css"})
 CONSOLE_ASSETS = PUBLIC_CONSOLE_ASSETS | {"console.js", "supervisor.js", "common.js", "notify.js"}
 
 _CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 # The demo shop carries the widget's inline config object; images in bot messages may come from anywhere.
 _SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
              "img-src 'self' data: https: http:; connect-src 'self' ws: wss:; base-uri 'none'")

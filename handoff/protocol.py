@@ -7,6 +7,7 @@ events are ignored by widgets that do not know them. Agents use ``/agent``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
@@ -142,8 +143,12 @@ def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]
     shown: List[Dict[str, Any]] = []
     for entry in entries:
         role = entry.get("role")
-        if role in ("customer", "bot", "agent"):
+        if role in ("customer", "bot"):
             shown.append({k: v for k, v in entry.items() if k != "public"})
+        elif role == "agent":
+            agent = entry.get("agent") if isinstance(entry.get("agent"), Mapping) else {}
+            shown.append({**{k: v for k, v in entry.items() if k != "public"},
+                          "agent": public_agent(str(agent.get("id", "")), str(agent.get("name", "")))})
         elif role == "system" and entry.get("public"):
             shown.append({"role": "system", "text": entry["public"], "ts": entry.get("ts"),
                           "event": entry.get("event")})
@@ -166,12 +171,27 @@ def custom_data(value: Any) -> Dict[str, Any]:
     return dict(value)
 
 
+def public_agent_id(account_id: str) -> str:
+    """The id customers see for an agent: stable, but not the login name."""
+    return "a-" + hashlib.blake2b(account_id.encode(), digest_size=5).hexdigest()
+
+
+def public_agent(account_id: str, name: str) -> Dict[str, str]:
+    """An agent as customers see them: a public id and the display name."""
+    return {"id": public_agent_id(account_id), "name": name}
+
+
 @dataclass(frozen=True)
 class AgentIdentity:
-    """How an agent appears to a customer."""
+    """How an agent appears to a customer (``id`` is the public id, never the login name)."""
 
     id: str
     name: str
+
+    @classmethod
+    def of(cls, account_id: str, name: str) -> "AgentIdentity":
+        """The customer-facing identity of an account."""
+        return cls(public_agent_id(account_id), name)
 
     def as_metadata(self) -> Dict[str, Any]:
         """``metadata`` of an agent's ``bot_uttered``."""

@@ -29,7 +29,9 @@ class RasaUnavailable(Exception):
 
 
 class _Refused(Exception):
-    """The server did not take the request at all (connection refused or reset, 502/503): try another."""
+    """The server did not take the request at all (connection refused, 503 while starting): try another.
+
+    A connection that breaks mid-request is not retried elsewhere: the server may have processed it."""
 
 
 def server_order(conversation_id: str, servers: Sequence[str]) -> List[str]:
@@ -125,13 +127,13 @@ class RasaClient:
         try:
             async with self.session.request(method, server + path, json=body, params=params,
                                             timeout=self.timeout) as response:
-                if response.status in (502, 503):
+                if response.status == 503:  # not serving yet (loading a model): nothing was processed
                     raise _Refused(f"HTTP {response.status}")
                 if response.status >= 400:
                     detail = (await response.text())[:300]
                     raise RasaUnavailable(f"{method} {path}: HTTP {response.status} {detail}")
                 return await response.json(content_type=None)
-        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as e:
+        except aiohttp.ClientConnectorError as e:  # never connected: the server saw nothing
             raise _Refused(e.__class__.__name__) from e
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             raise RasaUnavailable(f"{method} {path}: {e.__class__.__name__} {e}") from e

@@ -39,8 +39,10 @@ class Stats:
         async with self.redis.pipeline(transaction=False) as pipe:
             for name, amount in amounts.items():
                 for field in (name, f"{name}@{hour:02d}"):
-                    if float(amount).is_integer():
-                        pipe.hincrby(key, field, int(amount))
+                    # Counts are ints, durations floats: a field never changes kind (HINCRBY on a
+                    # field holding "12.5" fails).
+                    if isinstance(amount, int):
+                        pipe.hincrby(key, field, amount)
                     else:
                         pipe.hincrbyfloat(key, field, float(amount))
             pipe.expire(key, RETENTION_S)

@@ -46,17 +46,19 @@ async def test_a_dead_store_is_told_for_order_lookups_too(tmp_path, monkeypatch,
     await close_stores()
 
 
-async def test_the_agent_gets_the_account_behind_the_order_or_the_verified_customer(store):
+async def test_the_agent_gets_the_verified_account_but_only_the_named_order_otherwise(store):
     from actions.handoff import customer_facts
 
     order = await store.get_order("ORD-100101")
     owner = await store.get_customer(order.customer_id)
-    facts = await customer_facts({"order_number": "ORD-100101"})
-    assert facts["customer"]["name"] == owner.name and facts["customer"]["verified"] is False
-    assert "ORD-100101" in [o["order_number"] for o in facts["orders"]]
-    assert all(set(o) >= {"status", "total", "placed_at", "items"} for o in facts["orders"])
+    named = await customer_facts({"order_number": "ORD-100101"})
+    assert named["customer"] is None and named["unverified_order"] == "ORD-100101"
+    assert [o["order_number"] for o in named["orders"]] == ["ORD-100101"]
+    assert owner.email not in str(named) and owner.name not in str(named)  # nothing about whose order it is
     verified = await customer_facts({"verified_customer_id": owner.id, "order_number": "ORD-999999"})
     assert verified["customer"]["verified"] is True and verified["customer"]["email"] == owner.email
+    assert "ORD-100101" in [o["order_number"] for o in verified["orders"]]
+    assert all(set(o) >= {"status", "total", "placed_at", "items"} for o in verified["orders"])
     assert await customer_facts({"order_number": "ORD-999999"}) is None
     assert await customer_facts({}) is None
 

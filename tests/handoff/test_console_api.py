@@ -3,6 +3,8 @@ sockets and figures; notes the customer never sees; canned responses; tickets; t
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import socketio
 
@@ -36,7 +38,10 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
         assert (await status_of(anonymous, f"{url}/console/assets/console.js"))[0] == 401
         assert (await status_of(anonymous, f"{url}/console/assets/supervisor.js"))[0] == 401
         assert (await status_of(anonymous, f"{url}/api/stats"))[0] == 401
-        assert (await status_of(anonymous, f"{url}/console/assets/../../handoff/agents.example.json"))[0] == 404
+        for sneaky in ("%2e%2e%2f%2e%2e%2fhandoff%2fagents.example.json", "..%2Fconsole.html", "login.html"):
+            async with anonymous.get(aiohttp.client.URL(f"{url}/console/assets/{sneaky}", encoded=True),
+                                     allow_redirects=False) as r:
+                assert r.status == 404, sneaky  # only the listed assets, never a path
         login = await status_of(anonymous, f"{url}/console/login")
         assert login[0] == 200 and "frame-ancestors 'none'" in login[2] and "script-src 'self'" in login[2]
         assert (await status_of(anonymous, f"{url}/shop/"))[0] == 200  # the shop and widget are public
@@ -111,7 +116,9 @@ async def test_notes_stay_with_agents_and_the_customer_history_hides_internal_li
     again = Customer(dead_rasa_bridge.url)  # the customer reloads the page
     await again.connect(customer.session_id)
     history = await again.seen.wait_for(protocol.HISTORY)
-    assert history["state"] == "with_agent" and history["agent"] == {"id": "alice", "name": "Alice"}
+    assert history["state"] == "with_agent" and history["agent"] == {"id": protocol.public_agent_id("alice"),
+                                                                    "name": "Alice"}
+    assert "alice" not in str(history["transcript"])  # the login name stays with the agents
     texts = [(e["role"], e["text"]) for e in history["transcript"]]
     assert ("agent", "Hello, Alice here") in texts and ("system", "Alice from Support joined") in texts
     assert not any("VIP" in t or "frustration" in t for _, t in texts)  # no note, no internal reason
@@ -218,3 +225,49 @@ async def test_stats_count_distinct_handoffs_and_queue_now(dead_rasa_bridge, red
     assert figures["today"]["handed_off"] == 2 and figures["today"]["containment"] == 0.0
     for client in (first, second):
         await client.close()
+
+
+async def test_the_session_cookie_is_found_among_other_cookies():
+    from handoff.accounts import session_token_in
+
+    header = 'prefs={"a": 1}; theme=dark; ' + SESSION_COOKIE + '=tok_en-123; other="x y"'
+    assert session_token_in(header) == "tok_en-123"
+    assert session_token_in("prefs={\"a\": 1}") is None and session_token_in(None) is None
+
+
+async def test_logout_ends_the_consoles_socket_too(dead_rasa_bridge):
+    url = dead_rasa_bridge.url
+    session = await cookie_session(url, "bob", "bob-demo-password")
+    cookie = next(c for c in session.cookie_jar if c.key == SESSION_COOKIE).value
+    seen = Recorder()
+    console = socketio.AsyncClient(reconnection=False)
+    console.on("*", seen.record, namespace=protocol.AGENT_NAMESPACE)
+    await console.connect(url, socketio_path="socket.io", transports=["websocket"], namespaces=[protocol.AGENT_NAMESPACE],
+                          headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
+    await seen.wait_for(protocol.HELLO)
+    async with session.post(f"{url}/api/agent/logout") as r:
+        assert r.status == 200
+    await session.close()
+    await console.emit(protocol.SET_STATUS, {"status": "away"}, namespace=protocol.AGENT_NAMESPACE)
+    refused = await seen.wait_for(protocol.ERROR)
+    assert refused["code"] == "unauthorized"
+    for _ in range(50):
+        if not console.connected:
+            break
+        await asyncio.sleep(0.1)
+    assert not console.connected
+
+
+async def test_repeated_wrong_passwords_are_locked_out(dead_rasa_bridge):
+    url = dead_rasa_bridge.url
+    async with aiohttp.ClientSession() as http:
+        statuses = []
+        for _ in range(11):
+            async with http.post(f"{url}/api/agent/login", json={"username": "alice", "password": "guess"}) as r:
+                statuses.append(r.status)
+        assert statuses[:10] == [401] * 10 and statuses[10] == 429
+        async with http.post(f"{url}/api/agent/login",
+                             json={"username": "alice", "password": "alice-demo-password"}) as r:
+            assert r.status == 429 and int(r.headers["Retry-After"]) > 0  # even the right one, for a while
+        async with http.post(f"{url}/api/agent/login", json={"username": "bob", "password": "bob-demo-password"}) as r:
+            assert r.status == 200  # another account is not locked

@@ -85,7 +85,7 @@ async def test_readiness_and_metrics(dead_rasa_bridge, redis):
             assert r.status == 200
         async with http.get(f"{dead_rasa_bridge.url}/ready") as r:
             body = await r.json()
-            assert r.status == 503 and body["redis"] is True and not any(body["rasa"].values())  # Rasa is down
+            assert r.status == 503 and body["redis"] is True and body["rasa_servers_up"] == 0  # Rasa is down
         await customer.sio.call(protocol.USER_UTTERED, {"message": "", "session_id": customer.session_id}, timeout=10)
         async with http.get(f"{dead_rasa_bridge.url}/metrics") as r:
             text = await r.text()
@@ -95,3 +95,35 @@ async def test_readiness_and_metrics(dead_rasa_bridge, redis):
     assert 'nwsupport_connected{side="customer"} 1.0' in text
     assert 'nwsupport_errors_total{kind="empty"} 1.0' in text
     await customer.close()
+
+
+async def test_claims_of_one_message_id_pending_failed_and_concurrent(redis):
+    import asyncio
+
+    from handoff import delivery
+
+    first = await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)
+    assert first.status == "new"
+    assert (await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)).status == "pending"
+    await first.mark_recorded()
+    await first.fail()  # failed after writing the transcript
+    retry = await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)
+    assert retry.status == "new" and retry.already_recorded
+    await retry.mark_passed_on()
+    await retry.fail()  # failed after passing it on: never passed on again
+    assert (await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)).status == "duplicate"
+
+    await redis.set(keys.message("conv-00001", "customer", "m-10"), "retry-recorded")
+    racing = await asyncio.gather(*(delivery.begin(redis, "conv-00001", "customer", "m-10", 3600) for _ in range(8)))
+    assert sorted(a.status for a in racing) == ["new"] + ["pending"] * 7  # exactly one takes it over
+
+
+async def test_stats_keep_counts_and_durations_apart(redis):
+    from handoff.stats import Stats
+
+    stats = Stats(redis)
+    await stats.add({"claimed": 1, "wait_s": 12.5})
+    await stats.add({"claimed": 1, "wait_s": 0.0})  # a whole-number duration must not break the float field
+    await stats.add({"claimed": 1, "wait_s": 3.0})
+    raw = await stats.day(next(iter([k.split(":")[-1] for k in await redis.keys("*stats*")])))
+    assert raw["claimed"] == "3" and float(raw["wait_s"]) == 15.5

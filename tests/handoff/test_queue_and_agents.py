@@ -77,7 +77,7 @@ async def test_two_agents_claim_at_once_and_exactly_one_wins(dead_rasa_bridge, r
     owner = await redis.hget(keys.conversation(customer.session_id), "agent_id")
     assert owner in ("alice", "bob")
     joined = await customer.seen.wait_for(protocol.AGENT_JOINED)
-    assert joined["agent"]["id"] == owner
+    assert joined["agent"]["id"] == protocol.public_agent_id(owner)  # customers never see login names
     assert len(customer.seen.of(protocol.AGENT_JOINED)) == 1
     for c in (alice, bob, customer):
         await c.close()
@@ -98,7 +98,7 @@ async def test_customer_and_agent_talk_in_human_mode(dead_rasa_bridge):
     assert (await alice.seen.wait_for(protocol.TYPING))["who"] == "customer"
     await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": "Let me check."})
     reply = await customer.bot_says("Let me check.")
-    assert reply["metadata"]["agent"] == {"id": "alice", "name": "Alice"}
+    assert reply["metadata"]["agent"] == {"id": protocol.public_agent_id("alice"), "name": "Alice"}
     await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "answered"})
     assert (await customer.seen.wait_for(protocol.HANDOFF_CLOSED))["resolution"] == "answered"
     await customer.close()
@@ -186,7 +186,7 @@ async def test_transfer_moves_the_conversation_to_another_agent(dead_rasa_bridge
     view = await bob.seen.wait_for(protocol.CLAIMED)
     assert view["conversation_id"] == customer.session_id
     assert (await alice.seen.wait_for(protocol.CONVERSATION_ENDED))["how"] == "transferred to Bob"
-    assert (await customer.seen.wait_for(protocol.AGENT_JOINED, lambda d: d["agent"]["id"] == "bob"))
+    assert (await customer.seen.wait_for(protocol.AGENT_JOINED, lambda d: d["agent"]["name"] == "Bob"))
     await customer.say("hello bob")
     assert (await bob.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "hello bob"
     assert alice.seen.of(protocol.CUSTOMER_MESSAGE) == []

@@ -247,7 +247,8 @@
       S.pendingClaims.clear();
       renderQueue();
     }
-    if (data.event === "agent_message" && lastSent && Date.now() - lastSent.at < 15000) {
+    var retried = data.code === "unavailable" || data.code === "internal";  // deliverReply sends it again
+    if (data.event === "agent_message" && !retried && lastSent && Date.now() - lastSent.at < 15000) {
       var c = conv(lastSent.id);
       if (c && !c.draft) {
         c.draft = lastSent.text;
@@ -793,11 +794,14 @@
     var retry = function () {
       var c = conv(payload.conversation_id);
       if (attempt >= 15 || !c || c.ended) {
-        SC.toast("A message could not be delivered: it is back in the reply box.");
-        if (c && !c.ended && !ui.reply.value) ui.reply.value = payload.text;
+        SC.toast("A message could not be delivered: it is back in its reply box.");
+        if (c && !c.ended && !c.draft) {
+          c.draft = payload.text;
+          if (S.active === c.id && !ui.reply.value) ui.reply.value = payload.text;
+        }
         return;
       }
-      setTimeout(function () { deliverReply(payload, attempt + 1); }, 2000);
+      setTimeout(function () { deliverReply(payload, attempt + 1); }, Math.min(30000, 1000 * Math.pow(2, attempt)));
     };
     if (!socket.connected) { retry(); return; }
     socket.timeout(15000).emit("agent_message", payload, function (err, ack) {
@@ -1105,8 +1109,13 @@
     if (customer && typeof customer === "object") {
       root.appendChild(section("Customer", dl([
         ["Name", customer.name], ["E-mail", customer.email], ["Phone", customer.phone],
-        ["Address", customer.address], ["Customer ID", customer.customer_id]
+        ["Address", customer.address], ["Customer ID", customer.customer_id],
+        ["Identity", customer.verified ? "verified in this conversation" : "not verified"]
       ]), "context-customer"));
+    } else if (ctx.unverified_order) {
+      root.appendChild(section("Customer", el("p", { class: "muted" },
+        "Not verified: they named order " + String(ctx.unverified_order) +
+        ". Ask for the e-mail on the order before sharing or changing anything."), "context-customer"));
     } else {
       root.appendChild(section("Customer", el("p", { class: "muted" }, "Not identified in this conversation."), "context-customer"));
     }

@@ -914,12 +914,18 @@
   function loadOutbox() {
     try {
       var raw = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
-      return Array.isArray(raw) ? raw.filter(function (m) { return m && typeof m.message_id === "string"; }) : [];
+      return Array.isArray(raw) ? raw.filter(function (m) { return m && typeof m.message_id === "string"; })
+        .map(function (m) {
+          return { message_id: m.message_id, message: m.message, session_id: m.session_id, shown: m.shown, ts: m.ts };
+        }) : [];
     } catch (e) { return []; }
   }
 
   function saveOutbox() {
-    try { window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* private mode */ }
+    var data = outbox.map(function (m) {  // only the message, never the in-flight bookkeeping
+      return { message_id: m.message_id, message: m.message, session_id: m.session_id, shown: m.shown, ts: m.ts };
+    });
+    try { window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(data)); } catch (e) { /* private mode */ }
   }
 
   function newMessageId() {
@@ -939,6 +945,7 @@
       item.inFlight = false;
       var status = ack && typeof ack === "object" ? ack.status : null;
       if (!err && (status === "ok" || status === "duplicate")) {
+        retries = 0;
         outbox = outbox.filter(function (m) { return m.message_id !== item.message_id; });
         saveOutbox();
         // Handled, but no reply seen live (it may have been sent while we were reconnecting):
@@ -960,9 +967,13 @@
     });
   }
 
+  var retries = 0;
+
   function scheduleRetry() {
+    // Backs off (1, 2, 4 ... 30 s) and keeps trying: a message is never dropped on the client's side.
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(flushOutbox, 2000);
+    retries += 1;
+    retryTimer = setTimeout(flushOutbox, Math.min(30000, 1000 * Math.pow(2, Math.min(retries, 5))));
   }
 
   function flushOutbox() {
@@ -1218,6 +1229,10 @@
         formCard.__error.hidden = false;
         formCard.__submit.disabled = false;
         return;
+      }
+      var code = data && typeof data === "object" ? data.code : "";
+      if (event === "user_uttered" && (code === "unavailable" || code === "internal")) {
+        return;  // a passing failure: the outbox sends the message again, nothing to tell
       }
       hideTyping();
       showError(message);
