@@ -92,13 +92,16 @@ class Bridge:
         about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
         attempt = await delivery.begin(self.redis, conversation_id, "customer", message_id,
-                                       self.settings.message_id_ttl_s)
+                                       self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5)
+        if attempt.status == "recover":
+            await self._recover_turn(conversation, text, metadata, message_id or "", attempt)
+            return "ok"
         if attempt.status != "new":
             return attempt.status
         if not attempt.already_recorded and await self._recorded(conversation_id, message_id):
             # Written by an attempt that crashed and whose claim expired: it may have been passed on.
-            await attempt.finish()
-            return "duplicate"
+            await self._recover_turn(conversation, text, metadata, message_id or "", attempt)
+            return "ok"
         try:
             await self._customer_message(conversation, text, metadata, message_id, attempt)
         except BaseException:
@@ -122,6 +125,32 @@ class Bridge:
         if human_owned(conversation.state):
             await self._to_agent(conversation, text, entry, message_id)
             return
+        await self._bot_turn(conversation_id, text, metadata, message_id)
+
+    async def _recover_turn(self, conversation: Conversation, text: str, metadata: Mapping[str, Any],
+                            message_id: str, attempt: delivery.Attempt) -> None:
+        """Finish a message whose bridge died after passing it on (see ``handoff.delivery``)."""
+        logger.warning("recovering message %s: the attempt that passed it on never finished", message_id)
+        if await self._recorded(conversation.id, message_id) is None:
+            await self._record(conversation.id, "customer", text, message_id=message_id)
+        events = (await self.rasa.tracker(conversation.id)).get("events") or []
+        replies = protocol.turn_replies(events, message_id)
+        if human_owned(conversation.state):
+            if replies is None:  # Rasa never got it, so neither did the agent
+                await self._to_agent(conversation, text, {"ts": time.time()}, message_id)
+        elif replies is None:  # Rasa never got it: this is its first time
+            await self._bot_turn(conversation.id, text, metadata, message_id)
+        else:
+            done = sum(1 for e in await self.conversations.recent(conversation.id, RETRY_LOOKBACK)
+                       if e.get("reply_to") == message_id)
+            await self._send_replies(conversation.id, replies, message_id, skip=done)
+        await attempt.finish()
+
+    async def _bot_turn(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
+                        message_id: Optional[str]) -> None:
+        """Send the message to Rasa and the replies to the customer."""
+        if message_id:
+            metadata = {**metadata, "message_id": message_id}
         self.metrics.relayed("customer_to_bot")
         started = time.monotonic()
         await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": True}, room=conversation_id)
@@ -135,13 +164,19 @@ class Bridge:
             return
         self.metrics.bot_reply(time.monotonic() - started)
         await self.sio.emit(protocol.TYPING, {"who": "bot", "typing": False}, room=conversation_id)
-        for reply in replies:
-            for payload in protocol.bot_uttered_payloads(reply):
-                # Recorded first, then sent with the entry's id: a widget that missed it live
-                # (reconnecting) finds it in the history by that id, and never shows it twice.
-                recorded = await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload)
-                await self.sio.emit(protocol.BOT_UTTERED, {**payload, "id": recorded["id"]}, room=conversation_id)
-                self.metrics.relayed("bot_to_customer")
+        await self._send_replies(conversation_id, replies, message_id)
+
+    async def _send_replies(self, conversation_id: str, replies: List[Mapping[str, Any]],
+                            message_id: Optional[str], skip: int = 0) -> None:
+        """Record and emit Rasa's replies (the first ``skip`` payloads were recorded by an earlier attempt)."""
+        extra = {"reply_to": message_id} if message_id else {}
+        payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply)]
+        for payload in payloads[skip:]:
+            # Recorded first, then sent with the entry's id: a widget that missed it live
+            # (reconnecting) finds it in the history by that id, and never shows it twice.
+            recorded = await self._record(conversation_id, "bot", payload.get("text", ""), payload=payload, **extra)
+            await self.sio.emit(protocol.BOT_UTTERED, {**payload, "id": recorded["id"]}, room=conversation_id)
+            self.metrics.relayed("bot_to_customer")
 
     async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
                         message_id: Optional[str]) -> None:
@@ -158,7 +193,8 @@ class Bridge:
         await self._try_rasa(self.rasa.append_events(conversation.id, [
             {"event": "action", "name": "action_listen", "timestamp": time.time()},
             {"event": "user", "text": text, "timestamp": time.time(), "input_channel": "handoff_bridge",
-             "parse_data": parse_data, "metadata": {"handoff": conversation.state.value}},
+             "parse_data": parse_data, "metadata": {"handoff": conversation.state.value,
+                                                    **({"message_id": message_id} if message_id else {})}},
         ]))
         if conversation.state is State.WITH_AGENT:
             await self.sio.emit(

@@ -9,17 +9,19 @@ answered ``pending`` (try again shortly).
 Stages, stored under ``keys.message``: ``processing`` and ``recorded`` (an
 attempt runs; short TTL, so a crashed attempt frees the id), ``retry-recorded``
 (an attempt failed after writing the transcript: a retry must not write it
-again), ``done``. Once a message was passed on (to Rasa or to the customer) it
-is never passed on again, even if the attempt then fails: the client finds any
-answer in the conversation's history. At most once, then: a crash between
-writing the transcript and passing the message on can leave a message
-unanswered (it is in the transcript, and the agent or the next turn sees it),
-never answered twice.
+again), ``sent:<time>`` (passed on to Rasa, replies not yet written), ``done``.
+A message passed on is never passed on again. If the bridge that passed a
+message to Rasa died before writing the replies (``sent`` for longer than a
+Rasa turn can take), a retry is answered ``recover``: the replies are read back
+from Rasa's tracker, where the turn is marked with the message id, and written
+then; if Rasa never saw the message, it is sent now. Each customer message gets
+its answer once, whichever process dies when.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -43,6 +45,10 @@ if stage == 'retry-recorded' then
 end
 if stage == 'done' then
   return 'duplicate'
+end
+if string.sub(stage, 1, 5) == 'sent:' and tonumber(ARGV[2]) - tonumber(string.sub(stage, 6)) > tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[1], 'sent:' .. ARGV[2], 'EX', ARGV[4])
+  return 'recover'
 end
 return 'pending'
 """
@@ -76,10 +82,11 @@ class Attempt:
             await self.redis.set(self.key, "recorded", ex=IN_FLIGHT_S)
 
     async def mark_passed_on(self) -> None:
-        """The message is about to go to Rasa or to the other side: from now on a retry must not resend it."""
+        """The message is about to go to Rasa or to the other side: from now on a retry must not resend it
+        (a retry after the process died recovers the replies instead)."""
         self.passed_on = True
         if self.redis is not None:
-            await self.redis.set(self.key, "done", ex=self.done_ttl_s)
+            await self.redis.set(self.key, f"sent:{time.time():.3f}", ex=self.done_ttl_s)
 
     async def finish(self) -> None:
         """Handled: retries are duplicates from now on."""
@@ -99,12 +106,19 @@ class Attempt:
             pass
 
 
-async def begin(redis: Redis, conversation_id: str, sender: str, mid: Optional[str], done_ttl_s: int) -> Attempt:
-    """Claim ``mid`` for this attempt (no id: always new, nothing stored)."""
+async def begin(redis: Redis, conversation_id: str, sender: str, mid: Optional[str], done_ttl_s: int,
+                stale_after_s: float = 60.0) -> Attempt:
+    """Claim ``mid`` for this attempt (no id: always new, nothing stored).
+
+    ``status`` is ``new``, ``duplicate``, ``pending``, or ``recover`` when an attempt
+    passed the message on more than ``stale_after_s`` ago and never finished.
+    """
     if mid is None:
         return Attempt(None, "", "new")
     key = keys.message(conversation_id, sender, mid)
-    outcome = await redis.eval(_CLAIM, 1, key, IN_FLIGHT_S)
+    outcome = await redis.eval(_CLAIM, 1, key, IN_FLIGHT_S, f"{time.time():.3f}", stale_after_s, done_ttl_s)
+    if outcome == "recover":
+        return Attempt(redis, key, "recover", already_recorded=True, passed_on=True, done_ttl_s=done_ttl_s)
     if outcome == "new-recorded":
         return Attempt(redis, key, "new", already_recorded=True, done_ttl_s=done_ttl_s)
     return Attempt(redis, key, outcome, done_ttl_s=done_ttl_s)

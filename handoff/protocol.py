@@ -227,6 +227,34 @@ def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> List[Dict[str, Any]
     return payloads
 
 
+def turn_replies(events: List[Mapping[str, Any]], message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The assistant's replies to the customer message ``message_id`` in a Rasa tracker's events, shaped
+    like the REST channel's output; ``None`` when Rasa never received that message.
+
+    The bridge puts ``message_id`` in the metadata of every message it sends, so a turn can be found
+    again after the process that sent it died before writing the replies.
+    """
+    start = None
+    for index, event in enumerate(events):
+        if event.get("event") == "user" and (event.get("metadata") or {}).get("message_id") == message_id:
+            start = index
+    if start is None:
+        return None
+    replies: List[Dict[str, Any]] = []
+    for event in events[start + 1:]:
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            data = event.get("data") or {}
+            reply: Dict[str, Any] = {"text": event.get("text")} if event.get("text") else {}
+            for name in ("buttons", "image", "attachment", "custom"):
+                if data.get(name):
+                    reply[name] = data[name]
+            if reply:
+                replies.append(reply)
+    return replies
+
+
 def agent_uttered(text: str, agent: AgentIdentity) -> Dict[str, Any]:
     """An agent's message as the customer receives it: a ``bot_uttered`` with the agent in metadata."""
     return {"text": text, "metadata": agent.as_metadata()}

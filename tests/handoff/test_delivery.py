@@ -99,6 +99,7 @@ async def test_readiness_and_metrics(dead_rasa_bridge, redis):
 
 async def test_claims_of_one_message_id_pending_failed_and_concurrent(redis):
     import asyncio
+    import time
 
     from handoff import delivery
 
@@ -110,7 +111,14 @@ async def test_claims_of_one_message_id_pending_failed_and_concurrent(redis):
     retry = await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)
     assert retry.status == "new" and retry.already_recorded
     await retry.mark_passed_on()
-    await retry.fail()  # failed after passing it on: never passed on again
+    await retry.fail()  # failed after passing it on: never passed on again...
+    assert (await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)).status == "pending"
+    # ...but once it has been "sent" for longer than a turn can take, exactly one retry recovers the replies
+    await redis.set(keys.message("conv-00001", "customer", "m-9"), f"sent:{time.time() - 120:.3f}")
+    recovering = await asyncio.gather(*(delivery.begin(redis, "conv-00001", "customer", "m-9", 3600,
+                                                       stale_after_s=60) for _ in range(6)))
+    assert sorted(a.status for a in recovering) == ["pending"] * 5 + ["recover"]
+    await next(a for a in recovering if a.status == "recover").finish()
     assert (await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)).status == "duplicate"
 
     await redis.set(keys.message("conv-00001", "customer", "m-10"), "retry-recorded")

@@ -140,3 +140,35 @@ async def test_a_rasa_server_that_is_down_is_skipped(rasa_stack, redis, redis_se
         await customer.close()
     finally:
         await running.stop()
+
+
+async def test_a_turn_whose_bridge_died_is_answered_from_rasas_tracker_once(bridge, rasa_stack, redis):
+    """A bridge passed the message to Rasa and died before writing the replies: the customer's retry
+    gets the replies Rasa gave then, and Rasa does not see the message a second time."""
+    import json
+    import time
+
+    from bot.launcher import http_json
+
+    customer = Customer(bridge.url)
+    conversation_id = await customer.connect()
+    text, mid = "where is my order ORD-100101", "dead-bridge-1"
+    # What the dead bridge did: wrote the message, claimed it as sent, passed it to Rasa.
+    await redis.rpush(keys.transcript(conversation_id), json.dumps(
+        {"id": "e1", "role": "customer", "text": text, "ts": time.time(), "message_id": mid}))
+    await redis.set(keys.message(conversation_id, "customer", mid), f"sent:{time.time() - 600:.3f}")
+    http_json("POST", f"{rasa_stack.rasa_url}/webhooks/rest/webhook",
+              {"sender": conversation_id, "message": text, "metadata": {"message_id": mid}})
+
+    ack = await customer.sio.call(protocol.USER_UTTERED, {"message": text, "session_id": conversation_id,
+                                                         "message_id": mid}, timeout=60)
+    assert ack["status"] == "ok"
+    await customer.bot_says("shipped on")
+    assert sum(1 for turn in tracker_turns(rasa_stack, conversation_id) if turn == ("user", text)) == 1
+    entries = [json.loads(e) for e in await redis.lrange(keys.transcript(conversation_id), 0, -1)]
+    assert [e["role"] for e in entries].count("customer") == 1
+    assert any(e["role"] == "bot" and "shipped on" in e["text"] and e.get("reply_to") == mid for e in entries)
+    again = await customer.sio.call(protocol.USER_UTTERED, {"message": text, "session_id": conversation_id,
+                                                           "message_id": mid}, timeout=60)
+    assert again["status"] == "duplicate"
+    await customer.close()

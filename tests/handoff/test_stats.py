@@ -64,3 +64,17 @@ def test_resolution_codes_and_queue_scores():
     assert protocol.queue_score({"evidence": [{"score": 0.61}, {"score": 0.824}, {"score": "x"}]}) == 0.82
     assert protocol.queue_score({"evidence": [{"signal": "explicit_request"}]}) is None
     assert protocol.queue_score({}) is None
+
+
+def test_the_replies_of_a_turn_are_found_again_by_the_message_id():
+    events = [{"event": "user", "text": "hi", "metadata": {"message_id": "m1"}},
+              {"event": "action", "name": "utter_greet"},
+              {"event": "bot", "text": "Hello!", "data": {"buttons": [{"title": "Orders", "payload": "/order"}]}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "where is my order", "metadata": {"message_id": "m2"}},
+              {"event": "bot", "text": "Which order?", "data": {}},
+              {"event": "bot", "text": None, "data": {"image": "https://x/y.png"}}]
+    assert protocol.turn_replies(events, "m1") == [{"text": "Hello!", "buttons": [{"title": "Orders",
+                                                                                   "payload": "/order"}]}]
+    assert protocol.turn_replies(events, "m2") == [{"text": "Which order?"}, {"image": "https://x/y.png"}]
+    assert protocol.turn_replies(events, "m3") is None  # Rasa never saw it: safe to send
