@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat bench bench-bridge bench-escalation escalation-report clean
+.PHONY: run test setup train seed chat cluster bench bench-bridge bench-load bench-escalation escalation-report clean
 
 run:
 	@scripts/run.sh
@@ -21,11 +21,27 @@ seed:
 chat:
 	@. scripts/lib.sh && "$$RASA_VENV/bin/python" -m bot.chat
 
+# The production-like layout on loopback: nginx (port 8080) -> 2 bridges -> 2 Rasa servers,
+# Redis append-only (deploy/cluster.py; data and logs in var/cluster). Ctrl-C stops it.
+#   make cluster CLUSTER_ARGS="--bridges 3 --port 8081"
+cluster:
+	@scripts/setup.sh
+	@.venv-bridge/bin/python -m deploy.cluster $(CLUSTER_ARGS)
+
 bench:
 	@scripts/bench.sh
 
 bench-bridge:
 	@scripts/bench-bridge.sh
+
+# 1,000 customers and 50 agents for 10 minutes through the cluster while a bridge is killed,
+# Redis restarts and a Rasa server restarts; every message accounted for. Writes
+# docs/operations.md (its section), docs/operations-figures.json and the plots (~30 minutes).
+#   make bench-load BENCH_ARGS="--customers 200 --minutes 3"
+bench-load:
+	@scripts/setup.sh
+	@.venv-bridge/bin/python -m pip install --disable-pip-version-check -q -r requirements/bench.txt -c requirements/bridge-lock.txt
+	@.venv-bridge/bin/python -m bench.load_fault $(BENCH_ARGS)
 
 # What the escalation check costs a turn, against the assistant without it.
 bench-escalation:

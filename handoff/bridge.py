@@ -131,13 +131,14 @@ class Bridge:
                             message_id: str, attempt: delivery.Attempt) -> None:
         """Finish a message whose bridge died after passing it on (see ``handoff.delivery``)."""
         logger.warning("recovering message %s: the attempt that passed it on never finished", message_id)
-        if await self._recorded(conversation.id, message_id) is None:
-            await self._record(conversation.id, "customer", text, message_id=message_id)
+        entry = await self._recorded(conversation.id, message_id)
+        if entry is None:
+            entry = await self._record(conversation.id, "customer", text, message_id=message_id)
         events = (await self.rasa.tracker(conversation.id)).get("events") or []
         replies = protocol.turn_replies(events, message_id)
         if human_owned(conversation.state):
-            if replies is None:  # Rasa never got it, so neither did the agent
-                await self._to_agent(conversation, text, {"ts": time.time()}, message_id)
+            if replies is None:  # not in Rasa's tracker: (again) to the tracker and the agent, same entry id
+                await self._to_agent(conversation, text, entry, message_id)
         elif replies is None:  # Rasa never got it: this is its first time
             await self._bot_turn(conversation.id, text, metadata, message_id)
         else:
@@ -382,7 +383,17 @@ class Bridge:
         about(conversation_id)
         await self._owned(agent, conversation_id)
         attempt = await delivery.begin(self.redis, conversation_id, f"agent:{agent.id}", message_id,
-                                       self.settings.message_id_ttl_s)
+                                       self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5)
+        if attempt.status == "recover":
+            # Recorded before it was passed on: send it again with the same entry id (the widget
+            # shows an id once), and the job is done.
+            entry = await self._recorded(conversation_id, message_id)
+            if entry is not None:
+                identity = protocol.AgentIdentity.of(agent.id, agent.name)
+                await self.sio.emit(protocol.BOT_UTTERED, {**protocol.agent_uttered(text, identity),
+                                                           "id": entry["id"]}, room=conversation_id)
+            await attempt.finish()
+            return "ok"
         if attempt.status != "new":
             return attempt.status
         if not attempt.already_recorded and await self._recorded(conversation_id, message_id):

@@ -35,12 +35,19 @@ IN_FLIGHT_S = 90  # longer than one Rasa turn may take
 # One round trip, atomic: claim a free id, take over a failed attempt, or say how far it got.
 _CLAIM = """
 local stage = redis.call('GET', KEYS[1])
+local now = tonumber(ARGV[2])
+local stale = tonumber(ARGV[3])
 if not stage then
-  redis.call('SET', KEYS[1], 'processing', 'EX', ARGV[1])
+  redis.call('SET', KEYS[1], 'processing:' .. ARGV[2], 'EX', ARGV[1])
   return 'new'
 end
-if stage == 'retry-recorded' then
-  redis.call('SET', KEYS[1], 'recorded', 'EX', ARGV[1])
+-- an attempt that died while processing (nothing passed on yet) is taken over once it is stale
+if string.sub(stage, 1, 11) == 'processing:' and now - tonumber(string.sub(stage, 12)) > stale then
+  redis.call('SET', KEYS[1], 'processing:' .. ARGV[2], 'EX', ARGV[1])
+  return 'new'
+end
+if stage == 'retry-recorded' or (string.sub(stage, 1, 9) == 'recorded:' and now - tonumber(string.sub(stage, 10)) > stale) then
+  redis.call('SET', KEYS[1], 'recorded:' .. ARGV[2], 'EX', ARGV[1])
   return 'new-recorded'
 end
 if stage == 'done' then
@@ -79,7 +86,7 @@ class Attempt:
         """The message is in the transcript."""
         self.recorded = True
         if self.redis is not None:
-            await self.redis.set(self.key, "recorded", ex=IN_FLIGHT_S)
+            await self.redis.set(self.key, f"recorded:{time.time():.3f}", ex=IN_FLIGHT_S)
 
     async def mark_passed_on(self) -> None:
         """The message is about to go to Rasa or to the other side: from now on a retry must not resend it

