@@ -77,7 +77,7 @@ class Bridge:
                 conversation_id = ""
             if conversation_id and await self.conversations.get(conversation_id):
                 return conversation_id
-        conversation_id = secrets.token_urlsafe(18)
+        conversation_id = protocol.new_conversation_id()
         await self.conversations.create(conversation_id)
         await self._count({"conversations": 1})
         return conversation_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -84,6 +85,15 @@ def require_mapping(data: Any) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise BadPayload("malformed", "the payload must be a JSON object")
     return data
+
+
+def new_conversation_id() -> str:
+    """An unguessable conversation id (24 URL-safe characters) that starts with a letter or digit,
+    so command-line tools (the trainer's ``show <id>``) never mistake it for an option."""
+    while True:
+        candidate = secrets.token_urlsafe(18)
+        if candidate[0].isalnum():
+            return candidate
 
 
 def conversation_id(value: Any, field: str = "session_id") -> str:

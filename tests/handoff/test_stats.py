@@ -78,3 +78,9 @@ def test_the_replies_of_a_turn_are_found_again_by_the_message_id():
                                                                                    "payload": "/order"}]}]
     assert protocol.turn_replies(events, "m2") == [{"text": "Which order?"}, {"image": "https://x/y.png"}]
     assert protocol.turn_replies(events, "m3") is None  # Rasa never saw it: safe to send
+
+
+def test_new_conversation_ids_never_look_like_options():
+    ids = [protocol.new_conversation_id() for _ in range(2000)]
+    assert all(i[0].isalnum() and len(i) == 24 and protocol.conversation_id(i) == i for i in ids)
+    assert len(set(ids)) == len(ids)
