@@ -9,62 +9,51 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-ORDER_NUMBER_PREFIX = "ORD-"
+from bot.language import entities
+from bot.language.normalize import normalize_text
+
+ORDER_NUMBER_PREFIX = entities.ORDER_NUMBER_PREFIX
+
 MAX_FIELD_LENGTH = 200
 
-# "ORD-104233", "ord104233", "#104233", "order 104233", "104233"
-_ORDER_NUMBER = re.compile(r"(?i)(?<![\w-])(?:ord(?:er)?[\s#:-]*|#)?(\d{6})(?![\w-])")
-_EMAIL = re.compile(r"(?i)(?<![\w.+-])([\w.+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![\w-])")
-_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s().-]{5,22}\d")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _HAS_DIGIT = re.compile(r"\d")
+# Japanese addresses are written without commas: 〒150-0001 東京都渋谷区神宮前1-2-3
+_JAPANESE_ADDRESS = re.compile(r"[都道府県市区町村郡丁目番地号]")
 
 
 def parse_order_number(text: Optional[str]) -> Optional[str]:
     """Return the canonical order number (``ORD-123456``) found in ``text``.
 
     Args:
-        text: an entity value or a whole message.
+        text: an entity value or a whole message, in either language and any width
+            (``ＯＲＤ－１００１０１``, ``注文番号100101``).
 
     Returns:
         ``"ORD-" + six digits``, or ``None`` when ``text`` holds no order number.
     """
     if not text or len(text) > MAX_FIELD_LENGTH * 5:
         return None
-    match = _ORDER_NUMBER.search(text)
-    return f"{ORDER_NUMBER_PREFIX}{match.group(1)}" if match else None
+    return entities.first(text, entities.ORDER_NUMBER)
 
 
 def parse_email(text: Optional[str]) -> Optional[str]:
     """Return the first e-mail address in ``text``, lower-cased, or ``None``."""
     if not text or len(text) > MAX_FIELD_LENGTH * 5:
         return None
-    match = _EMAIL.search(text.strip())
-    if not match:
-        return None
-    email = match.group(1).lower()
-    local = email.split("@", 1)[0]
-    if local.startswith(".") or local.endswith(".") or ".." in email:
-        return None
-    return email
+    return entities.first(text, entities.EMAIL)
 
 
 def parse_phone(text: Optional[str]) -> Optional[str]:
     """Return a phone number normalised to ``+`` and digits, or ``None``.
 
-    A number needs 7 to 15 digits (E.164 allows at most 15). A leading ``+`` is
-    kept; without one the digits are kept as written (a national number).
+    A number needs 9 to 15 digits (E.164 allows at most 15; a six-digit run is an
+    order number). A leading ``+`` is kept; without one the digits are kept as
+    written (a national number). Full-width digits and dashes count.
     """
     if not text or len(text) > MAX_FIELD_LENGTH:
         return None
-    match = _PHONE_CANDIDATE.search(text)
-    if not match:
-        return None
-    raw = match.group(0)
-    digits = re.sub(r"\D", "", raw)
-    if not 7 <= len(digits) <= 15:
-        return None
-    return ("+" if raw.startswith("+") else "") + digits
+    return entities.first(text, entities.PHONE_NUMBER)
 
 
 def parse_address(text: Optional[str]) -> Optional[str]:
@@ -75,12 +64,12 @@ def parse_address(text: Optional[str]) -> Optional[str]:
     """
     if not text:
         return None
-    address = " ".join(text.split()).strip(" ,.")
+    address = " ".join(normalize_text(text).split()).strip(" ,.、。")
     if not 8 <= len(address) <= MAX_FIELD_LENGTH:
         return None
     if not _HAS_DIGIT.search(address) or not _HAS_LETTERS.search(address):
         return None
-    if "," not in address and len(address.split()) < 3:
+    if "," not in address and len(address.split()) < 3 and not _JAPANESE_ADDRESS.search(address):
         return None
     if "@" in address or "<" in address or ">" in address:
         return None

@@ -1,6 +1,6 @@
 """Evaluate a model on the held-out data, compare two models, decide whether a candidate may be promoted.
 
-Per model: ``rasa test nlu`` on ``tests/nlu`` (intents, entities, FAQ
+Per model: ``rasa test nlu`` on ``tests/nlu/heldout`` (intents, entities, FAQ
 responses), ``rasa test core`` on ``tests/test_stories.yml``, and the
 escalation sets of ``tests/escalation`` replayed with this model's own NLU
 (each customer message parsed by the model instead of the labelled intent).
@@ -29,6 +29,10 @@ HEADLINE = (
     ("escalation_f1", "escalation F1 (labelled set, this model's NLU)"),
     ("escalation_calm_false_handoffs", "false handoffs on calm conversations"),
 )
+
+
+# The pipeline's entity extractor first; DIET for models trained before it.
+ENTITY_EXTRACTORS = ("PatternEntityExtractor", "DIETClassifier")
 
 
 class EvaluationFailed(RuntimeError):
@@ -63,11 +67,12 @@ def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> Dict[str, Any]:
     if out.exists():
         shutil.rmtree(out)
     nlu = core = out / "rasa"
-    print(f"  rasa test: tests/nlu and tests/test_stories.yml → {nlu}", flush=True)
-    _run("test", "--nlu", str(root / "tests" / "nlu"), "--stories", str(root / "tests" / "test_stories.yml"),
+    print(f"  rasa test: tests/nlu/heldout and tests/test_stories.yml → {nlu}", flush=True)
+    _run("test", "--nlu", str(root / "tests" / "nlu" / "heldout"), "--stories", str(root / "tests" / "test_stories.yml"),
          "--model", str(model), "--out", str(nlu))
     intent = json.loads((nlu / "intent_report.json").read_text())
-    entity = json.loads((nlu / "DIETClassifier_report.json").read_text())
+    entity_paths = [nlu / f"{name}_report.json" for name in ENTITY_EXTRACTORS]
+    entity = next((json.loads(p.read_text()) for p in entity_paths if p.exists()), {})
     faq_path = nlu / "response_selection_report.json"
     faq = json.loads(faq_path.read_text()) if faq_path.exists() else {}
     stories = json.loads((core / "story_report.json").read_text())["conversation_accuracy"]
@@ -129,7 +134,7 @@ def report(candidate: Tuple[str, Mapping[str, Any], Path], current: Tuple[str, M
             images.append((name, target.name))
     worse = regressions(cm, om)
     lines = [f"# Candidate `{cname}` against current `{oname}`", "",
-             "Same held-out data for both: `tests/nlu` (intents, entities, FAQ answers), `tests/test_stories.yml`, "
+             "Same held-out data for both: `tests/nlu/heldout` (intents, entities, FAQ answers), `tests/test_stories.yml`, "
              "and the escalation set replayed with each model's own NLU.", "",
              "| metric | current | candidate | change |", "|---|---|---|---|"]
     for key, label in HEADLINE:

@@ -1,0 +1,85 @@
+"""Canonical text for the NLU, with offsets back into what the customer typed.
+
+NFKC turns full-width letters and digits into ASCII (``ＯＲＤ－１００１０１`` →
+``ORD-100101``) and half-width katakana into full-width (``ｶﾞ`` → ``ガ``), but it
+leaves the long-vowel mark, the minus sign and the other dashes as they are.
+Between two letters or digits those are the separators of an id or a phone
+number (``090ー1234ー5678``), so they become ``-`` there; inside Japanese words
+(``メール``) they stay.
+
+NFKC can change a text's length (``ｶﾞ`` is two characters, ``ガ`` one; ``…``
+becomes ``...``), so :func:`normalize` also returns, for every character of the
+normalized text, the span of the original text it came from. Tokens and entities
+found on the normalized text are reported at the customer's own offsets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import List, Tuple
+
+# Dashes NFKC leaves alone: long-vowel mark (two widths), minus, hyphens, dashes.
+_DASHES = frozenset("\u30fc\uff70\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u2500\u301c\uff5e")
+# Half-width voiced and semi-voiced sound marks combine with the kana before them.
+_HALFWIDTH_MARKS = frozenset("\uff9e\uff9f")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalized text and, per character, the original span it came from."""
+
+    text: str
+    spans: Tuple[Tuple[int, int], ...]
+
+    def original_span(self, start: int, end: int) -> Tuple[int, int]:
+        """The span of the original text behind ``text[start:end]`` (``end`` exclusive)."""
+        if not self.spans:
+            return (0, 0)
+        if start >= end:
+            position = self.spans[min(start, len(self.spans) - 1)][0]
+            return (position, position)
+        return (self.spans[start][0], self.spans[end - 1][1])
+
+
+def _clusters(text: str) -> List[Tuple[int, int]]:
+    """Split ``text`` into base characters with the combining marks that follow them."""
+    clusters: List[Tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _HALFWIDTH_MARKS):
+            j += 1
+        clusters.append((i, j))
+        i = j
+    return clusters
+
+
+def _is_id_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def normalize(text: str) -> Normalized:
+    """NFKC plus id dashes, keeping a map from each output character to the input.
+
+    Args:
+        text: what the customer typed.
+
+    Returns:
+        The normalized text and the original span of each of its characters.
+    """
+    chars: List[str] = []
+    spans: List[Tuple[int, int]] = []
+    for start, end in _clusters(text or ""):
+        for char in unicodedata.normalize("NFKC", text[start:end]):
+            chars.append(char)
+            spans.append((start, end))
+    for i, char in enumerate(chars):
+        if char in _DASHES and 0 < i < len(chars) - 1 and _is_id_char(chars[i - 1]) and _is_id_char(chars[i + 1]):
+            chars[i] = "-"
+    return Normalized("".join(chars), tuple(spans))
+
+
+def normalize_text(text: str) -> str:
+    """Just the normalized text of :func:`normalize`."""
+    return normalize(text).text
