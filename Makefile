@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat cluster bench bench-bridge bench-load bench-escalation escalation-report clean
+.PHONY: run test setup train seed chat cluster bench bench-bridge bench-load bench-escalation bench-nlu escalation-report nlu-report clean
 
 run:
 	@scripts/run.sh
@@ -47,6 +47,18 @@ bench-load:
 bench-escalation:
 	@scripts/setup.sh
 	@.venv-rasa/bin/python -m bench.escalation
+
+# Training time, model size, server memory and /model/parse latency of the NLU pipeline
+# against the one before it and against it without the sentence encoder (three trainings).
+bench-nlu:
+	@scripts/setup.sh
+	@.venv-rasa/bin/python -m bench.nlu $(BENCH_ARGS)
+
+# Per-language intent, FAQ, entity and out-of-scope figures of the newest model on the
+# held-out sets (writes its section of docs/nlu.md and the confusion-matrix plots).
+nlu-report:
+	@test -x .venv-rasa/bin/python || scripts/setup.sh
+	@.venv-rasa/bin/python -m bot.nlu_eval --markdown docs/nlu.md --plots docs
 
 # Precision, recall and false handoffs of escalation.yml on the labelled
 # conversations in tests/escalation/ (writes docs/escalation.md).
