@@ -1,13 +1,17 @@
 """What the bilingual understanding layer costs and buys, against the pipeline before it, in one run.
 
-Three pipelines are trained from scratch on the same data (``data/``):
+Three pipelines are trained from scratch:
 
-* ``before``: the pipeline before this layer (``bench/configs/nlu-before.yml``:
-  whitespace tokenizer, sparse features, DIET with entities);
+* ``before``: the assistant before this layer: its pipeline
+  (``bench/configs/nlu-before.yml``: whitespace tokenizer, sparse features, DIET
+  with entities) and its English-only training data (``data/`` at commit
+  ``1998e9a``, taken with ``git archive``);
 * ``after``: ``config.yml`` (normalization, Janome + whitespace tokenizer, sparse
   features, the multilingual sentence encoder, pattern entities);
 * ``after, no encoder``: ``config.yml`` without the sentence encoder (the
   alternative of keeping only sparse features).
+
+``after`` and ``after, no encoder`` train on today's ``data/``.
 
 For each: wall-clock training time (``rasa train --force``, NLU and dialogue),
 model size, the Rasa server's resident memory after loading the model and after
@@ -16,7 +20,7 @@ message, one request at a time, the servers taking turns so drift hits all
 alike), and the held-out figures per language. Writes its section of
 docs/benchmarks.md.
 
-    python -m bench.nlu [--out docs/benchmarks.md] [--rounds 1]
+    python -m bench.nlu [--out docs/benchmarks.md] [--rounds 1] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from bot.nlu_eval.__main__ import scores_of
 from bot.nlu_eval.parse import Prediction, prediction_from
 from bot.nlu_eval.sets import load_sets
 
+BEFORE_COMMIT = "1998e9a"
 START = "<!-- nlu-cost:start -->"
 END = "<!-- nlu-cost:end -->"
 ENCODER = "bot.components.sentence_encoder.SentenceEncoderFeaturizer"
@@ -54,6 +59,7 @@ class Variant:
 
     name: str
     config: Path
+    data: Path = ROOT / "data"
     train_s: float = 0.0
     model: Optional[Path] = None
     rss_loaded: int = 0
@@ -75,6 +81,15 @@ def without_encoder(config: Path, out: Path) -> Path:
     return out
 
 
+def data_at(commit: str, workdir: Path) -> Path:
+    """``data/`` as it was at ``commit``, extracted into ``workdir``."""
+    out = workdir / f"data-{commit}"
+    out.mkdir()
+    archive = subprocess.run(["git", "archive", commit, "data"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / "data"
+
+
 def train(variant: Variant, workdir: Path) -> None:
     """Train ``variant`` from scratch and time it."""
     out = workdir / variant.name.replace(" ", "-").replace(",", "")
@@ -83,7 +98,7 @@ def train(variant: Variant, workdir: Path) -> None:
     started = time.perf_counter()
     with (out / "train.log").open("w") as output:
         done = subprocess.run([RASA, "train", "--force", "--out", str(out), "--domain", "domain.yml",
-                               "--data", "data", "--config", str(variant.config)],
+                               "--data", str(variant.data), "--config", str(variant.config)],
                               cwd=ROOT, env=rasa_env(), stdout=output, stderr=subprocess.STDOUT)
     variant.train_s = time.perf_counter() - started
     if done.returncode != 0:
@@ -105,12 +120,14 @@ def parse(url: str, text: str) -> tuple:
 def measure(variants: Sequence[Variant], texts: Sequence[str], workdir: Path, rounds: int) -> None:
     """Serve every variant at once and send each text to each server in turn."""
     servers = []
+    endpoints = workdir / "endpoints.yml"  # no tracker store, no action server: only /model/parse is used
+    endpoints.write_text("{}\n")
     try:
         for variant in variants:
             port = free_port()
             log_path = workdir / f"server-{port}.log"
             process = subprocess.Popen([RASA, "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-                                        "--model", str(variant.model)], cwd=ROOT, env=rasa_env(),
+                                        "--model", str(variant.model), "--endpoints", str(endpoints)], cwd=ROOT, env=rasa_env(),
                                        stdout=log_path.open("w"), stderr=subprocess.STDOUT)
             servers.append((variant, process, f"http://127.0.0.1:{port}", log_path))
         for variant, process, url, log_path in servers:
@@ -165,7 +182,8 @@ def render(variants: Sequence[Variant], sets: Dict[str, list], argv: Sequence[st
     return "\n".join([
         START, "## NLU pipeline: cost and quality, before and after the bilingual layer", "",
         f"`python -m bench.nlu {' '.join(argv)}` on {today}, {machine.cpu} ({machine.cores} cores), "
-        f"{machine.os}. All three pipelines trained on the same data; the three servers ran side by side "
+        f"{machine.os}. `before` is the previous pipeline on its English-only data (commit {BEFORE_COMMIT}); "
+        f"the other two train on today's data. The three servers ran side by side "
         f"and took turns on every held-out message ({len(variants[0].latencies_ms)} parses each).", "",
         *rows, "", END])
 
@@ -176,12 +194,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--rounds", type=int, default=1, help="times every held-out message is parsed")
+    parser.add_argument("--keep", type=Path, help="train into this folder and keep the models (default: a temporary one)")
     args = parser.parse_args(argv)
     sets = load_sets(ROOT / "tests" / "nlu" / "heldout")
     texts = [e.text for examples in sets.values() for e in examples]
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
-        workdir = Path(tmp)
-        variants = [Variant("before", ROOT / "bench" / "configs" / "nlu-before.yml"),
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        variants = [Variant("before", ROOT / "bench" / "configs" / "nlu-before.yml",
+                            data_at(BEFORE_COMMIT, workdir)),
                     Variant("after", ROOT / "config.yml"),
                     Variant("after, no encoder", without_encoder(ROOT / "config.yml", workdir / "no-encoder.yml"))]
         for variant in variants:

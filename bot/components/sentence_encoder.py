@@ -49,8 +49,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
-        """Build the featurizer from its configuration."""
-        return cls(config, execution_context.node_name)
+        """Build the featurizer and load the encoder now, so the first customer does not wait for it (~2 s)."""
+        featurizer = cls(config, execution_context.node_name)
+        featurizer._encoder.encode(["warm-up"])
+        return featurizer
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:

@@ -47,8 +47,10 @@ class MixedScriptTokenizer(Tokenizer):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "MixedScriptTokenizer":
-        """Build the tokenizer from its configuration."""
-        return cls(config)
+        """Build the tokenizer and load Janome's dictionary now rather than on the first message."""
+        tokenizer = cls(config)
+        tokenizer._splitter.split("準備")
+        return tokenizer
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         """The message's words as Rasa tokens."""
