@@ -46,7 +46,7 @@ class ValidateChangePhoneForm(AccountFormValidation):
     async def validate_new_phone(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """7 to 15 digits, optionally with a leading +."""
+        """9 to 15 digits, optionally with a leading +, in any width (see actions.parsing.parse_phone)."""
         return {"new_phone": parsed_or_refused(slot_value, parse_phone, "utter_invalid_phone", dispatcher)}
 
 

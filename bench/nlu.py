@@ -84,7 +84,7 @@ def without_encoder(config: Path, out: Path) -> Path:
 def data_at(commit: str, workdir: Path) -> Path:
     """``data/`` as it was at ``commit``, extracted into ``workdir``."""
     out = workdir / f"data-{commit}"
-    out.mkdir()
+    out.mkdir(exist_ok=True)
     archive = subprocess.run(["git", "archive", commit, "data"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
     return out / "data"
@@ -93,7 +93,7 @@ def data_at(commit: str, workdir: Path) -> Path:
 def train(variant: Variant, workdir: Path) -> None:
     """Train ``variant`` from scratch and time it."""
     out = workdir / variant.name.replace(" ", "-").replace(",", "")
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
     log(f"training {variant.name} ({variant.config.name}); log: {out / 'train.log'}")
     started = time.perf_counter()
     with (out / "train.log").open("w") as output:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import List, Tuple
 
 # Dashes NFKC leaves alone: long-vowel mark (two widths), minus, hyphens, dashes.
-_DASHES = frozenset("\u30fc\uff70\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u2500\u301c\uff5e")
+# The wave dash 〜 is not one: it marks a range (100101〜100105).
+_DASHES = frozenset("\u30fc\uff70\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u2500")
 # Half-width voiced and semi-voiced sound marks combine with the kana before them.
 _HALFWIDTH_MARKS = frozenset("\uff9e\uff9f")
 
@@ -36,6 +37,8 @@ class Normalized:
         """The span of the original text behind ``text[start:end]`` (``end`` exclusive)."""
         if not self.spans:
             return (0, 0)
+        if start >= len(self.spans):
+            return (self.spans[-1][1], self.spans[-1][1])
         if start >= end:
             position = self.spans[min(start, len(self.spans) - 1)][0]
             return (position, position)
@@ -59,6 +62,15 @@ def _is_id_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+def _joins_an_id(before: str, after: str) -> bool:
+    """A dash between these two characters separates parts of an id or a number.
+
+    Digit–digit (090ー1234), letter–digit (ORDー100101) or digit–letter; between two
+    letters (yes—cancel) it is punctuation and stays.
+    """
+    return _is_id_char(before) and _is_id_char(after) and (before.isdigit() or after.isdigit())
+
+
 def normalize(text: str) -> Normalized:
     """NFKC plus id dashes, keeping a map from each output character to the input.
 
@@ -75,7 +87,7 @@ def normalize(text: str) -> Normalized:
             chars.append(char)
             spans.append((start, end))
     for i, char in enumerate(chars):
-        if char in _DASHES and 0 < i < len(chars) - 1 and _is_id_char(chars[i - 1]) and _is_id_char(chars[i + 1]):
+        if char in _DASHES and 0 < i < len(chars) - 1 and _joins_an_id(chars[i - 1], chars[i + 1]):
             chars[i] = "-"
     return Normalized("".join(chars), tuple(spans))
 

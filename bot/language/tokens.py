@@ -61,6 +61,8 @@ class MixedScriptSplitter:
         normalized = normalize(text)
         plain = normalized.text
         words: List[Word] = []
+        # Two words can come from one original character that NFKC expanded; Rasa's
+        # tokens must not overlap, so such a word starts where the previous one ended.
         for start, end, japanese in runs(plain):
             chunk = plain[start:end]
             if japanese:
@@ -79,9 +81,20 @@ class MixedScriptSplitter:
                 for match in _LATIN_WORD.finditer(chunk):
                     words.append(self._word(normalized, match.group(0), match.group(0),
                                             start + match.start(), start + match.end()))
-        return words
+
+        return _without_overlaps(words)
 
     @staticmethod
     def _word(normalized: Any, surface: str, lemma: str, start: int, end: int) -> Word:
         original_start, original_end = normalized.original_span(start, end)
         return Word(surface, lemma, original_start, original_end)
+
+
+def _without_overlaps(words: List[Word]) -> List[Word]:
+    """Words whose original spans do not overlap (a shared character goes to the first)."""
+    kept: List[Word] = []
+    for word in words:
+        start = max(word.start, kept[-1].end) if kept else word.start
+        if start < word.end:
+            kept.append(Word(word.text, word.lemma, start, word.end))
+    return kept

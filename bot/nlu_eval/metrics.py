@@ -80,20 +80,31 @@ def label_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, Lab
 
 def entity_scores(gold: Sequence[Sequence[Tuple[str, int, int]]],
                   predicted: Sequence[Sequence[Tuple[str, int, int]]]) -> Tuple[LabelScore, Dict[str, LabelScore]]:
-    """Overall and per-type entity scores; a match needs the same type and overlapping spans."""
-    counts: Dict[str, List[int]] = {}
+    """Overall and per-type entity scores; a match needs the same type and overlapping spans.
+
+    Precision counts the predicted entities that overlap a labelled one, recall the
+    labelled ones that a prediction overlaps (one wide prediction over two labelled
+    entities is one right prediction and two found entities).
+    """
+    counts: Dict[str, List[int]] = {}  # type -> [predicted right, predicted, labelled found, labelled]
     for wanted, found in zip(gold, predicted):
         for kind in {e[0] for e in wanted} | {e[0] for e in found}:
             w = [e for e in wanted if e[0] == kind]
             f = [e for e in found if e[0] == kind]
-            hits = sum(1 for a in w if any(a[1] < b[2] and b[1] < a[2] for b in f))
-            c = counts.setdefault(kind, [0, 0, 0])
-            c[0] += hits
+            c = counts.setdefault(kind, [0, 0, 0, 0])
+            c[0] += sum(1 for b in f if any(a[1] < b[2] and b[1] < a[2] for a in w))
             c[1] += len(f)
-            c[2] += len(w)
-    per_type = {kind: _prf(*c) for kind, c in sorted(counts.items())}
-    total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return _prf(*total), per_type
+            c[2] += sum(1 for a in w if any(a[1] < b[2] and b[1] < a[2] for b in f))
+            c[3] += len(w)
+    per_type = {kind: _score(*c) for kind, c in sorted(counts.items())}
+    return _score(*[sum(c[i] for c in counts.values()) for i in range(4)]), per_type
+
+
+def _score(right: int, predicted: int, found: int, actual: int) -> LabelScore:
+    precision = right / predicted if predicted else 0.0
+    recall = found / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return LabelScore(round(precision, 4), round(recall, 4), round(f1, 4), actual)
 
 
 def score(gold: Sequence[str], predicted: Sequence[str],

@@ -86,5 +86,27 @@ def test_entities(text, expected):
     assert _found(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("orders 100245 100246", ["ORD-100245", "ORD-100246"]),
+    ("100245 090-1234-5678", ["ORD-100245", "09012345678"]),
+    ("090-1234-5678 100245", ["09012345678", "ORD-100245"]),
+    ("2026-12-01 090-1234-5678", ["09012345678"]),
+    ("order 100245 2026-12-01", ["ORD-100245"]),
+    ("2026/12/01 09:00 090-1234-5678", ["09012345678"]),
+    ("150-0001 1-2-3 Jingumae", []),
+    ("TEL.03-1234-5678", ["0312345678"]),
+    ("https://example.com/user@example.com", []),
+    ("100245個ください", []),
+    ("100101〜100105", ["ORD-100101", "ORD-100105"]),
+])
+def test_neighbouring_numbers_stay_apart(text, expected):
+    assert [f.value for f in find_entities(text)] == expected
+
+
+def test_a_dash_between_two_letters_is_punctuation():
+    assert normalize("yes—cancel").text == "yes—cancel"
+    assert [w.text for w in MixedScriptSplitter().split("yes—cancel it")] == ["yes", "cancel", "it"]
+
+
 def test_an_order_number_inside_a_phone_number_is_not_one():
     assert [f.entity for f in find_entities("call 0120 100245 67")] == ["phone_number"]

@@ -42,6 +42,13 @@ def test_entities_match_by_type_and_overlap():
     assert overall.precision == round(1 / 3, 4) and overall.recall == 0.5
 
 
+def test_one_wide_entity_over_two_labelled_ones_is_not_precision_two():
+    overall, _ = entity_scores([[("phone_number", 0, 13), ("phone_number", 14, 27)]], [[("phone_number", 0, 27)]])
+    assert overall.precision == 1.0 and overall.recall == 1.0 and overall.f1 == 1.0
+    overall, _ = entity_scores([[("phone_number", 0, 13)]], [[("phone_number", 0, 5), ("phone_number", 6, 13)]])
+    assert overall.precision == 1.0 and overall.recall == 1.0
+
+
 def test_prediction_from_a_rasa_parse_result():
     result = {
         "intent": {"name": "faq", "confidence": 0.9},
