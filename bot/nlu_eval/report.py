@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Mapping, Sequence
+from typing import List, Mapping, Sequence
 
 from bot.nlu_eval.metrics import ACTING_INTENTS, Scores
 
