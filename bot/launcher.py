@@ -7,6 +7,7 @@ Standard library only: both Python environments import it.
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import json
 import urllib.error
@@ -60,11 +61,35 @@ def latest_model(folder: Path = ROOT / "models") -> Path:
     return models[-1]
 
 
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def ephemeral_range(path: Path = Path("/proc/sys/net/ipv4/ip_local_port_range")) -> Tuple[int, int]:
+    """The ports the kernel hands out as source ports of outgoing connections (Linux's default if unknown)."""
+    try:
+        low, high = (int(part) for part in path.read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port(lowest: int = 20000) -> int:
+    """A TCP port on loopback that nothing listens on right now, outside the ephemeral range.
+
+    A port the kernel picked with ``bind(0)`` comes from the ephemeral range, which every
+    outgoing connection also draws its source port from: a server that binds it only
+    after loading (Rasa binds after its model is loaded, half a minute later) can find it
+    taken by a client's connection meanwhile ("address already in use"). A port below
+    that range is never handed out by the kernel, only by us.
+    """
+    low, high = ephemeral_range()
+    candidates = range(lowest, low) if low - lowest >= 1000 else range(high + 1, 65536)
+    for _ in range(200):
+        port = random.choice(candidates)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port in {candidates.start}-{candidates.stop - 1}")
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
+from bot.launcher import free_port
 from handoff.redis_server import redis_server_binary
 
 if TYPE_CHECKING:
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
     from handoff.config import Settings
 
 SECRET = "test-handoff-secret-0123456789"
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisProcess:
