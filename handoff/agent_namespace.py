@@ -8,11 +8,11 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 import socketio
 
-from handoff import delivery, keys, protocol
+from handoff import delivery, protocol, vocabulary
 from handoff.accounts import Account, Sessions, session_token_in
-from handoff.bridge import AGENTS_ROOM, Bridge, agent_room
+from handoff.bridge import Bridge
 from handoff.canned import CannedResponses
-from handoff.errors import reported
+from handoff.reporting import reported
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +39,25 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.save_session(sid, {"agent_id": agent.id, "token": token})
         self._tokens[sid] = token
         self.bridge.metrics.connect("agent", 1)
-        await self.enter_room(sid, AGENTS_ROOM)
-        await self.enter_room(sid, agent_room(agent.id))
+        await self.enter_room(sid, protocol.AGENTS_ROOM)
+        await self.enter_room(sid, protocol.agent_room(agent.id))
         pending = self._grace.pop(agent.id, None)
         if pending:
             pending.cancel()
-        redis = self.bridge.redis
-        await redis.incr(keys.agent_connections(agent.id))
-        status = await redis.hget(keys.agent(agent.id), "status") or "available"
+        agents = self.bridge.agents
+        await agents.connected(agent.id)
+        status = await agents.status(agent.id)
+        words = vocabulary.for_agents()
         await self.emit(protocol.HELLO, {"agent": agent.public(), "status": status,
-                                         "resolution_codes": list(protocol.RESOLUTION_CODES),
-                                         "agents": await self.bridge.agents_view()}, to=sid)
+                                         "resolution_codes": words["resolution_codes"], "vocabulary": words,
+                                         "agents": await agents.team()}, to=sid)
         await self._set_status(agent, status)
-        await self.emit(protocol.QUEUE, await self.bridge.queue_snapshot(), to=sid)
-        await self.emit(protocol.TICKETS, await self.bridge.tickets(), to=sid)
+        await self.emit(protocol.QUEUE, await self.bridge.queue.snapshot(), to=sid)
+        await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), to=sid)
         await self.canned.seed()
         await self.emit(protocol.CANNED, await self.canned.all(), to=sid)
-        for conversation_id in await redis.smembers(keys.agent_conversations(agent.id)):
-            await self.emit(protocol.CLAIMED, await self.bridge.conversation_view(conversation_id), to=sid)
+        for conversation_id in await agents.held(agent.id):
+            await self.emit(protocol.CLAIMED, await self.bridge.views.conversation(conversation_id), to=sid)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """After the grace period with no socket left, the agent's conversations go back to the queue."""
@@ -67,19 +68,17 @@ class AgentNamespace(socketio.AsyncNamespace):
             return
         self.bridge.metrics.connect("agent", -1)
         try:
-            left = await self.bridge.redis.decr(keys.agent_connections(agent.id))
-            if left <= 0:
-                await self.bridge.redis.srem(keys.AVAILABLE_AGENTS, agent.id)
+            if await self.bridge.agents.disconnected(agent.id) <= 0:
                 self._grace[agent.id] = asyncio.create_task(self._after_grace(agent.id))
-                await self.bridge.broadcast_agents()
+                await self.bridge.agents.broadcast()
         except Exception:  # noqa: BLE001 - a disconnect must never raise
             logger.exception("disconnect of %s", agent.id)
 
     async def _after_grace(self, agent_id: str) -> None:
         await asyncio.sleep(self.bridge.settings.agent_grace_s)
         self._grace.pop(agent_id, None)
-        if int(await self.bridge.redis.get(keys.agent_connections(agent_id)) or 0) <= 0:
-            await self.bridge.requeue_agent(agent_id)
+        if not await self.bridge.agents.online(agent_id):
+            await self.bridge.desk.requeue_agent(agent_id)
 
     @staticmethod
     def _addressed(data: Any) -> Tuple[Mapping[str, Any], str]:
@@ -115,17 +114,12 @@ class AgentNamespace(socketio.AsyncNamespace):
                     break
 
     async def _set_status(self, agent: Account, status: str) -> None:
-        redis = self.bridge.redis
-        await redis.hset(keys.agent(agent.id), mapping={"status": status, "name": agent.name})
-        if status == "available":
-            await redis.sadd(keys.AVAILABLE_AGENTS, agent.id)
-        else:
-            await redis.srem(keys.AVAILABLE_AGENTS, agent.id)
-        await self.emit(protocol.STATUS, {"status": status}, room=agent_room(agent.id))
-        await self.bridge.broadcast_agents()
-        await self.bridge.refresh_positions()
+        await self.bridge.agents.set_status(agent, status)
+        await self.emit(protocol.STATUS, {"status": status}, room=protocol.agent_room(agent.id))
+        await self.bridge.agents.broadcast()
+        await self.bridge.queue.refresh_positions()
         if status == "available" and self.bridge.settings.auto_assign:
-            await self.bridge.auto_assign()
+            await self.bridge.desk.auto_assign()
 
     @reported(protocol.SET_STATUS)
     async def on_set_status(self, sid: str, data: Any = None) -> None:
@@ -139,7 +133,7 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_claim(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""
         _, conversation_id = self._addressed(data)
-        await self.bridge.claim(await self._agent(sid), conversation_id)
+        await self.bridge.desk.claim(await self._agent(sid), conversation_id)
 
     @reported(protocol.AGENT_MESSAGE)
     async def on_agent_message(self, sid: str, data: Any = None) -> Any:
@@ -147,56 +141,58 @@ class AgentNamespace(socketio.AsyncNamespace):
         payload, conversation_id = self._addressed(data)
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
         message_id = delivery.message_id(payload.get("message_id"))
-        status = await self.bridge.agent_message(await self._agent(sid), conversation_id, text, message_id)
+        status = await self.bridge.relay.agent_message(await self._agent(sid), conversation_id, text, message_id)
         return {"status": status, "message_id": message_id}
 
     @reported(protocol.TYPING)
     async def on_typing(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, typing}``."""
         payload, conversation_id = self._addressed(data)
-        await self.bridge.agent_typing(await self._agent(sid), conversation_id, bool(payload.get("typing")))
+        await self.bridge.relay.agent_typing(await self._agent(sid), conversation_id, bool(payload.get("typing")))
 
     @reported(protocol.HAND_BACK)
     async def on_hand_back(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: back to the assistant."""
         _, conversation_id = self._addressed(data)
-        await self.bridge.hand_back(await self._agent(sid), conversation_id)
+        await self.bridge.desk.hand_back(await self._agent(sid), conversation_id)
 
     @reported(protocol.CLOSE)
     async def on_close(self, sid: str, data: Any = None) -> None:
-        """``{conversation_id, resolution}``: one of ``protocol.RESOLUTION_CODES``."""
+        """``{conversation_id, resolution}``: one of ``vocabulary.RESOLUTION_CODES``."""
         payload, conversation_id = self._addressed(data)
-        await self.bridge.close(await self._agent(sid), conversation_id, payload.get("resolution"))
+        await self.bridge.desk.close(await self._agent(sid), conversation_id, payload.get("resolution"))
 
     @reported(protocol.TRANSFER)
     async def on_transfer(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, to_agent}``."""
         payload, conversation_id = self._addressed(data)
         to_agent = self.bridge.accounts.get(str(payload.get("to_agent")))
-        await self.bridge.transfer(await self._agent(sid), conversation_id, to_agent)
+        await self.bridge.desk.transfer(await self._agent(sid), conversation_id, to_agent)
 
     @reported(protocol.NOTE)
     async def on_note(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, text}``: an internal note, never shown to the customer."""
         payload, conversation_id = self._addressed(data)
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
-        await self.bridge.note(await self._agent(sid), conversation_id, text)
+        await self.bridge.desk.note(await self._agent(sid), conversation_id, text)
 
     @reported(protocol.TICKET_HANDLED)
     async def on_ticket_handled(self, sid: str, data: Any = None) -> None:
         """``{ticket_id}``: mark a left message as handled."""
-        await self.bridge.ticket_handled(await self._agent(sid), protocol.require_mapping(data).get("ticket_id"))
+        agent = await self._agent(sid)
+        await self.bridge.tickets.mark_handled(protocol.require_mapping(data).get("ticket_id"), agent.name)
+        await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), room=protocol.AGENTS_ROOM)
 
     @reported(protocol.CANNED_SAVE)
     async def on_canned_save(self, sid: str, data: Any = None) -> None:
         """``{id?, title, text}``: add or edit a canned response; everyone gets the new list."""
         await self._agent(sid)
         await self.canned.save(protocol.require_mapping(data))
-        await self.emit(protocol.CANNED, await self.canned.all(), room=AGENTS_ROOM)
+        await self.emit(protocol.CANNED, await self.canned.all(), room=protocol.AGENTS_ROOM)
 
     @reported(protocol.CANNED_DELETE)
     async def on_canned_delete(self, sid: str, data: Any = None) -> None:
         """``{id}``: remove a canned response."""
         await self._agent(sid)
         await self.canned.delete(protocol.require_mapping(data).get("id"))
-        await self.emit(protocol.CANNED, await self.canned.all(), room=AGENTS_ROOM)
+        await self.emit(protocol.CANNED, await self.canned.all(), room=protocol.AGENTS_ROOM)

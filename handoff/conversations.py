@@ -1,4 +1,4 @@
-"""Conversations, their transcripts and the agent queue, kept in Redis.
+"""Conversations and their transcripts, kept in Redis.
 
 Every state change goes through ``state.transition`` inside a WATCH/MULTI
 transaction, so two processes cannot move one conversation two ways at once.
@@ -7,22 +7,19 @@ transaction, so two processes cannot move one conversation two ways at once.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from handoff import keys
-from handoff.state import IllegalMove, Move, State, transition
+from handoff.errors import NotAllowed, UnknownConversation
+from handoff.state import Move, State, transition
 
-PRIORITY_STEP_S = 600.0  # one priority level counts as ten minutes of waiting
-FRONT_OF_QUEUE_S = 10 ** 9  # requeued after an agent vanished: before everyone
-
-
-class UnknownConversation(LookupError):
-    """No conversation has that id."""
+RETRY_LOOKBACK = 50  # transcript entries searched for a retried message id
 
 
 @dataclass(frozen=True)
@@ -53,11 +50,6 @@ class Conversation:
         )
 
 
-def queue_score(queued_at: float, priority: int, front: bool = False) -> float:
-    """Lower scores are served first: earlier, and higher priority."""
-    return queued_at - priority * PRIORITY_STEP_S - (FRONT_OF_QUEUE_S if front else 0)
-
-
 class Conversations:
     """Reads and changes conversations in Redis."""
 
@@ -74,6 +66,13 @@ class Conversations:
         conversation = await self.get(conversation_id)
         if conversation is None:
             raise UnknownConversation(conversation_id)
+        return conversation
+
+    async def owned_by(self, agent_id: str, conversation_id: str) -> Conversation:
+        """The conversation, if ``agent_id`` holds it now; else ``NotAllowed("not_yours")``."""
+        conversation = await self.require(conversation_id)
+        if conversation.state is not State.WITH_AGENT or conversation.agent_id != agent_id:
+            raise NotAllowed("not_yours", "you do not own this conversation")
         return conversation
 
     async def create(self, conversation_id: str) -> Conversation:
@@ -113,9 +112,26 @@ class Conversations:
                     continue
         return await self.require(conversation_id)
 
-    async def append(self, conversation_id: str, entry: Dict[str, Any]) -> None:
-        """Add one turn to the live transcript."""
+    async def get_many(self, conversation_ids: Sequence[str]) -> List[Optional[Conversation]]:
+        """The conversations of ``conversation_ids`` in one round trip (``None`` for unknown ids)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for conversation_id in conversation_ids:
+                pipe.hgetall(keys.conversation(conversation_id))
+            raw = await pipe.execute()
+        return [Conversation.from_hash(cid, fields) if fields else None for cid, fields in zip(conversation_ids, raw)]
+
+    async def record(self, conversation_id: str, role: str, text: str, **extra: Any) -> Dict[str, Any]:
+        """Add one entry to the live transcript (with a fresh ``id`` and the time); return it."""
+        entry = new_entry(role, text, **extra)
         await self.redis.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
+        return entry
+
+    async def find_message(self, conversation_id: str, message_id: Optional[str]) -> Optional[Dict[str, Any]]:
+        """The recent transcript entry of a client's ``message_id`` (written by an earlier attempt), or ``None``."""
+        if not message_id:
+            return None
+        return next((e for e in await self.recent(conversation_id, RETRY_LOOKBACK)
+                     if e.get("message_id") == message_id), None)
 
     async def transcript(self, conversation_id: str) -> List[Dict[str, Any]]:
         """The whole live transcript, oldest first."""
@@ -125,25 +141,10 @@ class Conversations:
         """The last ``count`` transcript entries, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), -count, -1)]
 
-    # --- the queue -------------------------------------------------------
 
-    async def enqueue(self, conversation: Conversation, front: bool = False) -> None:
-        """Put a queued conversation in line."""
-        score = queue_score(conversation.queued_at, conversation.priority, front)
-        await self.redis.zadd(keys.QUEUE, {conversation.id: score})
-
-    async def take_from_queue(self, conversation_id: str) -> bool:
-        """Remove from the queue; ``True`` only for the one caller that removed it (atomic claim)."""
-        return bool(await self.redis.zrem(keys.QUEUE, conversation_id))
-
-    async def queued_ids(self) -> List[str]:
-        """Ids in serving order."""
-        return list(await self.redis.zrange(keys.QUEUE, 0, -1))
-
-    async def position(self, conversation_id: str) -> Optional[int]:
-        """1-based place in line, or ``None`` if not queued."""
-        rank = await self.redis.zrank(keys.QUEUE, conversation_id)
-        return None if rank is None else rank + 1
+def new_entry(role: str, text: str, **extra: Any) -> Dict[str, Any]:
+    """A transcript entry: ``id``, ``role`` (customer, bot, agent, system, note), ``text``, ``ts`` and extras."""
+    return {"id": secrets.token_hex(6), "role": role, "text": text, "ts": time.time(), **extra}
 
 
 def _encode(value: Any) -> str:
@@ -152,4 +153,4 @@ def _encode(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["Conversation", "Conversations", "IllegalMove", "UnknownConversation", "queue_score"]
+__all__ = ["Conversation", "Conversations", "UnknownConversation", "new_entry"]

@@ -8,7 +8,7 @@ import socketio
 
 from handoff import delivery, protocol
 from handoff.bridge import Bridge
-from handoff.errors import reported
+from handoff.reporting import reported
 
 
 class CustomerNamespace(socketio.AsyncNamespace):
@@ -40,10 +40,10 @@ class CustomerNamespace(socketio.AsyncNamespace):
         await self.save_session(sid, {"conversation_id": conversation_id})
         await self.enter_room(sid, conversation_id)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
-        view = await self.bridge.customer_view(conversation_id)
+        view = await self.bridge.views.customer(conversation_id)
         await self.emit(protocol.HISTORY, view, to=sid)
         if view["state"] == "queued":
-            await self.bridge.tell_position(conversation_id)
+            await self.bridge.queue.tell_position(conversation_id)
 
     async def on_connect(self, sid: str, environ: Any, auth: Any = None) -> None:
         """Count the socket (a customer says who they are with ``session_request``)."""
@@ -66,7 +66,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         text = protocol.message_text(payload.get("message"), self.bridge.settings.max_message_chars)
         metadata = protocol.custom_data(payload.get("customData"))
         message_id = delivery.message_id(payload.get("message_id"))
-        status = await self.bridge.customer_message(conversation_id, text, metadata, message_id)
+        status = await self.bridge.relay.customer_message(conversation_id, text, metadata, message_id)
         return {"status": status, "message_id": message_id}
 
     @reported(protocol.TYPING)
@@ -74,7 +74,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         """``{typing: bool}``: shown to the agent."""
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
-        await self.bridge.customer_typing(conversation_id, bool(payload.get("typing")))
+        await self.bridge.relay.customer_typing(conversation_id, bool(payload.get("typing")))
 
     @reported(protocol.LEAVE_MESSAGE)
     async def on_leave_message(self, sid: str, data: Any = None) -> None:
@@ -83,7 +83,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         conversation_id = await self._conversation_of(sid, payload)
         email = protocol.email_address(payload.get("email"))
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
-        await self.bridge.leave_message(conversation_id, email, text)
+        await self.bridge.desk.leave_message(conversation_id, email, text)
 
     @reported(protocol.SURVEY)
     async def on_survey(self, sid: str, data: Any = None) -> None:
@@ -92,13 +92,13 @@ class CustomerNamespace(socketio.AsyncNamespace):
         conversation_id = await self._conversation_of(sid, payload)
         rating = protocol.rating(payload.get("rating"))
         comment = protocol.optional_text(payload.get("comment"), self.bridge.settings.max_message_chars)
-        await self.bridge.survey(conversation_id, rating, comment)
+        await self.bridge.survey.answer(conversation_id, rating, comment)
 
     @reported(protocol.KEEP_WAITING)
     async def on_keep_waiting(self, sid: str, data: Any = None) -> None:
         """The customer chose to keep waiting: tell them their place again."""
         conversation_id = await self._conversation_of(sid, data or {})
-        await self.bridge.tell_position(conversation_id)
+        await self.bridge.queue.tell_position(conversation_id)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """Refuse events the customer side does not have (agent events among them)."""

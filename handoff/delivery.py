@@ -6,59 +6,92 @@ attempt claims the id in Redis; a retry of a finished message is answered
 ``duplicate`` and changes nothing; a retry while the first attempt still runs is
 answered ``pending`` (try again shortly).
 
-Stages, stored under ``keys.message``: ``processing`` and ``recorded`` (an
-attempt runs; short TTL, so a crashed attempt frees the id), ``retry-recorded``
-(an attempt failed after writing the transcript: a retry must not write it
-again), ``sent:<time>`` (passed on to Rasa, replies not yet written), ``done``.
-A message passed on is never passed on again. If the bridge that passed a
-message to Rasa died before writing the replies (``sent`` for longer than a
-Rasa turn can take), a retry is answered ``recover``: the replies are read back
-from Rasa's tracker, where the turn is marked with the message id, and written
-then; if Rasa never saw the message, it is sent now. Each customer message gets
-its answer once, whichever process dies when.
+How far a message got is its ``Stage``, stored under ``keys.message``:
+``processing`` (an attempt runs, nothing written yet; short TTL, so a crashed attempt
+frees the id), ``recorded`` (in the transcript: written in the same transaction as the
+transcript entry, so a retry always knows), ``retry-recorded`` (an attempt failed after
+writing the transcript: a retry must not write it again), ``sent`` (passed on to Rasa
+or the agent, replies not yet written), ``done``. A message passed on is never passed
+on again. If the bridge that passed a message to Rasa died before writing the replies
+(``sent`` for longer than a Rasa turn can take), a retry is answered ``recover``: the
+replies are read back from Rasa's tracker, where the turn is marked with the message
+id, and written then; if Rasa never saw the message, it is sent now. Each customer
+message gets its answer once, whichever process dies when.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from enum import Enum
+from typing import Any, Dict, Optional
 
 from redis.asyncio import Redis
 
-from handoff import keys, protocol
+from handoff import keys
+from handoff.conversations import Conversations, new_entry
+from handoff.errors import BadPayload
 
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 IN_FLIGHT_S = 90  # longer than one Rasa turn may take
 
-# One round trip, atomic: claim a free id, take over a failed attempt, or say how far it got.
+
+class Stage(str, Enum):
+    """How far a message got; stored as ``<stage>`` or ``<stage>:<unix time>``."""
+
+    PROCESSING = "processing"
+    RECORDED = "recorded"
+    RETRY_RECORDED = "retry-recorded"
+    SENT = "sent"
+    DONE = "done"
+
+    def at(self, now: Optional[float] = None) -> str:
+        """The stored value of this stage, stamped with ``now``."""
+        return f"{self.value}:{time.time() if now is None else now:.3f}"
+
+
+class Outcome(str, Enum):
+    """What a claim of a message id says the attempt should do."""
+
+    NEW = "new"  # handle it (``Attempt.already_recorded`` says whether the transcript has it)
+    DUPLICATE = "duplicate"  # handled before: change nothing
+    PENDING = "pending"  # another attempt runs: the client retries shortly
+    RECOVER = "recover"  # passed on by an attempt that died: finish it from Rasa's tracker
+
+
+# One round trip, atomic: claim a free id, take over a failed or stale attempt, or say how far it got.
 _CLAIM = """
 local stage = redis.call('GET', KEYS[1])
 local now = tonumber(ARGV[2])
 local stale = tonumber(ARGV[3])
-if not stage then
-  redis.call('SET', KEYS[1], 'processing:' .. ARGV[2], 'EX', ARGV[1])
-  return 'new'
+local function since(prefix)
+  if stage and string.sub(stage, 1, #prefix + 1) == prefix .. ':' then
+    return now - tonumber(string.sub(stage, #prefix + 2))
+  end
+  return nil
 end
--- an attempt that died while processing (nothing passed on yet) is taken over once it is stale
-if string.sub(stage, 1, 11) == 'processing:' and now - tonumber(string.sub(stage, 12)) > stale then
-  redis.call('SET', KEYS[1], 'processing:' .. ARGV[2], 'EX', ARGV[1])
-  return 'new'
+if not stage or (since('{processing}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{processing}:' .. ARGV[2], 'EX', ARGV[1])
+  return '{new}'
 end
-if stage == 'retry-recorded' or (string.sub(stage, 1, 9) == 'recorded:' and now - tonumber(string.sub(stage, 10)) > stale) then
-  redis.call('SET', KEYS[1], 'recorded:' .. ARGV[2], 'EX', ARGV[1])
-  return 'new-recorded'
+if stage == '{retry_recorded}' or (since('{recorded}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{recorded}:' .. ARGV[2], 'EX', ARGV[4])
+  return '{new}-recorded'
 end
-if stage == 'done' then
-  return 'duplicate'
+if stage == '{done}' then
+  return '{duplicate}'
 end
-if string.sub(stage, 1, 5) == 'sent:' and tonumber(ARGV[2]) - tonumber(string.sub(stage, 6)) > tonumber(ARGV[3]) then
-  redis.call('SET', KEYS[1], 'sent:' .. ARGV[2], 'EX', ARGV[4])
-  return 'recover'
+if (since('{sent}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{sent}:' .. ARGV[2], 'EX', ARGV[4])
+  return '{recover}'
 end
-return 'pending'
-"""
+return '{pending}'
+""".format(processing=Stage.PROCESSING.value, recorded=Stage.RECORDED.value,
+           retry_recorded=Stage.RETRY_RECORDED.value, sent=Stage.SENT.value, done=Stage.DONE.value,
+           new=Outcome.NEW.value, duplicate=Outcome.DUPLICATE.value, recover=Outcome.RECOVER.value,
+           pending=Outcome.PENDING.value)
 
 
 def message_id(value: Any) -> Optional[str]:
@@ -66,39 +99,52 @@ def message_id(value: Any) -> Optional[str]:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not _MESSAGE_ID.match(value):
-        raise protocol.BadPayload("bad_message_id", "message_id must be 1-64 letters, digits or -_.:")
+        raise BadPayload("bad_message_id", "message_id must be 1-64 letters, digits or -_.:")
     return value
 
 
 @dataclass
 class Attempt:
-    """One attempt at handling a message: ``status`` is ``new``, ``duplicate`` or ``pending``."""
+    """One attempt at handling a message; ``status`` is what its claim said (``Outcome``)."""
 
     redis: Optional[Redis]
     key: str
-    status: str
-    already_recorded: bool = False
+    status: Outcome
+    already_recorded: bool = False  # the transcript has the message from an earlier attempt
     recorded: bool = False
     passed_on: bool = False
     done_ttl_s: int = 24 * 3600
 
+    async def record(self, conversations: Conversations, conversation_id: str, role: str, text: str,
+                     **extra: Any) -> Dict[str, Any]:
+        """Write the message's transcript entry and the ``recorded`` stage in one transaction; return the entry."""
+        if self.redis is None:
+            return await conversations.record(conversation_id, role, text, **extra)
+        entry = new_entry(role, text, **extra)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
+            pipe.set(self.key, Stage.RECORDED.at(), ex=self.done_ttl_s)
+            await pipe.execute()
+        self.recorded = True
+        return entry
+
     async def mark_recorded(self) -> None:
-        """The message is in the transcript."""
+        """The message is in the transcript (written by the caller)."""
         self.recorded = True
         if self.redis is not None:
-            await self.redis.set(self.key, f"recorded:{time.time():.3f}", ex=IN_FLIGHT_S)
+            await self.redis.set(self.key, Stage.RECORDED.at(), ex=self.done_ttl_s)
 
     async def mark_passed_on(self) -> None:
         """The message is about to go to Rasa or to the other side: from now on a retry must not resend it
         (a retry after the process died recovers the replies instead)."""
         self.passed_on = True
         if self.redis is not None:
-            await self.redis.set(self.key, f"sent:{time.time():.3f}", ex=self.done_ttl_s)
+            await self.redis.set(self.key, Stage.SENT.at(), ex=self.done_ttl_s)
 
     async def finish(self) -> None:
         """Handled: retries are duplicates from now on."""
         if self.redis is not None:
-            await self.redis.set(self.key, "done", ex=self.done_ttl_s)
+            await self.redis.set(self.key, Stage.DONE.value, ex=self.done_ttl_s)
 
     async def fail(self) -> None:
         """The attempt failed: free the id for a retry unless the message was passed on already."""
@@ -106,7 +152,7 @@ class Attempt:
             return
         try:
             if self.recorded or self.already_recorded:
-                await self.redis.set(self.key, "retry-recorded", ex=self.done_ttl_s)
+                await self.redis.set(self.key, Stage.RETRY_RECORDED.value, ex=self.done_ttl_s)
             else:
                 await self.redis.delete(self.key)
         except Exception:  # noqa: BLE001 - Redis may be the reason; the short TTL frees the id anyway
@@ -121,11 +167,11 @@ async def begin(redis: Redis, conversation_id: str, sender: str, mid: Optional[s
     passed the message on more than ``stale_after_s`` ago and never finished.
     """
     if mid is None:
-        return Attempt(None, "", "new")
+        return Attempt(None, "", Outcome.NEW)
     key = keys.message(conversation_id, sender, mid)
     outcome = await redis.eval(_CLAIM, 1, key, IN_FLIGHT_S, f"{time.time():.3f}", stale_after_s, done_ttl_s)
-    if outcome == "recover":
-        return Attempt(redis, key, "recover", already_recorded=True, passed_on=True, done_ttl_s=done_ttl_s)
-    if outcome == "new-recorded":
-        return Attempt(redis, key, "new", already_recorded=True, done_ttl_s=done_ttl_s)
-    return Attempt(redis, key, outcome, done_ttl_s=done_ttl_s)
+    if outcome == Outcome.RECOVER.value:
+        return Attempt(redis, key, Outcome.RECOVER, already_recorded=True, passed_on=True, done_ttl_s=done_ttl_s)
+    if outcome == f"{Outcome.NEW.value}-recorded":
+        return Attempt(redis, key, Outcome.NEW, already_recorded=True, done_ttl_s=done_ttl_s)
+    return Attempt(redis, key, Outcome(outcome), done_ttl_s=done_ttl_s)

@@ -1,64 +1,76 @@
-"""Errors translated at the socket boundary into an ``error`` event the sender can read."""
+"""The bridge's one exception hierarchy, and the one table that says what each failure is called.
+
+Every failure a client can cause or meet has a ``code`` (what the client reads), a
+message, and an HTTP status. The socket boundary (``handoff.reporting``) and the HTTP
+boundary (``handoff.http_api``) both translate through ``describe``, so a refusal reads
+the same whichever way it was asked. Pure: no I/O here.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
-from typing import Any, Awaitable, Callable, Optional
+from dataclasses import dataclass
+from typing import Optional
 
-import socketio
 from redis.exceptions import RedisError
 
-from handoff import protocol
-from handoff.bridge import NotAllowed
-from handoff.conversations import UnknownConversation
-from handoff.logs import about
-from handoff.state import IllegalMove
 
-logger = logging.getLogger(__name__)
+class BridgeError(Exception):
+    """A failure the sender should be told about; ``code`` says which."""
 
-Handler = Callable[..., Awaitable[Any]]
+    http_status = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def _error_for(e: Exception) -> Optional[tuple]:
-    if isinstance(e, protocol.BadPayload):
-        return e.code, str(e)
-    if isinstance(e, NotAllowed):
-        return e.code, str(e)
-    if isinstance(e, UnknownConversation):
-        return "unknown_conversation", f"no conversation {e.args[0]!r}"
-    if isinstance(e, IllegalMove):
-        return "illegal_move", str(e)
-    if isinstance(e, RedisError):
-        return "unavailable", "the service is briefly unavailable; please try again in a moment"
+class BadPayload(BridgeError, ValueError):
+    """A client sent something we cannot accept; ``code`` tells which check failed."""
+
+
+class NotAllowed(BridgeError):
+    """The request is well formed, but the sender may not do that now (``not_yours``, ``at_capacity``...)."""
+
+    http_status = 409
+
+
+class UnknownConversation(BridgeError, LookupError):
+    """No conversation has that id."""
+
+    http_status = 404
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__("unknown_conversation", f"no conversation {conversation_id!r}")
+        self.conversation_id = conversation_id
+
+
+class IllegalMove(BridgeError):
+    """The move is not allowed from the conversation's current state (``handoff.state``)."""
+
+    http_status = 409
+
+    def __init__(self, state: str, move: str) -> None:
+        super().__init__("illegal_move", f"cannot {move} a conversation that is {state}")
+        self.state, self.move = state, move
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a client is told: ``code`` and ``message``; ``http_status`` for HTTP clients."""
+
+    code: str
+    message: str
+    http_status: int
+
+
+UNAVAILABLE = Failure("unavailable", "the service is briefly unavailable; please try again in a moment", 503)
+INTERNAL = Failure("internal", "something went wrong on our side; nothing was lost, please retry", 500)
+
+
+def describe(error: BaseException) -> Optional[Failure]:
+    """The failure a client is told about, or ``None`` for an unexpected error (log it, say ``INTERNAL``)."""
+    if isinstance(error, BridgeError):
+        return Failure(error.code, str(error), error.http_status)
+    if isinstance(error, RedisError):
+        return UNAVAILABLE
     return None
-
-
-def reported(event: str) -> Callable[[Handler], Handler]:
-    """Wrap a namespace handler: known failures become an ``error`` event to the sender, nothing crashes."""
-
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def wrapper(namespace: socketio.AsyncNamespace, sid: str, *args: Any) -> Any:
-            about(None)  # log lines name a conversation only once the handler says which
-            try:
-                return await handler(namespace, sid, *args)
-            except Exception as e:  # noqa: BLE001 - translated below, re-raised when unknown
-                error = _error_for(e)
-                if error is None:
-                    logger.exception("unexpected error in %s from %s", event, sid)
-                    error = ("internal", "something went wrong on our side; nothing was lost, please retry")
-                elif error[0] == "unavailable":
-                    logger.warning("redis unavailable during %s: %s", event, e)
-                bridge = getattr(namespace, "bridge", None)
-                if bridge is not None:
-                    bridge.metrics.error(error[0])
-                with contextlib.suppress(Exception):  # the error event itself may fail (Redis down)
-                    await namespace.emit(protocol.ERROR, protocol.error_payload(error[0], error[1], event), to=sid)
-                # The acknowledgement, for clients that asked for one: they retry on "error".
-                return {"status": "error", "code": error[0], "message": error[1]}
-
-        return wrapper
-
-    return decorate

@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from handoff import keys, protocol
 from handoff.accounts import SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
+from handoff.errors import describe
 from handoff.pages import current_agent
 
 # Failed logins allowed per username and per client address within the lock-out window.
@@ -39,13 +40,16 @@ async def _json_body(request: web.Request) -> Dict[str, Any]:
 
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Domain errors become JSON errors with a status; nothing else leaks."""
+    """Domain errors become JSON errors with their status (``errors.describe``, as on sockets); nothing else leaks."""
     try:
         return await handler(request)
-    except protocol.BadPayload as e:
-        return _error(400, e.code, str(e))
-    except RedisError:
-        return _error(503, "unavailable", "state store unavailable; retry shortly")
+    except web.HTTPException:
+        raise
+    except Exception as e:  # noqa: BLE001 - translated; unknown errors are aiohttp's 500 as before
+        failure = describe(e)
+        if failure is None:
+            raise
+        return _error(failure.http_status, failure.code, failure.message)
 
 
 async def handoff(request: web.Request) -> web.Response:
@@ -62,7 +66,7 @@ async def handoff(request: web.Request) -> web.Response:
     context = {k: body.get(k) for k in ("reason", "evidence", "transcript", "intents", "slots", "summary",
                                         "customer", "orders")
                if body.get(k) is not None}
-    outcome = await bridge.handoff(conversation_id, context)
+    outcome = await bridge.desk.handoff(conversation_id, context)
     return web.json_response({"status": outcome, "conversation_id": conversation_id})
 
 
@@ -124,7 +128,7 @@ async def stats(request: web.Request) -> web.Response:
         return _error(401, "unauthorized", "log in first")
     if not agent.is_supervisor:
         return _error(403, "forbidden", "the figures are for supervisors")
-    return web.json_response(await request.app[BRIDGE].stats_view())
+    return web.json_response(await request.app[BRIDGE].views.figures())
 
 
 async def _redis_ok(bridge: Bridge) -> bool:
@@ -156,8 +160,8 @@ async def metrics(request: web.Request) -> web.Response:
     """``GET /metrics``: Prometheus text format (shared figures read from Redis at scrape time)."""
     bridge = request.app[BRIDGE]
     try:
-        queue_length = int(await bridge.redis.zcard(keys.QUEUE))
-        available = int(await bridge.redis.scard(keys.AVAILABLE_AGENTS))
+        queue_length = await bridge.queue.length()
+        available = await bridge.agents.available_count()
     except RedisError:
         queue_length = available = -1
     body = bridge.metrics.exposition(queue_length, available)

@@ -13,17 +13,6 @@ TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payloa
 # What a customer may type, while the assistant is down, to reach a person.
 PERSON_WORDS = ("/request_human", "agent", "human", "person", "operator", "someone")
 
-# Status lines of the transcript as the customer sees them (the agent sees the internal ones).
-CUSTOMER_STATUS = {
-    "handoff": "Connecting you to a person",
-    "joined": "{agent} from Support joined",
-    "left": "{agent} left the chat",
-    "returned": "You're back with the assistant",
-    "closed": "The conversation was closed",
-    "ticket": "Message left: ticket {ticket}",
-    "rated": "Thank you for your feedback",
-}
-
 # Canned responses a new team starts with; agents edit them in the console.
 DEFAULT_CANNED = (
     ("Greeting", "Hi, I'm here to help. Let me read through your conversation so far."),

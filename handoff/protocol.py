@@ -11,7 +11,11 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping
+
+# Re-exported: the payload checks below raise BadPayload; resolution codes are part of the protocol.
+from handoff.errors import BadPayload as BadPayload
+from handoff.vocabulary import RESOLUTION_CODES as RESOLUTION_CODES
 
 # --- customer side: Rasa's socket.io protocol ------------------------------
 SESSION_REQUEST = "session_request"
@@ -47,7 +51,7 @@ CLOSE = "close"  # {conversation_id, resolution}
 TRANSFER = "transfer"  # {conversation_id, to_agent}
 TICKETS = "tickets"  # [ticket]
 CONVERSATION_ENDED = "conversation_ended"  # {conversation_id, how}
-HELLO = "hello"  # {agent, status, resolution_codes, agents}: first event after connecting
+HELLO = "hello"  # {agent, status, resolution_codes, vocabulary, agents}: first event after connecting
 AGENTS = "agents"  # [{id, name, status, load, capacity}]
 STATUS = "status"  # {status}
 ENTRY_ADDED = "entry_added"  # {conversation_id, entry}: agent message, note or status line recorded
@@ -57,22 +61,20 @@ CANNED = "canned"  # [{id, title, text}]
 CANNED_SAVE = "canned_save"  # {id?, title, text}
 CANNED_DELETE = "canned_delete"  # {id}
 
-RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
-                    "no_response", "duplicate", "spam")
+# Rooms: a customer's sockets join the room named by their conversation id; on ``/agent``:
+AGENTS_ROOM = "agents"  # every agent socket
+
+
+def agent_room(agent_id: str) -> str:
+    """Room of all sockets of one agent (in the agent namespace)."""
+    return f"agent:{agent_id}"
+
 
 AGENT_STATUSES = ("available", "away")
 
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[A-Za-z]{2,24}$")
-
-
-class BadPayload(ValueError):
-    """A client sent something we cannot accept; ``code`` tells which check failed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def error_payload(code: str, message: str, event: str) -> Dict[str, str]:
@@ -148,7 +150,9 @@ def resolution_code(value: Any) -> str:
 def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """What the customer may see of a transcript: no internal notes, no internal status lines.
 
-    Status lines carry ``public`` text for customers (``None`` keeps them from the customer).
+    Status lines carry ``public`` text for customers (``None`` keeps them from the customer), and
+    the ``status`` key and ``params`` the widget renders them from in its language
+    (``vocabulary.STATUS_LINES``).
     """
     shown: List[Dict[str, Any]] = []
     for entry in entries:
@@ -161,15 +165,9 @@ def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]
                           "agent": public_agent(str(agent.get("id", "")), str(agent.get("name", "")))})
         elif role == "system" and entry.get("public"):
             shown.append({"role": "system", "text": entry["public"], "ts": entry.get("ts"),
-                          "event": entry.get("event")})
+                          "event": entry.get("event"), "status": entry.get("status"),
+                          "params": entry.get("params") or {}})
     return shown
-
-
-def queue_score(context: Mapping[str, Any]) -> Optional[float]:
-    """The strongest signal's score behind a handoff (evidence rows carry it), or ``None``."""
-    scores = [row.get("score") for row in context.get("evidence") or [] if isinstance(row, Mapping)]
-    numbers = [float(s) for s in scores if isinstance(s, (int, float)) and not isinstance(s, bool)]
-    return round(max(numbers), 2) if numbers else None
 
 
 def custom_data(value: Any) -> Dict[str, Any]:
@@ -237,44 +235,7 @@ def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> List[Dict[str, Any]
     return payloads
 
 
-def turn_replies(events: List[Mapping[str, Any]], message_id: str) -> Optional[List[Dict[str, Any]]]:
-    """The assistant's replies to the customer message ``message_id`` in a Rasa tracker's events, shaped
-    like the REST channel's output; ``None`` when Rasa never received that message.
-
-    The bridge puts ``message_id`` in the metadata of every message it sends, so a turn can be found
-    again after the process that sent it died before writing the replies.
-    """
-    start = None
-    for index, event in enumerate(events):
-        if event.get("event") == "user" and (event.get("metadata") or {}).get("message_id") == message_id:
-            start = index
-    if start is None:
-        return None
-    replies: List[Dict[str, Any]] = []
-    for event in events[start + 1:]:
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "bot":
-            data = event.get("data") or {}
-            reply: Dict[str, Any] = {"text": event.get("text")} if event.get("text") else {}
-            for name in ("buttons", "image", "attachment", "custom"):
-                if data.get(name):
-                    reply[name] = data[name]
-            if reply:
-                replies.append(reply)
-    return replies
-
-
 def agent_uttered(text: str, agent: AgentIdentity) -> Dict[str, Any]:
     """An agent's message as the customer receives it: a ``bot_uttered`` with the agent in metadata."""
     return {"text": text, "metadata": agent.as_metadata()}
 
-
-def estimated_wait_s(position: int, available_agents: int, average_handle_s: float) -> int:
-    """A rough wait: the people ahead, shared among available agents."""
-    return int(round(position * average_handle_s / max(1, available_agents)))
-
-
-def priority_for(reason: Optional[str]) -> int:
-    """Queue priority by handoff reason: higher goes first."""
-    return {"frustration": 2, "complaint": 2, "sensitive": 1, "unresolved": 1}.get(reason or "", 0)

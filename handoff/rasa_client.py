@@ -15,7 +15,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence
 
 import aiohttp
 
@@ -26,6 +26,14 @@ DOWN_FOR_S = 5.0
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
+
+
+async def best_effort(call: Awaitable[Any]) -> None:
+    """Await a tracker edit that may fail: the live transcript in Redis keeps every turn regardless."""
+    try:
+        await call
+    except RasaUnavailable as e:
+        logger.warning("could not update Rasa's tracker: %s", e)
 
 
 class _Refused(Exception):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Dict, Tuple
 
+from handoff.errors import IllegalMove
+
 
 class State(str, Enum):
     """Who owns a conversation."""
@@ -26,14 +28,6 @@ class Move(str, Enum):
     CLOSE = "close"
     LEAVE_MESSAGE = "leave_message"
     REOPEN = "reopen"
-
-
-class IllegalMove(Exception):
-    """The move is not allowed from the conversation's current state."""
-
-    def __init__(self, state: State, move: Move) -> None:
-        super().__init__(f"cannot {move.value} a conversation that is {state.value}")
-        self.state, self.move = state, move
 
 
 _TRANSITIONS: Dict[Tuple[State, Move], State] = {
@@ -59,9 +53,12 @@ def transition(state: State, move: Move) -> State:
     try:
         return _TRANSITIONS[(state, move)]
     except KeyError:
-        raise IllegalMove(state, move) from None
+        raise IllegalMove(state.value, move.value) from None
 
 
 def human_owned(state: State) -> bool:
     """Whether Rasa must stay silent (a person owns or will own the conversation)."""
     return state in (State.QUEUED, State.WITH_AGENT)
+
+
+__all__ = ["IllegalMove", "Move", "State", "human_owned", "transition"]

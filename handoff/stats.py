@@ -10,12 +10,16 @@ least once), ``handoffs`` and ``handoff:<reason>``, ``claimed`` with
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Dict, List, Mapping, Optional
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from handoff import keys
+
+logger = logging.getLogger(__name__)
 
 RETENTION_S = 90 * 24 * 3600
 
@@ -47,6 +51,13 @@ class Stats:
                         pipe.hincrbyfloat(key, field, float(amount))
             pipe.expire(key, RETENTION_S)
             await pipe.execute()
+
+    async def count(self, amounts: Mapping[str, float]) -> None:
+        """``add``, for callers whose own operation must go on when the figures cannot be written."""
+        try:
+            await self.add(amounts)
+        except RedisError as e:
+            logger.warning("could not update the figures %s: %s", sorted(amounts), e)
 
     async def day(self, day: str) -> Dict[str, str]:
         """The raw counters of one day."""

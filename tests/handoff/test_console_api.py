@@ -65,7 +65,7 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
     try:
         assert (await status_of(sam, f"{url}/console/supervisor"))[0] == 200
         async with sam.get(f"{url}/api/stats") as r:
-            assert r.status == 200 and set(await r.json()) == {"now", "today", "hours"}
+            assert r.status == 200 and set(await r.json()) == {"now", "today", "hours", "vocabulary"}
     finally:
         await sam.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff import protocol
+from handoff import protocol, queue, vocabulary
 
 
 def test_text_with_buttons_is_shaped_like_rasas_socketio_channel():
@@ -46,6 +46,6 @@ def test_bad_conversation_ids(value):
 
 
 def test_priority_and_wait():
-    assert protocol.priority_for("frustration") > protocol.priority_for("sensitive") > protocol.priority_for("explicit_request")
-    assert protocol.estimated_wait_s(3, 0, 180) == 540
-    assert protocol.estimated_wait_s(4, 2, 180) == 360
+    assert vocabulary.priority_for("frustration") > vocabulary.priority_for("sensitive") > vocabulary.priority_for("explicit_request")
+    assert queue.estimated_wait_s(3, 0, 180) == 540
+    assert queue.estimated_wait_s(4, 2, 180) == 360

@@ -166,9 +166,9 @@ async def test_a_long_wait_ends_in_the_offer_to_leave_a_message(redis, redis_ser
         await bridge.stop()
 
 
-async def test_priority_orders_the_queue_complaints_before_plain_requests(dead_rasa_bridge, redis):
+async def test_priority_orders_the_queue_frustrated_customers_before_plain_requests(dead_rasa_bridge, redis):
     plain = await queued_customer(dead_rasa_bridge, "explicit_request")
-    angry = await queued_customer(dead_rasa_bridge, "complaint")
+    angry = await queued_customer(dead_rasa_bridge, "frustration")  # the escalation reason of an angry customer
     assert await redis.zrange(keys.QUEUE, 0, -1) == [angry.session_id, plain.session_id]
     assert (await angry.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     await plain.seen.wait_for(protocol.HANDOFF_QUEUED, lambda d: d["position"] == 2)  # told it moved back

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff import protocol
+from handoff import protocol, queue, tracker
 from handoff.stats import summarise
 
 
@@ -61,9 +61,9 @@ def test_resolution_codes_and_queue_scores():
     assert protocol.resolution_code("refund_issued") == "refund_issued"
     with pytest.raises(protocol.BadPayload):
         protocol.resolution_code("<script>")
-    assert protocol.queue_score({"evidence": [{"score": 0.61}, {"score": 0.824}, {"score": "x"}]}) == 0.82
-    assert protocol.queue_score({"evidence": [{"signal": "explicit_request"}]}) is None
-    assert protocol.queue_score({}) is None
+    assert queue.strongest_signal({"evidence": [{"score": 0.61}, {"score": 0.824}, {"score": "x"}]}) == 0.82
+    assert queue.strongest_signal({"evidence": [{"signal": "explicit_request"}]}) is None
+    assert queue.strongest_signal({}) is None
 
 
 def test_the_replies_of_a_turn_are_found_again_by_the_message_id():
@@ -74,10 +74,10 @@ def test_the_replies_of_a_turn_are_found_again_by_the_message_id():
               {"event": "user", "text": "where is my order", "metadata": {"message_id": "m2"}},
               {"event": "bot", "text": "Which order?", "data": {}},
               {"event": "bot", "text": None, "data": {"image": "https://x/y.png"}}]
-    assert protocol.turn_replies(events, "m1") == [{"text": "Hello!", "buttons": [{"title": "Orders",
+    assert tracker.turn_replies(events, "m1") == [{"text": "Hello!", "buttons": [{"title": "Orders",
                                                                                    "payload": "/order"}]}]
-    assert protocol.turn_replies(events, "m2") == [{"text": "Which order?"}, {"image": "https://x/y.png"}]
-    assert protocol.turn_replies(events, "m3") is None  # Rasa never saw it: safe to send
+    assert tracker.turn_replies(events, "m2") == [{"text": "Which order?"}, {"image": "https://x/y.png"}]
+    assert tracker.turn_replies(events, "m3") is None  # Rasa never saw it: safe to send
 
 
 def test_new_conversation_ids_never_look_like_options():

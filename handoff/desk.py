@@ -1,0 +1,217 @@
+"""The desk: a conversation's way from the assistant to a person and back.
+
+Handoff into the queue, claim (by an agent or by auto-assignment), transfer, hand
+back, close, requeue when an agent vanishes, a message left instead of waiting, and
+internal notes. Each step moves the state machine (``handoff.state``), writes the
+transcript, keeps Rasa paused or resumed, and tells the people involved.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Mapping, Optional
+
+from redis.asyncio import Redis
+
+from handoff import keys, protocol, vocabulary
+from handoff.accounts import Account
+from handoff.agents import Agents
+from handoff.assignment import pick_agent
+from handoff.config import Settings
+from handoff.conversations import Conversation, Conversations
+from handoff.errors import NotAllowed
+from handoff.logs import about
+from handoff.metrics import Metrics
+from handoff.notify import Notify
+from handoff.queue import Queue
+from handoff.rasa_client import RasaClient, best_effort
+from handoff.state import Move, State, human_owned
+from handoff.stats import Stats
+from handoff.tickets import Tickets
+from handoff.views import Views
+
+
+class Desk:
+    """Moves conversations between the assistant, the queue and the agents."""
+
+    def __init__(self, settings: Settings, redis: Redis, conversations: Conversations, queue: Queue,
+                 agents: Agents, tickets: Tickets, views: Views, rasa: RasaClient, notify: Notify,
+                 stats: Stats, metrics: Metrics) -> None:
+        self.settings, self.redis, self.conversations, self.queue = settings, redis, conversations, queue
+        self.agents, self.tickets, self.views, self.rasa = agents, tickets, views, rasa
+        self.notify, self.stats, self.metrics = notify, stats, metrics
+
+    # --- into the queue -----------------------------------------------------------
+
+    async def handoff(self, conversation_id: str, context: Mapping[str, Any], pause_rasa: bool = False) -> str:
+        """Queue a conversation for a person. Returns ``queued``, or ``unchanged`` if a person already has it.
+
+        A handoff from the action server arrives while Rasa still holds the
+        conversation's lock, so the action pauses Rasa itself (pausing from
+        here would wait for that lock); ``pause_rasa`` is for handoffs the
+        bridge starts on its own, when the assistant is down.
+        """
+        about(conversation_id)
+        conversation = await self.conversations.get(conversation_id) or await self.conversations.create(conversation_id)
+        if human_owned(conversation.state):
+            return "unchanged"
+        reason = str(context.get("reason") or vocabulary.DEFAULT_REASON)
+        conversation = await self.conversations.move(
+            conversation_id, Move.HANDOFF, reason=reason, priority=vocabulary.priority_for(reason),
+            queued_at=time.time(), agent_id="", context=dict(context))
+        await self.queue.enqueue(conversation)
+        await self.conversations.record(conversation_id, "system", f"handed off ({reason})", event="handoff",
+                                        **vocabulary.customer_status("handoff"))
+        first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
+        await self.stats.count({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
+        self.metrics.handoff(reason)
+        if pause_rasa:
+            await best_effort(self.rasa.pause(conversation_id))
+        await self.queue.refresh_positions()  # a higher-priority arrival moves others back
+        await self.queue.broadcast()
+        if self.settings.auto_assign:
+            await self.auto_assign()
+        return "queued"
+
+    async def leave_message(self, conversation_id: str, email: str, text: str) -> str:
+        """Turn a waiting conversation into a ticket; return the ticket id."""
+        about(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is not State.QUEUED:
+            raise NotAllowed("not_waiting", "a message can be left only while waiting for a person")
+        await self.queue.take(conversation_id)
+        await self.conversations.move(conversation_id, Move.LEAVE_MESSAGE)
+        ticket_id = await self.tickets.create(conversation_id, email, text, conversation.reason)
+        await self.conversations.record(conversation_id, "system", f"left a message: ticket {ticket_id}",
+                                        event="ticket", **vocabulary.customer_status("ticket", ticket=ticket_id))
+        await best_effort(self.rasa.resume(conversation_id))
+        await self.notify.customer(conversation_id, protocol.TICKET_CREATED, {"ticket_id": ticket_id})
+        await self.queue.broadcast()
+        await self.notify.agents(protocol.TICKETS, await self.tickets.all())
+        return ticket_id
+
+    # --- to an agent ------------------------------------------------------------------
+
+    async def claim(self, agent: Account, conversation_id: str) -> Dict[str, Any]:
+        """Give a queued conversation to ``agent``; exactly one of several claimers wins."""
+        about(conversation_id)
+        await self.conversations.require(conversation_id)
+        owned = await self.agents.load(agent.id)
+        if owned >= agent.capacity:
+            raise NotAllowed("at_capacity", f"you already have {owned} conversations (capacity {agent.capacity})")
+        if not await self.queue.take(conversation_id):
+            raise NotAllowed("already_claimed", "this conversation is not waiting any more (another agent took it)")
+        conversation = await self.conversations.move(conversation_id, Move.CLAIM, agent_id=agent.id,
+                                                     claimed_at=time.time())
+        await self.agents.take(agent.id, conversation_id)
+        waited = max(0.0, time.time() - conversation.queued_at)
+        await self.stats.count({"claimed": 1, "wait_s": round(waited, 3)})
+        self.metrics.claimed_after(waited)
+        await self._joined(conversation, agent)
+        await self.queue.broadcast()
+        await self.queue.refresh_positions()
+        await self.agents.broadcast()
+        return await self.views.conversation(conversation_id)
+
+    async def auto_assign(self) -> None:
+        """Give queued conversations to the least busy available agents, while anyone has room."""
+        for conversation_id in await self.queue.ids():
+            agent_id = pick_agent(await self.agents.available_loads())
+            if agent_id is None:
+                return
+            try:
+                await self.claim(self.agents.accounts[agent_id], conversation_id)
+            except NotAllowed:
+                continue
+
+    async def _joined(self, conversation: Conversation, agent: Account) -> None:
+        await self.conversations.record(conversation.id, "system", f"{agent.name} joined", event="joined",
+                                        agent={"id": agent.id, "name": agent.name},
+                                        **vocabulary.customer_status("joined", agent=agent.name))
+        await best_effort(self.rasa.pause(conversation.id))  # re-assert: a new Rasa session un-pauses
+        await self.notify.customer(conversation.id, protocol.AGENT_JOINED,
+                                   {"agent": protocol.public_agent(agent.id, agent.name)})
+        await self.notify.agent(agent.id, protocol.CLAIMED, await self.views.conversation(conversation.id))
+
+    async def first_response(self, conversation_id: str, ts: float) -> None:
+        """Count the agent's first answer after a handoff (once per wait)."""
+        if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(ts)):
+            queued_at = (await self.conversations.require(conversation_id)).queued_at
+            await self.stats.count({"first_responses": 1, "first_response_s": round(max(0.0, ts - queued_at), 3)})
+
+    async def note(self, agent: Account, conversation_id: str, text: str) -> None:
+        """An internal note on an owned conversation: agents see it, the customer never does."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        entry = await self.conversations.record(conversation_id, "note", text,
+                                                agent={"id": agent.id, "name": agent.name})
+        await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
+
+    async def transfer(self, agent: Account, conversation_id: str, to_agent: Optional[Account]) -> None:
+        """Give an owned conversation to another agent."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        if to_agent is None or to_agent.id == agent.id:
+            raise NotAllowed("bad_agent", "choose another existing agent")
+        if await self.agents.load(to_agent.id) >= to_agent.capacity:
+            raise NotAllowed("at_capacity", f"{to_agent.name} is at capacity")
+        conversation = await self.conversations.move(conversation_id, Move.TRANSFER, agent_id=to_agent.id)
+        await self.agents.release(agent.id, conversation_id)
+        await self.agents.take(to_agent.id, conversation_id)
+        await self.conversations.record(conversation_id, "system",
+                                        f"{agent.name} transferred the conversation to {to_agent.name}",
+                                        event="left", **vocabulary.customer_status("left", agent=agent.name))
+        await self.notify.customer(conversation_id, protocol.AGENT_LEFT,
+                                   {"agent": protocol.public_agent(agent.id, agent.name)})
+        await self.notify.agent(agent.id, protocol.CONVERSATION_ENDED,
+                                {"conversation_id": conversation_id, "how": f"transferred to {to_agent.name}"})
+        await self._joined(conversation, to_agent)
+        await self.agents.broadcast()
+
+    # --- back from an agent -------------------------------------------------------------
+
+    async def hand_back(self, agent: Account, conversation_id: str) -> None:
+        """Return the conversation to the assistant."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
+        await self._released(agent.id, conversation_id, "handed back to the assistant", event="returned")
+        await self.notify.customer(conversation_id, protocol.HANDOFF_RETURNED, {})
+
+    async def close(self, agent: Account, conversation_id: str, resolution: Any) -> None:
+        """End the conversation with a resolution code (``vocabulary.RESOLUTION_CODES``)."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        resolution = protocol.resolution_code(resolution)
+        await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
+        await self.stats.count({"closed": 1})
+        await self._released(agent.id, conversation_id, f"closed: {resolution}", event="closed")
+        await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": resolution})
+
+    async def _released(self, agent_id: str, conversation_id: str, note: str, event: str) -> None:
+        await self.agents.release(agent_id, conversation_id)
+        await self.conversations.record(conversation_id, "system", note, event=event,
+                                        **vocabulary.customer_status(event))
+        await best_effort(self.rasa.resume(conversation_id))
+        await self.notify.agent(agent_id, protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
+                                                                        "how": note})
+        await self.agents.broadcast()
+
+    async def requeue_agent(self, agent_id: str) -> List[str]:
+        """Put an agent's conversations back at the front of the queue (the agent is gone)."""
+        moved = []
+        account = self.agents.accounts.get(agent_id)
+        for conversation_id in await self.agents.held(agent_id):
+            conversation = await self.conversations.move(conversation_id, Move.REQUEUE, agent_id="")
+            await self.queue.enqueue(conversation, front=True)
+            await self.agents.release(agent_id, conversation_id)
+            await self.conversations.record(conversation_id, "system", "agent disconnected; back in the queue",
+                                            event="requeued", **vocabulary.customer_status("handoff"))
+            await self.notify.customer(conversation_id, protocol.AGENT_LEFT,
+                                       {"agent": protocol.public_agent(agent_id, account.name if account else "")})
+            moved.append(conversation_id)
+        if moved:
+            await self.queue.broadcast()
+            await self.queue.refresh_positions()
+        await self.agents.broadcast()
+        return moved

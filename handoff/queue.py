@@ -1,0 +1,123 @@
+"""The queue of conversations waiting for a person: order, place in line, wait estimate, the agents' view.
+
+Served by score, lower first: the time a conversation was queued, brought forward by
+its reason's priority (``vocabulary.priority_for``), and before everyone when its
+agent vanished. Whole-queue reads are batched into one Redis round trip.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Mapping, Optional
+
+from redis.asyncio import Redis
+
+from handoff import keys, protocol
+from handoff.agents import Agents
+from handoff.config import Settings
+from handoff.conversations import Conversation, Conversations
+from handoff.notify import Notify
+
+PRIORITY_STEP_S = 600.0  # one priority level counts as ten minutes of waiting
+FRONT_OF_QUEUE_S = 10 ** 9  # requeued after an agent vanished: before everyone
+
+
+def place_score(queued_at: float, priority: int, front: bool = False) -> float:
+    """Lower scores are served first: earlier, and higher priority."""
+    return queued_at - priority * PRIORITY_STEP_S - (FRONT_OF_QUEUE_S if front else 0)
+
+
+def estimated_wait_s(position: int, available_agents: int, average_handle_s: float) -> int:
+    """A rough wait: the people ahead, shared among available agents."""
+    return int(round(position * average_handle_s / max(1, available_agents)))
+
+
+def strongest_signal(context: Mapping[str, Any]) -> Optional[float]:
+    """The strongest signal's score behind a handoff (evidence rows carry it), or ``None``."""
+    scores = [row.get("score") for row in context.get("evidence") or [] if isinstance(row, Mapping)]
+    numbers = [float(s) for s in scores if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    return round(max(numbers), 2) if numbers else None
+
+
+def queue_entry(conversation: Conversation, position: int, now: float) -> Dict[str, Any]:
+    """One waiting conversation as agents see it in the queue."""
+    return {"conversation_id": conversation.id, "position": position, "reason": conversation.reason,
+            "priority": conversation.priority, "waiting_s": round(now - conversation.queued_at, 1),
+            "evidence": conversation.context.get("evidence", []),
+            "summary": conversation.context.get("summary", ""),
+            "score": strongest_signal(conversation.context)}
+
+
+class Queue:
+    """The waiting line in Redis, and telling the waiting customers and the agents about it."""
+
+    def __init__(self, redis: Redis, conversations: Conversations, agents: Agents, notify: Notify,
+                 settings: Settings) -> None:
+        self.redis, self.conversations, self.agents = redis, conversations, agents
+        self.notify, self.settings = notify, settings
+
+    async def enqueue(self, conversation: Conversation, front: bool = False) -> None:
+        """Put a queued conversation in line."""
+        await self.redis.zadd(keys.QUEUE, {conversation.id: place_score(conversation.queued_at,
+                                                                        conversation.priority, front)})
+
+    async def take(self, conversation_id: str) -> bool:
+        """Remove from the line; ``True`` only for the one caller that removed it (an atomic claim)."""
+        return bool(await self.redis.zrem(keys.QUEUE, conversation_id))
+
+    async def ids(self) -> List[str]:
+        """Ids in serving order."""
+        return list(await self.redis.zrange(keys.QUEUE, 0, -1))
+
+    async def length(self) -> int:
+        """How many conversations wait."""
+        return int(await self.redis.zcard(keys.QUEUE))
+
+    async def position(self, conversation_id: str) -> Optional[int]:
+        """1-based place in line, or ``None`` if not queued."""
+        rank = await self.redis.zrank(keys.QUEUE, conversation_id)
+        return None if rank is None else rank + 1
+
+    async def snapshot(self) -> List[Dict[str, Any]]:
+        """The queue as agents see it, in serving order."""
+        now = time.time()
+        waiting = await self.conversations.get_many(await self.ids())
+        return [queue_entry(conversation, position, now)
+                for position, conversation in enumerate(waiting, 1) if conversation is not None]
+
+    async def broadcast(self) -> None:
+        """Send the queue to every agent."""
+        await self.notify.agents(protocol.QUEUE, await self.snapshot())
+
+    async def tell_position(self, conversation_id: str) -> None:
+        """Tell a waiting customer their place in line, or that nobody is there."""
+        position = await self.position(conversation_id)
+        if position is not None:
+            await self._tell(conversation_id, position, await self.agents.available_count())
+
+    async def refresh_positions(self) -> None:
+        """Tell every waiting customer their current place in line."""
+        available = await self.agents.available_count()
+        for position, conversation_id in enumerate(await self.ids(), 1):
+            await self._tell(conversation_id, position, available)
+
+    async def _tell(self, conversation_id: str, position: int, available: int) -> None:
+        wait = estimated_wait_s(position, available, self.settings.average_handle_s)
+        await self.notify.customer(conversation_id, protocol.HANDOFF_QUEUED, {
+            "position": position, "estimated_wait_s": wait, "agents_available": available})
+        if available == 0:
+            await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT,
+                                       {"options": ["wait", "leave_message"]})
+
+    async def offer_after_max_wait(self) -> int:
+        """Offer to leave a message to everyone who waited longer than ``max_wait_s`` (once each)."""
+        offered = 0
+        now = time.time()
+        for conversation in await self.conversations.get_many(await self.ids()):
+            if conversation is None or now - conversation.queued_at < self.settings.max_wait_s:
+                continue
+            if await self.redis.hsetnx(keys.conversation(conversation.id), "wait_offer_at", str(now)):
+                await self.notify.customer(conversation.id, protocol.HANDOFF_NO_AGENT,
+                                           {"options": ["wait", "leave_message"], "why": "max_wait"})
+                offered += 1
+        return offered

@@ -1,0 +1,223 @@
+"""Relaying messages: a customer's to Rasa or to their agent, an agent's to the customer, Rasa's replies back.
+
+Every message with a ``message_id`` goes through one delivery skeleton (``deliver``):
+claim the id (``handoff.delivery``), record it in the transcript before passing it on,
+pass it on once, and finish; a retry of a message whose bridge died after passing it
+on is recovered instead of sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+
+from handoff import delivery, messages, protocol, tracker
+from handoff.accounts import Account
+from handoff.config import Settings
+from handoff.conversations import Conversation, Conversations
+from handoff.delivery import Attempt, Outcome
+from handoff.desk import Desk
+from handoff.logs import about
+from handoff.metrics import Metrics
+from handoff.notify import Notify
+from handoff.rasa_client import RasaClient, RasaUnavailable, best_effort
+from handoff.state import Move, State, human_owned
+
+logger = logging.getLogger(__name__)
+
+Step = Callable[[], Awaitable[None]]
+
+
+async def deliver(attempt: Attempt, handle: Step, recover: Step) -> str:
+    """Run one attempt at a message: ``handle`` a new one, ``recover`` one passed on by a dead attempt.
+
+    Returns the acknowledgement: ``ok``, or ``duplicate`` / ``pending`` for a retry.
+    """
+    if attempt.status is Outcome.RECOVER:
+        await recover()
+    elif attempt.status is not Outcome.NEW:
+        return attempt.status.value
+    else:
+        try:
+            await handle()
+        except BaseException:
+            await attempt.fail()
+            raise
+    await attempt.finish()
+    return "ok"
+
+
+class Relay:
+    """Moves messages between customers, Rasa and agents, and records every one."""
+
+    def __init__(self, settings: Settings, conversations: Conversations, rasa: RasaClient, notify: Notify,
+                 desk: Desk, metrics: Metrics) -> None:
+        self.settings, self.conversations, self.rasa, self.notify = settings, conversations, rasa, notify
+        self.desk, self.metrics = desk, metrics
+
+    async def _claim(self, conversation_id: str, sender: str, message_id: Optional[str]) -> Attempt:
+        return await delivery.begin(self.conversations.redis, conversation_id, sender, message_id,
+                                    self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5)
+
+    async def _entry(self, attempt: Attempt, conversation_id: str, role: str, text: str,
+                     message_id: Optional[str], **extra: Any) -> Dict[str, Any]:
+        """The message's transcript entry: the one an earlier attempt wrote, else a new one."""
+        entry = await self.conversations.find_message(conversation_id, message_id) if attempt.already_recorded else None
+        if entry is None:
+            ids = {"message_id": message_id} if message_id else {}
+            entry = await attempt.record(self.conversations, conversation_id, role, text, **ids, **extra)
+        return entry
+
+    # --- customers ----------------------------------------------------------------
+
+    async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
+                               message_id: Optional[str] = None) -> str:
+        """Route a customer message to Rasa or to the agent, and record it; returns the acknowledgement."""
+        about(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
+        attempt = await self._claim(conversation_id, "customer", message_id)
+
+        async def handle() -> None:
+            current = conversation
+            if current.state is State.CLOSED:
+                current = await self.conversations.move(conversation_id, Move.REOPEN)
+                await best_effort(self.rasa.resume(conversation_id))
+            entry = await self._entry(attempt, conversation_id, "customer", text, message_id)
+            await attempt.mark_passed_on()
+            if human_owned(current.state):
+                await self._to_agent(current, text, entry, message_id)
+            else:
+                await self._bot_turn(conversation_id, text, metadata, message_id)
+
+        async def recover() -> None:
+            await self._recover_turn(conversation, text, metadata, message_id or "")
+
+        return await deliver(attempt, handle, recover)
+
+    async def _recover_turn(self, conversation: Conversation, text: str, metadata: Mapping[str, Any],
+                            message_id: str) -> None:
+        """Finish a message whose bridge died after passing it on (see ``handoff.delivery``)."""
+        logger.warning("recovering message %s: the attempt that passed it on never finished", message_id)
+        entry = await self.conversations.find_message(conversation.id, message_id)
+        if entry is None:
+            entry = await self.conversations.record(conversation.id, "customer", text, message_id=message_id)
+        replies = tracker.turn_replies((await self.rasa.tracker(conversation.id)).get("events") or [], message_id)
+        if human_owned(conversation.state):
+            if replies is None:  # not in Rasa's tracker: (again) to the tracker and the agent, same entry id
+                await self._to_agent(conversation, text, entry, message_id)
+        elif replies is None:  # Rasa never got it: this is its first time
+            await self._bot_turn(conversation.id, text, metadata, message_id)
+        else:
+            done = sum(1 for e in await self.conversations.recent(conversation.id, 50)
+                       if e.get("reply_to") == message_id)
+            await self._send_replies(conversation.id, replies, message_id, skip=done)
+
+    async def _bot_turn(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
+                        message_id: Optional[str]) -> None:
+        """Send the message to Rasa and the replies to the customer."""
+        if message_id:
+            metadata = {**metadata, "message_id": message_id}
+        self.metrics.relayed("customer_to_bot")
+        started = time.monotonic()
+        await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": True})
+        try:
+            replies = await self.rasa.send(conversation_id, text, metadata)
+        except RasaUnavailable as e:
+            logger.warning("rasa unavailable for %s: %s", conversation_id, e)
+            self.metrics.error("rasa_unavailable")
+            await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
+            await self._assistant_unavailable(conversation_id, text)
+            return
+        self.metrics.bot_reply(time.monotonic() - started)
+        await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
+        await self._send_replies(conversation_id, replies, message_id)
+
+    async def _send_replies(self, conversation_id: str, replies: List[Mapping[str, Any]],
+                            message_id: Optional[str], skip: int = 0) -> None:
+        """Record and emit Rasa's replies (the first ``skip`` payloads were recorded by an earlier attempt)."""
+        extra = {"reply_to": message_id} if message_id else {}
+        payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply)]
+        for payload in payloads[skip:]:
+            # Recorded first, then sent with the entry's id: a widget that missed it live
+            # (reconnecting) finds it in the history by that id, and never shows it twice.
+            recorded = await self.conversations.record(conversation_id, "bot", payload.get("text", ""),
+                                                       payload=payload, **extra)
+            await self.notify.customer(conversation_id, protocol.BOT_UTTERED, {**payload, "id": recorded["id"]})
+            self.metrics.relayed("bot_to_customer")
+
+    async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
+                        message_id: Optional[str]) -> None:
+        # Into Rasa's tracker first, then to the agent: the agent's answer can
+        # then never land in the tracker before the message it answers.
+        try:
+            parse_data = await self.rasa.parse(text)
+        except RasaUnavailable:
+            parse_data = {}
+        await best_effort(self.rasa.append_events(
+            conversation.id, tracker.customer_turn(text, parse_data, conversation.state.value, message_id)))
+        if conversation.state is State.WITH_AGENT:
+            await self.notify.agent(conversation.agent_id, protocol.CUSTOMER_MESSAGE, {
+                "conversation_id": conversation.id, "text": text, "ts": entry.get("ts", time.time()),
+                "id": entry.get("id", ""), "message_id": message_id})
+            self.metrics.relayed("customer_to_agent")
+
+    async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
+        if any(word in text.lower() for word in messages.PERSON_WORDS):
+            await self.desk.handoff(conversation_id, {
+                "reason": "explicit_request", "evidence": [{"signal": "assistant_unavailable", "message": text}]},
+                pause_rasa=True)
+            return
+        payload = {"text": messages.ASSISTANT_UNAVAILABLE, "quick_replies": [messages.TALK_TO_A_PERSON]}
+        await self.notify.customer(conversation_id, protocol.BOT_UTTERED, payload)
+        await self.conversations.record(conversation_id, "system", messages.ASSISTANT_UNAVAILABLE)
+
+    async def customer_typing(self, conversation_id: str, typing: bool) -> None:
+        """Show the agent that the customer is typing."""
+        about(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is State.WITH_AGENT:
+            await self.notify.agent(conversation.agent_id, protocol.TYPING,
+                                    {"conversation_id": conversation_id, "who": "customer", "typing": typing})
+
+    # --- agents ---------------------------------------------------------------------
+
+    async def agent_message(self, agent: Account, conversation_id: str, text: str,
+                            message_id: Optional[str] = None) -> str:
+        """Relay an agent's message to the customer and record it; returns the acknowledgement."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        identity = protocol.AgentIdentity.of(agent.id, agent.name)
+        attempt = await self._claim(conversation_id, f"agent:{agent.id}", message_id)
+
+        async def handle() -> None:
+            entry = await self._entry(attempt, conversation_id, "agent", text, message_id,
+                                      agent={"id": agent.id, "name": agent.name})
+            await attempt.mark_passed_on()
+            await self._to_customer(agent, conversation_id, text, identity, entry)
+
+        async def recover() -> None:
+            # Recorded before it was passed on: send it again with the same entry id (the widget
+            # shows an id once), and the job is done.
+            entry = await self.conversations.find_message(conversation_id, message_id)
+            if entry is not None:
+                await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
+                                           {**protocol.agent_uttered(text, identity), "id": entry["id"]})
+
+        return await deliver(attempt, handle, recover)
+
+    async def _to_customer(self, agent: Account, conversation_id: str, text: str,
+                           identity: protocol.AgentIdentity, entry: Dict[str, Any]) -> None:
+        await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
+                                   {**protocol.agent_uttered(text, identity), "id": entry["id"]})
+        self.metrics.relayed("agent_to_customer")
+        await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
+        await self.desk.first_response(conversation_id, entry["ts"])
+        await best_effort(self.rasa.append_events(conversation_id, tracker.agent_turn(text, identity)))
+
+    async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:
+        """Show the customer that the agent is typing."""
+        about(conversation_id)
+        await self.conversations.owned_by(agent.id, conversation_id)
+        await self.notify.customer(conversation_id, protocol.TYPING,
+                                   {"who": "agent", "typing": typing, "agent": agent.name})

@@ -1,0 +1,48 @@
+"""Errors translated at the socket boundary into an ``error`` event the sender can read."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from typing import Any, Awaitable, Callable
+
+import socketio
+
+from handoff import protocol
+from handoff.errors import INTERNAL, UNAVAILABLE, describe
+from handoff.logs import about
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def reported(event: str) -> Callable[[Handler], Handler]:
+    """Wrap a namespace handler: known failures become an ``error`` event to the sender, nothing crashes."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(namespace: socketio.AsyncNamespace, sid: str, *args: Any) -> Any:
+            about(None)  # log lines name a conversation only once the handler says which
+            try:
+                return await handler(namespace, sid, *args)
+            except Exception as e:  # noqa: BLE001 - translated below
+                failure = describe(e)
+                if failure is None:
+                    logger.exception("unexpected error in %s from %s", event, sid)
+                    failure = INTERNAL
+                elif failure is UNAVAILABLE:
+                    logger.warning("redis unavailable during %s: %s", event, e)
+                bridge = getattr(namespace, "bridge", None)
+                if bridge is not None:
+                    bridge.metrics.error(failure.code)
+                with contextlib.suppress(Exception):  # the error event itself may fail (Redis down)
+                    await namespace.emit(protocol.ERROR, protocol.error_payload(failure.code, failure.message, event),
+                                         to=sid)
+                # The acknowledgement, for clients that asked for one: they retry on "error".
+                return {"status": "error", "code": failure.code, "message": failure.message}
+
+        return wrapper
+
+    return decorate

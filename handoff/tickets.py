@@ -1,0 +1,48 @@
+"""Tickets: the messages customers leave when nobody can take their conversation, kept in Redis."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any, Dict, List
+
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.errors import NotAllowed
+
+LISTED = 200  # the newest tickets the console shows
+
+
+class Tickets:
+    """Creates, lists and closes tickets."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def create(self, conversation_id: str, email: str, text: str, reason: str) -> str:
+        """Store a new open ticket; return its id (``T-`` and 8 hex digits)."""
+        ticket_id = "T-" + secrets.token_hex(4).upper()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.ticket(ticket_id), mapping={
+                "id": ticket_id, "conversation_id": conversation_id, "email": email, "text": text,
+                "reason": reason, "created_at": str(time.time()), "status": "open"})
+            pipe.lpush(keys.TICKETS, ticket_id)
+            await pipe.execute()
+        return ticket_id
+
+    async def all(self) -> List[Dict[str, Any]]:
+        """The newest tickets first (one round trip for the hashes)."""
+        ids = await self.redis.lrange(keys.TICKETS, 0, LISTED - 1)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for ticket_id in ids:
+                pipe.hgetall(keys.ticket(ticket_id))
+            found = await pipe.execute()
+        return [ticket for ticket in found if ticket]
+
+    async def mark_handled(self, ticket_id: Any, by: str) -> None:
+        """Mark a ticket handled by the agent named ``by``."""
+        if not isinstance(ticket_id, str) or not await self.redis.exists(keys.ticket(ticket_id)):
+            raise NotAllowed("unknown_ticket", "no ticket with that id")
+        await self.redis.hset(keys.ticket(ticket_id), mapping={"status": "handled", "handled_by": by,
+                                                               "handled_at": str(time.time())})

@@ -1,0 +1,60 @@
+"""What each kind of reader sees: the agent's view of a conversation, the customer's history,
+and the supervisor's figures. Reads only."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Mapping
+
+from redis.asyncio import Redis
+
+from handoff import keys, protocol, vocabulary
+from handoff.accounts import Account
+from handoff.agents import Agents
+from handoff.conversations import Conversations
+from handoff.queue import Queue
+from handoff.state import State
+from handoff.stats import Stats, day_and_hour, summarise
+
+
+class Views:
+    """Builds the payloads of ``claimed``, ``history`` and ``/api/stats``."""
+
+    def __init__(self, redis: Redis, conversations: Conversations, queue: Queue, agents: Agents,
+                 accounts: Mapping[str, Account], stats: Stats) -> None:
+        self.redis, self.conversations, self.queue, self.agents = redis, conversations, queue, agents
+        self.accounts, self.stats = accounts, stats
+
+    async def conversation(self, conversation_id: str) -> Dict[str, Any]:
+        """Everything an agent sees of a conversation: transcript and handoff context."""
+        conversation = await self.conversations.require(conversation_id)
+        return {"conversation_id": conversation_id, "state": conversation.state.value,
+                "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
+                "transcript": await self.conversations.transcript(conversation_id)}
+
+    async def customer(self, conversation_id: str) -> Dict[str, Any]:
+        """What the customer's widget gets after ``session_confirm``: the ``history`` event."""
+        conversation = await self.conversations.require(conversation_id)
+        agent = self.accounts.get(conversation.agent_id) if conversation.state is State.WITH_AGENT else None
+        raw = await self.redis.hmget(keys.conversation(conversation_id), ["closed_at", "rated_at"])
+        closed_at, rated_at = (float(v) if v else 0.0 for v in raw)
+        return {"state": conversation.state.value,
+                "transcript": protocol.customer_transcript(await self.conversations.transcript(conversation_id)),
+                "agent": protocol.public_agent(agent.id, agent.name) if agent else None,
+                "surveyed": bool(rated_at) and rated_at >= closed_at,
+                "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at,
+                "vocabulary": vocabulary.for_customers()}
+
+    async def figures(self) -> Dict[str, Any]:
+        """The supervisor page's figures: now (queue, agents) and today (counters, per hour)."""
+        now = time.time()
+        waiting = await self.queue.snapshot()
+        team = await self.agents.team()
+        day, _ = day_and_hour(now)
+        figures = summarise(await self.stats.day(day), day)
+        return {"now": {"queue_length": len(waiting),
+                        "longest_wait_s": max((q["waiting_s"] for q in waiting), default=0.0),
+                        "agents_available": sum(1 for a in team if a["status"] == "available"),
+                        "agents": [{"id": a["id"], "name": a["name"], "status": a["status"],
+                                    "conversations": a["load"], "capacity": a["capacity"]} for a in team]},
+                **figures, "vocabulary": vocabulary.for_agents()}

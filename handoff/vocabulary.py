@@ -1,0 +1,78 @@
+"""The desk's vocabulary, defined once: handoff reasons (labels, priorities), resolution codes,
+and the status lines a customer reads. The pages get it from the server (``hello``,
+``history``, ``/api/stats``) and keep no copy of their own. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
+
+LANGUAGES = ("en", "ja")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a conversation was handed to a person; higher ``priority`` is served first."""
+
+    code: str
+    priority: int
+    label: Mapping[str, str]
+
+
+# In the order the pages list them; the codes are the escalation package's.
+REASONS = (
+    Reason("explicit_request", 0, {"en": "explicit request", "ja": "担当者希望"}),
+    Reason("frustration", 2, {"en": "frustration", "ja": "不満・怒り"}),
+    Reason("unresolved", 1, {"en": "unresolved", "ja": "未解決"}),
+    Reason("sensitive", 1, {"en": "sensitive", "ja": "要配慮"}),
+)
+_BY_CODE = {reason.code: reason for reason in REASONS}
+DEFAULT_REASON = "explicit_request"
+
+RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
+                    "no_response", "duplicate", "spam")
+
+# Status lines of the transcript as the customer reads them, by key; ``{agent}`` and
+# ``{ticket}`` are filled from the entry's ``params``. The agent sees the internal lines.
+STATUS_LINES: Mapping[str, Mapping[str, str]] = {
+    "handoff": {"en": "Connecting you to a person", "ja": "担当者におつなぎしています"},
+    "joined": {"en": "{agent} from Support joined", "ja": "サポートの{agent}が参加しました"},
+    "left": {"en": "{agent} left the chat", "ja": "{agent}がチャットを退出しました"},
+    "returned": {"en": "You're back with the assistant", "ja": "アシスタントとの会話に戻りました"},
+    "closed": {"en": "The conversation was closed", "ja": "会話は終了しました"},
+    "ticket": {"en": "Message left: ticket {ticket}", "ja": "メッセージを承りました（受付番号 {ticket}）"},
+    "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
+}
+
+
+def priority_for(reason: Optional[str]) -> int:
+    """Queue priority of a handoff reason (unknown reasons: 0)."""
+    found = _BY_CODE.get(reason or "")
+    return found.priority if found else 0
+
+
+def status_line(key: str, language: str = "en", **params: str) -> str:
+    """The customer's status line ``key`` in ``language`` (English if there is none), params filled in."""
+    lines = STATUS_LINES[key]
+    text = lines.get(language) or lines["en"]
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def customer_status(key: str, **params: str) -> Dict[str, Any]:
+    """The fields a transcript's status line carries for customers: its key, params, and English text."""
+    return {"status": key, "params": dict(params), "public": status_line(key, **params)}
+
+
+def for_customers() -> Dict[str, Any]:
+    """The vocabulary the widget gets in ``history``."""
+    return {"status_lines": {key: dict(lines) for key, lines in STATUS_LINES.items()}}
+
+
+def for_agents() -> Dict[str, Any]:
+    """The vocabulary the console gets in ``hello`` and the supervisor page in ``/api/stats``."""
+    reasons: List[Dict[str, Any]] = [{"code": r.code, "label": dict(r.label), "priority": r.priority}
+                                     for r in REASONS]
+    return {"reasons": reasons, "resolution_codes": list(RESOLUTION_CODES)}
