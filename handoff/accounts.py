@@ -122,7 +122,7 @@ class Sessions:
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         agent_id = await self.redis.get(keys.agent_session(token))
-        return self.accounts.get(agent_id) if agent_id else None
+        return self.accounts.get(str(agent_id)) if agent_id else None
 
     async def agent_for_cookie(self, cookie_header: Optional[str]) -> Optional[Account]:
         """The account of the session cookie in a ``Cookie`` header, or ``None``."""

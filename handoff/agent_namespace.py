@@ -25,7 +25,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         self.bridge = bridge
         self.sessions = sessions
         self.canned = CannedResponses(bridge.redis)
-        self._grace: Dict[str, asyncio.Task] = {}
+        self._grace: Dict[str, asyncio.Task[None]] = {}
         self._tokens: Dict[str, str] = {}  # this process's agent sockets and their login tokens
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> None:
@@ -37,7 +37,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
                                                               "message": "log in first (POST /api/agent/login)"})
         await self.save_session(sid, {"agent_id": agent.id, "token": token})
-        self._tokens[sid] = token
+        self._tokens[sid] = str(token)
         self.bridge.metrics.connect("agent", 1)
         await self.enter_room(sid, protocol.AGENTS_ROOM)
         await self.enter_room(sid, protocol.agent_room(agent.id))

@@ -45,7 +45,7 @@ class Agents:
 
     async def status(self, agent_id: str) -> str:
         """``available`` or ``away``, as the agent last set it."""
-        return await self.redis.hget(keys.agent(agent_id), "status") or DEFAULT_STATUS
+        return str(await self.redis.hget(keys.agent(agent_id), "status") or DEFAULT_STATUS)
 
     async def set_status(self, agent: Account, status: str) -> None:
         """Store the agent's availability (``protocol.AGENT_STATUSES``)."""
@@ -69,7 +69,7 @@ class Agents:
 
     async def held(self, agent_id: str) -> List[str]:
         """The ids of the conversations the agent holds."""
-        return list(await self.redis.smembers(keys.agent_conversations(agent_id)))
+        return [str(cid) for cid in await self.redis.smembers(keys.agent_conversations(agent_id))]
 
     async def take(self, agent_id: str, conversation_id: str) -> None:
         """The agent now holds the conversation (and was assigned one just now)."""
@@ -84,8 +84,8 @@ class Agents:
 
     async def available_loads(self) -> List[AgentLoad]:
         """Load, capacity and last assignment of every available agent (two round trips in all)."""
-        available = [agent_id for agent_id in await self.redis.smembers(keys.AVAILABLE_AGENTS)
-                     if agent_id in self.accounts]
+        available = [str(agent_id) for agent_id in await self.redis.smembers(keys.AVAILABLE_AGENTS)
+                     if str(agent_id) in self.accounts]
         async with self.redis.pipeline(transaction=False) as pipe:
             for agent_id in available:
                 pipe.scard(keys.agent_conversations(agent_id))

@@ -33,7 +33,7 @@ class CannedResponses:
         for canned_id, raw in (await self.redis.hgetall(keys.CANNED)).items():
             try:
                 item = json.loads(raw)
-                found.append({"id": canned_id, "title": str(item["title"]), "text": str(item["text"])})
+                found.append({"id": str(canned_id), "title": str(item["title"]), "text": str(item["text"])})
             except (ValueError, KeyError, TypeError):
                 continue  # a hand-edited broken entry is skipped, not fatal
         return sorted(found, key=lambda item: item["title"].lower())

@@ -59,7 +59,7 @@ class Conversations:
     async def get(self, conversation_id: str) -> Optional[Conversation]:
         """The conversation, or ``None`` if the bridge never saw it."""
         raw = await self.redis.hgetall(keys.conversation(conversation_id))
-        return Conversation.from_hash(conversation_id, raw) if raw else None
+        return Conversation.from_hash(conversation_id, {str(k): str(v) for k, v in raw.items()}) if raw else None
 
     async def require(self, conversation_id: str) -> Conversation:
         """The conversation, or ``UnknownConversation``."""
@@ -99,9 +99,9 @@ class Conversations:
                     if current is None:
                         raise UnknownConversation(conversation_id)
                     new_state = transition(State(current), move)
-                    values = {"state": new_state.value, "updated_at": str(time.time())}
+                    values: Dict[Any, Any] = {"state": new_state.value, "updated_at": str(time.time())}
                     values.update({k: _encode(v) for k, v in fields.items()})
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.hset(key, mapping=values)
                     if new_state is State.QUEUED:
                         # a new wait gets its own offer and its own first response

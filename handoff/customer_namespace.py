@@ -27,7 +27,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         claimed = data.get("session_id") if isinstance(data, dict) else None
         if claimed not in (None, "", conversation_id):
             raise protocol.BadPayload("not_your_conversation", "session_id does not match this connection")
-        return conversation_id
+        return str(conversation_id)
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:

@@ -8,6 +8,7 @@ import json
 from typing import Any, Dict
 
 from aiohttp import web
+from aiohttp.typedefs import Handler as web_handler
 from redis.exceptions import RedisError
 
 from handoff import keys, protocol
@@ -39,7 +40,7 @@ async def _json_body(request: web.Request) -> Dict[str, Any]:
 
 
 @web.middleware
-async def errors_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+async def errors_middleware(request: web.Request, handler: web_handler) -> web.StreamResponse:
     """Domain errors become JSON errors with their status (``errors.describe``, as on sockets); nothing else leaks."""
     try:
         return await handler(request)

@@ -20,22 +20,22 @@ class Metrics:
 
     def __init__(self, bridge_id: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        labels = {"registry": self.registry}
-        self.info = Gauge("nwsupport_bridge_info", "This bridge process", ["bridge"], **labels)
+        registry = self.registry
+        self.info = Gauge("nwsupport_bridge_info", "This bridge process", ["bridge"], registry=registry)
         self.info.labels(bridge=bridge_id).set(1)
-        self.connected = Gauge("nwsupport_connected", "Sockets connected to this process", ["side"], **labels)
+        self.connected = Gauge("nwsupport_connected", "Sockets connected to this process", ["side"], registry=registry)
         self.queue_length = Gauge("nwsupport_queue_length", "Conversations waiting for an agent (all bridges)",
-                                  **labels)
+                                  registry=registry)
         self.agents_available = Gauge("nwsupport_agents_available", "Agents connected and available (all bridges)",
-                                      **labels)
+                                      registry=registry)
         self.waiting = Histogram("nwsupport_queue_wait_seconds", "Time from handoff to an agent's claim",
-                                 buckets=WAIT_BUCKETS, **labels)
+                                 buckets=WAIT_BUCKETS, registry=registry)
         self.handoffs = Counter("nwsupport_handoffs", "Conversations handed to the agents' queue", ["reason"],
-                                **labels)
-        self.messages = Counter("nwsupport_messages_relayed", "Messages relayed", ["direction"], **labels)
+                                registry=registry)
+        self.messages = Counter("nwsupport_messages_relayed", "Messages relayed", ["direction"], registry=registry)
         self.bot_latency = Histogram("nwsupport_bot_reply_seconds", "Customer message to Rasa's replies",
-                                     buckets=REPLY_BUCKETS, **labels)
-        self.errors = Counter("nwsupport_errors", "Errors by kind (refused input included)", ["kind"], **labels)
+                                     buckets=REPLY_BUCKETS, registry=registry)
+        self.errors = Counter("nwsupport_errors", "Errors by kind (refused input included)", ["kind"], registry=registry)
 
     def connect(self, side: str, delta: int) -> None:
         """A socket of ``side`` (customer/agent) connected (+1) or left (-1)."""

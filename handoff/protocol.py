@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Sequence
 
 # Re-exported: the payload checks below raise BadPayload; resolution codes are part of the protocol.
 from handoff.errors import BadPayload as BadPayload
@@ -147,7 +147,7 @@ def resolution_code(value: Any) -> str:
     return str(value)
 
 
-def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """What the customer may see of a transcript: no internal notes, no internal status lines.
 
     Status lines carry ``public`` text for customers (``None`` keeps them from the customer), and
@@ -160,7 +160,8 @@ def customer_transcript(entries: List[Mapping[str, Any]]) -> List[Dict[str, Any]
         if role in ("customer", "bot"):
             shown.append({k: v for k, v in entry.items() if k != "public"})
         elif role == "agent":
-            agent = entry.get("agent") if isinstance(entry.get("agent"), Mapping) else {}
+            raw_agent = entry.get("agent")
+            agent: Mapping[str, Any] = raw_agent if isinstance(raw_agent, Mapping) else {}
             shown.append({**{k: v for k, v in entry.items() if k != "public"},
                           "agent": public_agent(str(agent.get("id", "")), str(agent.get("name", "")))})
         elif role == "system" and entry.get("public"):

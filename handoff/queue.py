@@ -67,7 +67,7 @@ class Queue:
 
     async def ids(self) -> List[str]:
         """Ids in serving order."""
-        return list(await self.redis.zrange(keys.QUEUE, 0, -1))
+        return [str(cid) for cid in await self.redis.zrange(keys.QUEUE, 0, -1)]
 
     async def length(self) -> int:
         """How many conversations wait."""
@@ -76,7 +76,7 @@ class Queue:
     async def position(self, conversation_id: str) -> Optional[int]:
         """1-based place in line, or ``None`` if not queued."""
         rank = await self.redis.zrank(keys.QUEUE, conversation_id)
-        return None if rank is None else rank + 1
+        return rank + 1 if isinstance(rank, int) else None
 
     async def snapshot(self) -> List[Dict[str, Any]]:
         """The queue as agents see it, in serving order."""

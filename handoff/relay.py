@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence
 
 from handoff import delivery, messages, protocol, tracker
 from handoff.accounts import Account
@@ -37,7 +37,7 @@ async def deliver(attempt: Attempt, handle: Step, recover: Step) -> str:
     if attempt.status is Outcome.RECOVER:
         await recover()
     elif attempt.status is not Outcome.NEW:
-        return attempt.status.value
+        return str(attempt.status.value)
     else:
         try:
             await handle()
@@ -133,7 +133,7 @@ class Relay:
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
         await self._send_replies(conversation_id, replies, message_id)
 
-    async def _send_replies(self, conversation_id: str, replies: List[Mapping[str, Any]],
+    async def _send_replies(self, conversation_id: str, replies: Sequence[Mapping[str, Any]],
                             message_id: Optional[str], skip: int = 0) -> None:
         """Record and emit Rasa's replies (the first ``skip`` payloads were recorded by an earlier attempt)."""
         extra = {"reply_to": message_id} if message_id else {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 RETENTION_S = 90 * 24 * 3600
 
 
-def day_and_hour(ts: float) -> tuple:
+def day_and_hour(ts: float) -> Tuple[str, int]:
     """``("YYYY-MM-DD", HH)`` of a timestamp in the server's local time."""
     local = time.localtime(ts)
     return time.strftime("%Y-%m-%d", local), local.tm_hour
@@ -61,7 +61,7 @@ class Stats:
 
     async def day(self, day: str) -> Dict[str, str]:
         """The raw counters of one day."""
-        return await self.redis.hgetall(keys.stats_day(day))
+        return {str(k): str(v) for k, v in (await self.redis.hgetall(keys.stats_day(day))).items()}
 
 
 def _number(raw: Mapping[str, Any], name: str) -> float:

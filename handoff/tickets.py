@@ -36,7 +36,7 @@ class Tickets:
         ids = await self.redis.lrange(keys.TICKETS, 0, LISTED - 1)
         async with self.redis.pipeline(transaction=False) as pipe:
             for ticket_id in ids:
-                pipe.hgetall(keys.ticket(ticket_id))
+                pipe.hgetall(keys.ticket(str(ticket_id)))
             found = await pipe.execute()
         return [ticket for ticket in found if ticket]
 
