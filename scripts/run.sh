@@ -73,7 +73,7 @@ cat <<INFO
     Widgets on other sites connect with Socket.IO (Rasa's protocol) to  http://$BRIDGE_HOST:$BRIDGE_PORT  (path /socket.io)
     Talk to the assistant directly over Rasa's REST channel:
       curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender": "me", "message": "where is my order ORD-100101"}'
-    or in a terminal:  make shell
+    or in a terminal:  make chat
     Rasa server    http://$RASA_HOST:$RASA_PORT   (HTTP API token in var/rasa-auth-token)
     Action server  http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT
     Bridge         http://$BRIDGE_HOST:$BRIDGE_PORT   (health: /health)
