@@ -1,13 +1,19 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test setup train seed chat cluster bench bench-bridge bench-load bench-escalation bench-nlu escalation-report nlu-report clean
+.PHONY: run test lint setup train seed chat cluster bench bench-bridge bench-load bench-escalation bench-nlu escalation-report nlu-report clean
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# ruff over both environments' code (each at its own target version, pyproject.toml) and
+# mypy --strict over the bridge and the escalation package; the test command runs it first.
+lint:
+	@test -x .venv-bridge/bin/ruff || scripts/setup.sh --test
+	@scripts/lint.sh
 
 setup:
 	@scripts/setup.sh
@@ -64,8 +70,8 @@ nlu-report:
 # conversations in tests/escalation/ (writes docs/escalation.md).
 escalation-report:
 	@test -x .venv-rasa/bin/python || scripts/setup.sh
-	@.venv-rasa/bin/python -m actions.escalation.evaluate --markdown docs/escalation.md --plot docs/escalation-thresholds.png
-	@.venv-rasa/bin/python -m actions.escalation.evaluate --model "$$(ls -t models/*.tar.gz | head -n 1)" --markdown docs/escalation-with-nlu.md
+	@.venv-rasa/bin/python -m escalation.evaluation --markdown docs/escalation.md --plot docs/escalation-thresholds.png
+	@.venv-rasa/bin/python -m escalation.evaluation --model "$$(ls -t models/*.tar.gz | head -n 1)" --markdown docs/escalation-with-nlu.md
 
 clean:
 	rm -rf var results reports

@@ -1,6 +1,6 @@
 """What the bot does with an escalation decision: offer a person, hear a no, hand over.
 
-The decision itself (``actions.escalation``) is made after every customer
+The decision itself (the ``escalation`` package) is made after every customer
 message by the dialogue policy ``bot.policies.escalation.EscalationPolicy``,
 which stores it in the ``escalation`` slot and predicts these actions.
 """

@@ -25,23 +25,18 @@ from actions.base import ShopAction
 from actions.handoff_context import customer_record, handoff_request, named_order_record
 from actions.store import get_store
 from actions.store.repository import StoreUnavailable
+from escalation.reasons import reason_for_intent
 
 logger = logging.getLogger(__name__)
 
-# Why a conversation goes to a person, by the intent that asked for it
-# (when the escalation check left no decision, e.g. the action server restarted).
-REASON_BY_INTENT = {
-    "request_human": "explicit_request",
-    "complaint": "frustration",
-    "close_account": "sensitive",
-}
 BRIDGE_TIMEOUT_S = 5.0
 DECISION_SLOT = "escalation"
 
 
 def handoff_reason(intent: Optional[str]) -> str:
-    """The handoff reason for the customer's latest intent."""
-    return REASON_BY_INTENT.get(intent or "", "explicit_request")
+    """The handoff reason for the customer's latest intent (when the escalation check left no decision,
+    e.g. the action server restarted): ``escalation.reasons.REASON_BY_INTENT``."""
+    return reason_for_intent(intent)
 
 
 def latest_decision(events: List[Dict[str, Any]], actions: Tuple[str, ...] = ("handoff", "offer")) -> Optional[Dict[str, Any]]:

@@ -32,15 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from actions.escalation import evaluate
-from actions.escalation import settings as escalation_settings
-from actions.escalation.decision import decide
-from actions.escalation.turns import read_history
 from actions.store.seed import seed
 from bench.machine import read_machine, settled
 from bench.report import replace_section
 from bench.stats import mean, percentile
 from bot.launcher import ROOT, RasaStack, latest_model, rasa
+from escalation import settings as escalation_settings
+from escalation.decision import decide
+from escalation.evaluation import evaluate
+from escalation.turns import read_history
 
 START = "<!-- escalation-cost:start -->"
 END = "<!-- escalation-cost:end -->"

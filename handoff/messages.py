@@ -10,8 +10,6 @@ ASSISTANT_UNAVAILABLE = (
 )
 TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payload": "/request_human"}
 
-# What a customer may type, while the assistant is down, to reach a person.
-PERSON_WORDS = ("/request_human", "agent", "human", "person", "operator", "someone")
 
 # Canned responses a new team starts with; agents edit them in the console.
 DEFAULT_CANNED = (

@@ -12,6 +12,8 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence
 
+from escalation import reasons
+from escalation.person import asks_for_person
 from handoff import delivery, messages, protocol, tracker
 from handoff.accounts import Account
 from handoff.config import Settings
@@ -163,9 +165,9 @@ class Relay:
             self.metrics.relayed("customer_to_agent")
 
     async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
-        if any(word in text.lower() for word in messages.PERSON_WORDS):
+        if asks_for_person(text):
             await self.desk.handoff(conversation_id, {
-                "reason": "explicit_request", "evidence": [{"signal": "assistant_unavailable", "message": text}]},
+                "reason": reasons.EXPLICIT_REQUEST, "evidence": [{"signal": "assistant_unavailable", "message": text}]},
                 pause_rasa=True)
             return
         payload = {"text": messages.ASSISTANT_UNAVAILABLE, "quick_replies": [messages.TALK_TO_A_PERSON]}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
+from escalation import reasons
+
 LANGUAGES = ("en", "ja")
 
 
@@ -22,13 +24,14 @@ class Reason:
 
 # In the order the pages list them; the codes are the escalation package's.
 REASONS = (
-    Reason("explicit_request", 0, {"en": "explicit request", "ja": "担当者希望"}),
-    Reason("frustration", 2, {"en": "frustration", "ja": "不満・怒り"}),
-    Reason("unresolved", 1, {"en": "unresolved", "ja": "未解決"}),
-    Reason("sensitive", 1, {"en": "sensitive", "ja": "要配慮"}),
+    Reason(reasons.EXPLICIT_REQUEST, 0, {"en": "explicit request", "ja": "担当者希望"}),
+    Reason(reasons.FRUSTRATION, 2, {"en": "frustration", "ja": "不満・怒り"}),
+    Reason(reasons.UNRESOLVED, 1, {"en": "unresolved", "ja": "未解決"}),
+    Reason(reasons.SENSITIVE, 1, {"en": "sensitive", "ja": "要配慮"}),
 )
 _BY_CODE = {reason.code: reason for reason in REASONS}
-DEFAULT_REASON = "explicit_request"
+assert sorted(_BY_CODE) == sorted(reasons.REASONS), "a reason of escalation/ has no label or priority here"
+DEFAULT_REASON = reasons.DEFAULT_REASON
 
 RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
                     "no_response", "duplicate", "spam")

@@ -1,7 +1,7 @@
 """The escalation check on every customer turn, and acting on it, ahead of the other policies.
 
 After each customer message this policy runs the escalation decision
-(``actions.escalation``: pure functions, settings from ``escalation.yml``) on
+(the ``escalation`` package: pure functions, settings from ``escalation.yml``) on
 the conversation so far, stores it in the ``escalation`` slot (as an event of
 its prediction, so it is in the tracker whichever policy wins), and predicts
 ``action_escalate`` (hand over) or ``action_offer_human`` (empathy and an offer
@@ -34,16 +34,16 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.escalation import settings as escalation_settings
-from actions.escalation.decision import decide
-from actions.escalation.routing import (
+from escalation import settings as escalation_settings
+from escalation.decision import decide
+from escalation.routing import (
     DECLINED_ACTION,
     ESCALATE_ACTION,
     OFFER_ACTION,
     action_after_recheck,
     next_action,
 )
-from actions.escalation.turns import read_history
+from escalation.turns import read_history
 
 logger = logging.getLogger(__name__)
 SLOT = "escalation"

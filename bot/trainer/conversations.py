@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.launcher import ROOT
+from escalation.reasons import REASON_BY_INTENT
 
 HANDOFF_ACTIONS = frozenset({"action_handoff", "action_escalate"})
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_please_rephrase", "utter_default"})
 BRIDGE_CHANNEL = "handoff_bridge"
-REASON_BY_INTENT = {"request_human": "explicit_request", "complaint": "frustration", "close_account": "sensitive"}
 
 
 def tracker_db_url() -> str:

@@ -53,8 +53,8 @@ def _scores(report: Mapping[str, Any]) -> Dict[str, Dict[str, float]]:
 
 def escalation_with_model(model: Path, root: Path = ROOT) -> Dict[str, float]:
     """Escalation F1 and calm false handoffs on the labelled set, with this model's intents and confidences."""
-    from actions.escalation import evaluate as escalation
-    from actions.escalation import settings as escalation_settings
+    from escalation import settings as escalation_settings
+    from escalation.evaluation import evaluate as escalation
 
     conversations = escalation.load_set(root / "tests" / "escalation" / "conversations.yml")
     relabelled = escalation.with_model_intents(conversations, model)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from actions.escalation import settings as escalation_settings
-from actions.escalation.turns import History, read_history
+from escalation import settings as escalation_settings
+from escalation.turns import History, read_history
 
 Message = Union[str, Tuple[str, str], Tuple[str, str, float]]
 

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from actions.escalation.decision import HANDOFF, NONE, OFFER, decide
-from actions.escalation.routing import DECLINED_ACTION, ESCALATE_ACTION, OFFER_ACTION, next_action
-from actions.escalation.turns import read_history
+from escalation.decision import HANDOFF, NONE, OFFER, decide
+from escalation.routing import DECLINED_ACTION, ESCALATE_ACTION, OFFER_ACTION, next_action
+from escalation.turns import read_history
 from tests.escalation.helpers import action, history, settings, user
 
 S = settings()

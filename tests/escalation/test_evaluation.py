@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-from actions.escalation import evaluate
-from actions.escalation.decision import HANDOFF, NONE, OFFER
-from actions.escalation.evaluate import Case, Outcome
+from escalation.decision import HANDOFF, NONE, OFFER
+from escalation.evaluation import evaluate
+from escalation.evaluation.evaluate import Case, Outcome
 from tests.escalation.helpers import settings
 
 MIN_F1 = 0.90

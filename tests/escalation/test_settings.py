@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from actions.escalation import settings as escalation_settings
-from actions.escalation.settings import DEFAULT_PATH, SettingsError, current, from_mapping, load
+from escalation import settings as escalation_settings
+from escalation.settings import DEFAULT_PATH, SettingsError, current, from_mapping, load
 
 
 def test_the_shipped_file_loads():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.escalation import lexicon
-from actions.escalation.signals import explicit_request, frustration, message_features, noisy_or, sensitive, unresolved
-from actions.escalation.turns import Turn
+from escalation import lexicon
+from escalation.signals import explicit_request, frustration, message_features, noisy_or, sensitive, unresolved
+from escalation.turns import Turn
 from tests.escalation.helpers import action, bot, history, settings
 
 S = settings()
@@ -180,7 +180,7 @@ def test_a_plain_conversation_is_not_unresolved():
 
 
 def test_a_complaint_counts_by_the_nlus_confidence_unless_happy_or_negated():
-    from actions.escalation.signals import complaint_strength
+    from escalation.signals import complaint_strength
 
     f = S.frustration
     assert complaint_strength(Turn("the parcel came late again", "complaint", 0.95), f) == 1.0

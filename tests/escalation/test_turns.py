@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.escalation.turns import read_history
+from escalation.turns import read_history
 from tests.escalation.helpers import action, bot, events_for, user
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from handoff import keys, protocol
-from tests.handoff.clients import Agent, Customer, post_handoff
+from harness.clients import Agent, Customer, post_handoff
 from tests.handoff.conftest import SECRET
 
 
@@ -142,6 +142,18 @@ async def test_rasa_down_says_so_and_a_person_can_still_be_reached(dead_rasa_bri
     reply = await customer.bot_says("assistant is unavailable")
     assert reply["quick_replies"][0]["payload"] == "/request_human"
     await customer.say("/request_human")
+    assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
+    assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
+    await customer.close()
+
+
+async def test_rasa_down_a_person_is_reached_by_asking_in_words_not_by_a_word_inside_another(dead_rasa_bridge, redis):
+    customer = Customer(dead_rasa_bridge.url)
+    await customer.connect()
+    await customer.say("I want to update my personal details")  # "personal" is not "person"
+    await customer.bot_says("assistant is unavailable")
+    assert await redis.hget(keys.conversation(customer.session_id), "state") == "bot"
+    await customer.say("オペレーターと話したいです")
     assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
     await customer.close()

@@ -6,7 +6,7 @@ offer is made, a decline is heard, rule-handled intents hand over), and the
 scripted bot actions follow. The outcome is the strongest thing that
 happened (``handoff`` > ``offer`` > ``none``), with its reason and turn.
 
-    python -m actions.escalation.evaluate [--set FILE] [--markdown docs/escalation.md]
+    python -m escalation.evaluation [--set FILE] [--markdown docs/escalation.md]
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from actions.escalation import settings as escalation_settings
-from actions.escalation.decision import HANDOFF, NONE, OFFER, decide
-from actions.escalation.routing import (
+from escalation import settings as escalation_settings
+from escalation.decision import HANDOFF, NONE, OFFER, decide
+from escalation.reasons import REASON_BY_INTENT
+from escalation.routing import (
     DECLINED_ACTION,
     ESCALATE_ACTION,
     OFFER_ACTION,
@@ -30,11 +31,10 @@ from actions.escalation.routing import (
     action_after_recheck,
     next_action,
 )
-from actions.escalation.turns import read_history
+from escalation.turns import read_history
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "escalation" / "conversations.yml"
 RANK = {NONE: 0, OFFER: 1, HANDOFF: 2}
-RULE_REASONS = {"request_human": "explicit_request", "close_account": "sensitive"}
 CATEGORIES = ("calm", "annoyed", "frustrated", "explicit", "unresolved", "sensitive")
 
 
@@ -77,7 +77,7 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
         intent = str(turn.get("intent") or "")
         action = next_action(as_dict, intent, history.offer_pending)
         if action is None and intent in RULE_HANDLED_INTENTS:
-            reason = decision.reason if decision.reason and decision.score > 0 else RULE_REASONS[intent]
+            reason = decision.reason if decision.reason and decision.score > 0 else REASON_BY_INTENT[intent]
             return Outcome(HANDOFF, reason, index, decision.explain())
         if action == ESCALATE_ACTION:
             reason = decision.reason if decision.action == HANDOFF else (best.reason or decision.reason)
@@ -323,7 +323,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                  else "# Escalation, measured on labelled conversations\n\n")
         args.markdown.write_text(
             title +
-            "Made by `make escalation-report` (`python -m actions.escalation.evaluate --markdown docs/escalation.md`). "
+            "Made by `make escalation-report` (`python -m escalation.evaluation --markdown docs/escalation.md`). "
             "Each conversation is replayed turn by turn through the same decision and routing code the "
             "assistant runs; escalation means a handoff, and its precision, recall and F1 count handoffs only "
             "(an offer of a person is not a handoff).\n\n"

@@ -89,10 +89,15 @@ IMPATIENCE = re.compile(
     _I,
 )
 
+# Who a customer asks for, in the phrases below.
+PERSON_NOUNS = ("person", "human", "agent", "someone", "somebody", "representative", "rep", "operator", "manager",
+                "staff", "people", "supervisor")
+_PERSON = "|".join(PERSON_NOUNS)
+
 # Asking for a person, whatever the NLU made of it.
 EXPLICIT_REQUEST = re.compile(
     r"\b((talk|speak|chat|connect|transfer|put) (me )?(to|with|through to) (a |an |some|your |the )?"
-    r"(real |actual |live |human )?(person|human|agent|someone|somebody|representative|rep|operator|manager|staff|people|supervisor)"
+    r"(real |actual |live |human )?(" + _PERSON + ")"
     r"|(real|actual|live) (person|human|agent|people)|human (being|agent|please)|(an?|the|your) (agent|operator|representative|supervisor|manager)"
     r"|(an?|the|your) operator|representative|customer (service|support) (agent|person|rep)|someone (real|human|from your team)"
     r"|somebody real|not a (bot|robot|machine)|get me (a|an|someone|somebody)|human[!.]*$|^agent[!.]*$|^person[!.]*$|^(an? )?operator( please)?[!.]*$"
@@ -101,6 +106,34 @@ EXPLICIT_REQUEST = re.compile(
     r"|(pass|put|transfer|forward|hand) me (on |over |through )?(to )?(someone|somebody|a person|customer service|support|an agent|a human|your team)"
     r"|(a|real|actual) (person|human) (please|pls|plz)|not (with )?a bot)",
     _I,
+)
+
+# --- asking for a person beyond the phrases above: used by ``escalation.person`` (the handoff
+# bridge's check while the assistant is down), not scored by the signals.
+
+# A message that is nothing but a person, as typed into a chat box: "agent please", "an operator?",
+# "real person pls", "agent agent agent" (whitespace already collapsed).
+PERSON_ALONE = re.compile(
+    r"^((please|pls|plz) )?((an?|the|your|some) )?((real|actual|live|human) )?(" + _PERSON + r")"
+    r"([ ,!.]+(" + _PERSON + r"|please|pls|plz|now|asap))*[ !.?]*$",
+    _I,
+)
+
+# Asking for a person in Japanese, on NFKC-normalised text. Japanese has no spaces between words,
+# so these are whole phrases: a person (人 only as a word of its own, not inside 個人 "personal",
+# 本人 "the customer themself", 友人 "a friend") followed by what the customer wants of them.
+_JA_WHO = (
+    r"(担当者?|担当の(方|人|かた)|スタッフ|((?<![\u3400-\u9fff々])|(?<=直接))人間?|(係|窓口|サポート)の(人|方)"
+    r"|カスタマー(サービス|サポート)の(人|方|担当者?)|上司|誰か|どなたか)"
+    r"(さん|の方)?"
+)
+_JA_WANT = (
+    r"(と|に)(直接)?(話|はな|やり取り|やりとり|チャット|相談)|に(つな|繋|代わ|かわ|替わ|変わ|回|まわ|引き継|切り替|対応(して|を))"
+    r"|を?(出し|出せ|呼ん|呼び|呼べ|よん)|から(の)?(電話|連絡|折り返し)|(を)?お願い|(を|の)?希望|(が|の方が)いい|(は)?いませんか"
+)
+EXPLICIT_REQUEST_JA = re.compile(
+    r"オペレ[ー-]?ター?|おぺれーたー?|有人|担当者|責任者|生身の人間|本物の人|電話で(直接)?話|エスカレーション"
+    r"|" + _JA_WHO + r"(" + _JA_WANT + r")"
 )
 
 # Topics that always go to a person.

@@ -12,9 +12,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Pattern, Sequence, Tuple
 
-from actions.escalation import lexicon
-from actions.escalation.settings import Frustration, Settings, Unresolved
-from actions.escalation.turns import Turn
+from escalation import lexicon
+from escalation.settings import Frustration, Settings, Unresolved
+from escalation.turns import Turn
 
 QUOTE_CHARS = 80
 # Answers that customers repeat naturally ("yes", "thanks", a button's payload).

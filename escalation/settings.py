@@ -10,9 +10,10 @@ from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 import yaml
 
+from escalation.reasons import REASONS
+
 logger = logging.getLogger(__name__)
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "escalation.yml"
-REASONS = ("sensitive", "explicit_request", "frustration", "unresolved")
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "escalation.yml"
 
 
 class SettingsError(ValueError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from actions.escalation.decision import HANDOFF, OFFER
+from escalation.decision import HANDOFF, OFFER
 
 ESCALATE_ACTION = "action_escalate"
 OFFER_ACTION = "action_offer_human"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
-from actions.escalation.settings import Settings
-from actions.escalation.signals import Signal, all_signals
-from actions.escalation.turns import History
+from escalation.reasons import EXPLICIT_REQUEST, SENSITIVE
+from escalation.settings import Settings
+from escalation.signals import Signal, all_signals
+from escalation.turns import History
 
 NONE, OFFER, HANDOFF = "none", "offer", "handoff"
 # Signals a customer can't be talked out of: they go through cooldowns.
-ALWAYS = frozenset({"explicit_request", "sensitive"})
+ALWAYS = frozenset({EXPLICIT_REQUEST, SENSITIVE})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,7 @@
+"""``python -m escalation.evaluation``: the escalation report (see ``evaluate``)."""
+
+import sys
+
+from escalation.evaluation.evaluate import main
+
+sys.exit(main())
