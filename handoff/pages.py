@@ -1,13 +1,23 @@
 """The web pages the bridge serves: the widget and demo shop (public), the console (logged-in agents).
 
 Files are read from ``web/`` at request time (small, cached by browsers with
-revalidation). Every console page and asset except the login page needs a
-session cookie; the supervisor page also needs the supervisor role. Pages get
-a strict Content-Security-Policy: no inline scripts on the console, no framing.
+revalidation). The pages are ES modules without a build step, so a module's URL mirrors its
+place on disk and relative imports work in the browser as in Node's tests:
+
+- ``web/widget/*`` at ``/widget/…`` and ``web/shared/*`` at ``/shared/…``: public, and sent
+  with ``Access-Control-Allow-Origin: *`` (a host page on another origin fetches module
+  scripts in CORS mode);
+- ``web/console/assets/*`` at ``/console/assets/…``: a session cookie is needed for all but
+  the login page's own assets; the supervisor page also needs the supervisor role.
+
+What is served is what those folders hold (``.js`` and ``.css`` files, plain names), so the
+list cannot drift from the files. Pages get a strict Content-Security-Policy: no inline
+scripts on the console, no framing.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Awaitable, Callable, Dict, Optional
 
@@ -18,11 +28,18 @@ from handoff.config import ROOT
 
 WEB_ROOT = ROOT / "web"
 SOCKET_IO_CLIENT = WEB_ROOT / "node_modules" / "socket.io-client" / "dist"
+WIDGET_DIR = WEB_ROOT / "widget"
+SHARED_DIR = WEB_ROOT / "shared"
+CONSOLE_DIR = WEB_ROOT / "console"
+CONSOLE_ASSETS_DIR = CONSOLE_DIR / "assets"
 
-# What the console may load; anything else is a 404 (no directory listing, no traversal).
 CONSOLE_PAGES = {"": "console.html", "supervisor": "supervisor.html"}
+# What the login page loads; every other console asset needs a login.
 PUBLIC_CONSOLE_ASSETS = frozenset({"login.js", "console.css"})
-CONSOLE_ASSETS = PUBLIC_CONSOLE_ASSETS | {"console.js", "supervisor.js", "common.js", "notify.js"}
+
+# A servable file name: no directories, no dot files, nothing but scripts and style sheets.
+_ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(js|css)$")
+_CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 _CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -33,19 +50,43 @@ _SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src '
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _file(path: Path, csp: Optional[str] = None) -> web.StreamResponse:
+def _file(path: Path, csp: Optional[str] = None, cors: bool = False) -> web.StreamResponse:
     if not path.is_file():
         raise web.HTTPNotFound(text="not found")
     headers: Dict[str, str] = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                                "Referrer-Policy": "same-origin"}
+    content_type = _CONTENT_TYPES.get(path.suffix)
+    if content_type:
+        headers["Content-Type"] = content_type
     if csp:
         headers["Content-Security-Policy"] = csp
+    if cors:
+        headers["Access-Control-Allow-Origin"] = "*"
     return web.FileResponse(path, headers=headers)
+
+
+def asset(folder: Path, name: str) -> Optional[Path]:
+    """The file ``name`` directly in ``folder`` if it is a script or style sheet there, else ``None``."""
+    if not _ASSET_NAME.match(name):
+        return None
+    path = folder / name
+    return path if path.is_file() else None
 
 
 def _public(path: Path, csp: Optional[str] = None) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         return _file(path, csp)
+
+    return handler
+
+
+def _public_folder(folder: Path) -> Handler:
+    """Any script or style sheet of ``folder``, for any origin (the widget's modules on host pages)."""
+    async def handler(request: web.Request) -> web.StreamResponse:
+        path = asset(folder, request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound(text="not found")
+        return _file(path, cors=True)
 
     return handler
 
@@ -64,7 +105,7 @@ def console_routes(sessions_of: Callable[[web.Application], Sessions]) -> web.Ro
 
     @routes.get("/console/login")
     async def login_page(request: web.Request) -> web.StreamResponse:
-        return _file(WEB_ROOT / "console" / "login.html", _CONSOLE_CSP)
+        return _file(CONSOLE_DIR / "login.html", _CONSOLE_CSP)
 
     @routes.get("/console")
     async def console_root(request: web.Request) -> web.StreamResponse:
@@ -78,22 +119,23 @@ def console_routes(sessions_of: Callable[[web.Application], Sessions]) -> web.Ro
         page = request.match_info["page"]
         if page == "supervisor" and not agent.is_supervisor:
             raise web.HTTPForbidden(text="the supervisor page is for supervisors")
-        return _file(WEB_ROOT / "console" / CONSOLE_PAGES[page], _CONSOLE_CSP)
+        return _file(CONSOLE_DIR / CONSOLE_PAGES[page], _CONSOLE_CSP)
 
     @routes.get("/console/assets/{name}")
     async def console_asset(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
-        if name not in CONSOLE_ASSETS:
+        path = asset(CONSOLE_ASSETS_DIR, name)
+        if path is None:
             raise web.HTTPNotFound(text="not found")
         if name not in PUBLIC_CONSOLE_ASSETS and await current_agent(request, sessions_of(request.app)) is None:
             raise web.HTTPUnauthorized(text="log in first")
-        return _file(WEB_ROOT / "console" / name)
+        return _file(path)
 
     return routes
 
 
 def add_pages(app: web.Application, sessions_of: Callable[[web.Application], Sessions]) -> None:
-    """Register the widget, the demo shop, socket.io-client's browser build and the console."""
+    """Register the widget, the shared modules, the demo shop, socket.io-client's browser build and the console."""
     router = app.router
 
     async def home(request: web.Request) -> web.StreamResponse:
@@ -103,8 +145,8 @@ def add_pages(app: web.Application, sessions_of: Callable[[web.Application], Ses
     router.add_get("/shop", home)
     router.add_get("/shop/", _public(WEB_ROOT / "shop" / "index.html", _SHOP_CSP))
     router.add_get("/shop/shop.css", _public(WEB_ROOT / "shop" / "shop.css"))
-    router.add_get("/widget/widget.js", _public(WEB_ROOT / "widget" / "widget.js"))
-    router.add_get("/widget/widget.css", _public(WEB_ROOT / "widget" / "widget.css"))
+    router.add_get("/widget/{name}", _public_folder(WIDGET_DIR))
+    router.add_get("/shared/{name}", _public_folder(SHARED_DIR))
     router.add_get("/vendor/socket.io.min.js", _public(SOCKET_IO_CLIENT / "socket.io.min.js"))
     router.add_get("/vendor/socket.io.min.js.map", _public(SOCKET_IO_CLIENT / "socket.io.min.js.map"))
     app.add_routes(console_routes(sessions_of))

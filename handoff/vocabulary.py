@@ -44,7 +44,8 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
     "left": {"en": "{agent} left the chat", "ja": "{agent}がチャットを退出しました"},
     "returned": {"en": "You're back with the assistant", "ja": "アシスタントとの会話に戻りました"},
     "closed": {"en": "The conversation was closed", "ja": "会話は終了しました"},
-    "ticket": {"en": "Message left: ticket {ticket}", "ja": "メッセージを承りました（受付番号 {ticket}）"},
+    "ticket": {"en": "Thanks, we'll reply by e-mail (ticket {ticket})",
+               "ja": "メッセージを承りました。メールにてご返信いたします（受付番号 {ticket}）"},
     "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
 }
 

@@ -9,6 +9,8 @@ cd "$ROOT"
 "$ROOT/scripts/setup.sh" --test
 
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+step "The pages' pure parts: Node's test runner over tests/web/"
+node --test tests/web/
 step "Rasa side: actions, rasa data validate, NLU and story tests, end-to-end through Rasa"
 "$RASA_VENV/bin/python" -m pytest tests --ignore=tests/handoff "$@"
 step "Bridge: state, protocol, queue and agents on a real Redis, the whole journey through the real Rasa"

@@ -12,7 +12,7 @@ def test_status_lines_exist_in_both_languages_and_fill_their_params() -> None:
     for key, lines in vocabulary.STATUS_LINES.items():
         assert set(lines) == set(vocabulary.LANGUAGES), key
     assert vocabulary.status_line("joined", "ja", agent="Alice") == "サポートのAliceが参加しました"
-    assert vocabulary.status_line("ticket", "en", ticket="T-1") == "Message left: ticket T-1"
+    assert vocabulary.status_line("ticket", "en", ticket="T-1") == "Thanks, we'll reply by e-mail (ticket T-1)"
     assert vocabulary.status_line("closed", "fr") == "The conversation was closed"  # no French: English
 
 

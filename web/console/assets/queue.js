@@ -1,0 +1,197 @@
+/* The console's header and left column: who I am and my availability, the queue with its Claim
+ * buttons, tickets, the team. DOM only; installs its renderers into ctx.render. */
+
+import { clear, el } from "../../shared/dom.js";
+import { AGENT as E } from "../../shared/protocol.js";
+import { ago, waitClock } from "../../shared/time.js";
+import { reasonText } from "../../shared/vocabulary.js";
+import { icon, reasonBadge, toast } from "./common.js";
+import { atCapacity, capacity, openCount, splitTickets, waitClass, waitingNow } from "./state.js";
+
+const TITLE = "Support console";
+
+export function install(ctx) {
+  const { S, ui, render } = ctx;
+
+  render.me = () => {
+    const me = S.me || {};
+    ui.meName.textContent = me.name || me.id || "…";
+    ui.meAvatar.textContent = String(me.name || me.id || "?").trim().charAt(0).toUpperCase() || "?";
+    ui.supervisorLink.hidden = me.role !== "supervisor";
+    render.load();
+  };
+
+  render.status = () => {
+    const available = S.status === "available";
+    ui.status.checked = available;
+    ui.status.value = available ? "available" : "away";
+    ui.status.setAttribute("aria-label", "Available for new conversations");
+    ui.statusText.textContent = available ? "Available" : "Away";
+    ui.status.parentNode.classList.toggle("is-on", available);
+  };
+
+  render.load = () => {
+    const cap = capacity(S);
+    ui.load.textContent = openCount(S) + (cap === Infinity ? "" : " / " + cap) + " chats";
+    ui.load.classList.toggle("is-full", atCapacity(S));
+  };
+
+  ui.status.addEventListener("change", () => {
+    const status = ui.status.checked ? "available" : "away";
+    if (!ctx.send(E.SET_STATUS, { status })) { render.status(); return; }
+    S.status = status;
+    render.status();
+  });
+
+  /* ---------------------------------------------------------------- queue */
+  const items = new WeakMap();  // queue entry node -> the queue item it shows
+
+  function claim(id, button) {
+    if (atCapacity(S)) { toast("You are at capacity; close or hand back a conversation first."); return; }
+    if (!ctx.send(E.CLAIM, { conversation_id: id })) return;
+    S.pendingClaims.add(id);
+    button.disabled = true;
+    button.textContent = "Claiming…";
+    setTimeout(() => { if (S.pendingClaims.delete(id)) render.queue(); }, 8000);
+  }
+
+  function queueItemNode(item) {
+    const button = el("button", { type: "button", class: "btn btn-primary btn-small", "data-testid": "claim" }, "Claim");
+    button.addEventListener("click", () => claim(item.conversation_id, button));
+    return el("li", { class: "queue-item", "data-testid": "queue-item", dataset: { conversationId: item.conversation_id } },
+      el("div", { class: "qi-top" },
+        el("span", { class: "qi-pos", "aria-label": "position" }, ""),
+        el("span", { class: "qi-badge" }),
+        el("span", { class: "prio", "data-testid": "priority" }),
+        el("span", { class: "wait", "data-testid": "waiting", "aria-hidden": "true" })),
+      el("p", { class: "qi-summary", "data-testid": "summary" }),
+      el("div", { class: "qi-bottom" }, el("span", { class: "qi-evidence" }), button));
+  }
+
+  function tickWait(node) {
+    const item = items.get(node);
+    if (!item) return;
+    const s = waitingNow(item, S.queueReceivedAt, performance.now());
+    const w = node.querySelector(".wait");
+    clear(w).append(icon("clock"), waitClock(s));
+    w.className = waitClass(s);
+  }
+
+  function updateQueueItem(node, item, disabled, title) {
+    items.set(node, item);
+    node.querySelector(".qi-pos").textContent = "#" + (item.position || "");
+    clear(node.querySelector(".qi-badge")).appendChild(reasonBadge(S.reasons, item.reason, item.score, { "data-testid": "reason-badge" }));
+    const prio = Number(item.priority || 0);
+    const prioNode = node.querySelector(".prio");
+    prioNode.textContent = "P" + prio;
+    prioNode.className = "prio prio-" + Math.min(prio, 3);
+    prioNode.setAttribute("title", "Priority " + prio + " (higher is served first)");
+    node.querySelector(".qi-summary").textContent = item.summary ? String(item.summary) : "No summary";
+    const evidence = Array.isArray(item.evidence) ? item.evidence : [];
+    node.querySelector(".qi-evidence").textContent = evidence.length ? evidence.length + (evidence.length === 1 ? " signal" : " signals") : "";
+    const button = node.querySelector("[data-testid=claim]");
+    const pending = S.pendingClaims.has(item.conversation_id);
+    button.disabled = disabled || pending;
+    button.textContent = pending ? "Claiming…" : "Claim";
+    if (title) button.setAttribute("title", title); else button.removeAttribute("title");
+    button.setAttribute("aria-label", "Claim conversation #" + (item.position || "") + " (" + reasonText(S.reasons, item.reason, item.score) + ")");
+    tickWait(node);
+  }
+
+  render.queue = () => {
+    const full = atCapacity(S);
+    const title = full ? "You are at capacity (" + openCount(S) + "/" + capacity(S) + "): close or hand back a conversation first" : "";
+    const existing = new Map(Array.from(ui.queue.children, (n) => [n.dataset.conversationId, n]));
+    const keep = new Set();
+    S.queue.forEach((item, index) => {
+      const node = existing.get(item.conversation_id) || queueItemNode(item);
+      updateQueueItem(node, item, full, title);
+      keep.add(item.conversation_id);
+      if (ui.queue.children[index] !== node) ui.queue.insertBefore(node, ui.queue.children[index] || null);
+    });
+    existing.forEach((node, id) => { if (!keep.has(id)) node.remove(); });
+    ui.queueEmpty.hidden = S.queue.length > 0;
+    ui.queueCount.textContent = String(S.queue.length);
+    ui.queueCount.classList.toggle("count-hot", S.queue.length > 0);
+    document.title = S.queue.length ? "(" + S.queue.length + ") " + TITLE : TITLE;
+  };
+
+  render.queueClocks = () => Array.from(ui.queue.children).forEach(tickWait);
+
+  /* -------------------------------------------------------------- tickets */
+  function ticketNode(t) {
+    const open = t.status !== "handled";
+    const textNode = el("p", { class: "ticket-text" }, String(t.text || ""));
+    const children = [
+      el("div", { class: "ticket-top" },
+        el("span", { class: "ticket-id" }, String(t.id || "")),
+        t.reason ? reasonBadge(S.reasons, t.reason, null) : null,
+        el("span", { class: "ticket-time" }, ago(Number(t.created_at)))),
+      el("div", { class: "ticket-email" }, String(t.email || "")),
+      textNode,
+    ];
+    if (String(t.text || "").length > 140) {
+      const more = el("button", { type: "button", class: "linklike", "aria-expanded": "false" }, "Show more");
+      more.addEventListener("click", () => {
+        const expanded = textNode.classList.toggle("expanded");
+        more.textContent = expanded ? "Show less" : "Show more";
+        more.setAttribute("aria-expanded", expanded ? "true" : "false");
+      });
+      children.push(more);
+    }
+    if (open) {
+      const button = el("button", { type: "button", class: "btn btn-small", "data-testid": "ticket-handled",
+        "aria-label": "Mark ticket " + String(t.id || "") + " handled" }, "Mark handled");
+      button.addEventListener("click", () => {
+        if (ctx.send(E.TICKET_HANDLED, { ticket_id: t.id })) {
+          button.disabled = true;
+          button.textContent = "Marking…";
+        }
+      });
+      children.push(el("div", { class: "ticket-actions" }, button));
+    } else {
+      children.push(el("div", { class: "ticket-handled-by" }, icon("check"), "Handled" + (t.handled_by ? " by " + String(t.handled_by) : "")));
+    }
+    return el("li", { class: "ticket" + (open ? "" : " is-handled"), "data-testid": "ticket",
+      dataset: { ticketId: String(t.id || ""), status: open ? "open" : "handled" } }, children);
+  }
+
+  render.tickets = () => {
+    const { open, handled } = splitTickets(S.tickets);
+    const focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest(".ticket") : null;
+    clear(ui.tickets).append(...open.map(ticketNode));
+    clear(ui.handled).append(...handled.map(ticketNode));
+    ui.ticketsEmpty.hidden = open.length > 0;
+    ui.ticketsCount.textContent = String(open.length);
+    ui.handledCount.textContent = String(handled.length);
+    ui.handledBox.hidden = handled.length === 0;
+    if (focused) {
+      const next = ui.tickets.querySelector("[data-testid=ticket-handled]");
+      if (next) next.focus(); else { ui.ticketsTitle.setAttribute("tabindex", "-1"); ui.ticketsTitle.focus(); }
+    }
+  };
+
+  render.ticketAges = () => {
+    for (const node of document.querySelectorAll(".ticket")) {
+      const t = S.tickets.find((x) => String(x.id) === node.dataset.ticketId);
+      const time = node.querySelector(".ticket-time");
+      if (t && time) time.textContent = ago(Number(t.created_at));
+    }
+  };
+
+  /* ----------------------------------------------------------------- team */
+  render.agents = () => {
+    const myId = S.me && S.me.id;
+    clear(ui.team);
+    for (const a of S.agents) {
+      const status = String(a.status || "offline");
+      ui.team.appendChild(el("li", { class: "team-member" },
+        el("span", { class: "dot dot-" + status, "aria-hidden": "true" }),
+        el("span", { class: "team-name" }, String(a.name || a.id) + (a.id === myId ? " (you)" : "")),
+        el("span", { class: "team-status" }, status),
+        el("span", { class: "team-load" }, String(a.load || 0) + "/" + String(a.capacity || "?"))));
+    }
+    if (!S.agents.length) ui.team.appendChild(el("li", { class: "empty" }, "No team information yet."));
+    render.transferOptions();
+  };
+}

@@ -1,0 +1,157 @@
+/* The console's socket.io wiring on /agent: the server's events onto the state and the views. */
+
+import { AGENT as E, AGENT_NAMESPACE, SOCKET_PATH, isPassingError } from "../../shared/protocol.js";
+import { reasonText } from "../../shared/vocabulary.js";
+import { beep, toast } from "./common.js";
+import { addEntry, applyClaimed, applyHello, applyQueue, conv, customerName } from "./state.js";
+
+function announce(ctx, text) {
+  ctx.ui.announcer.textContent = "";
+  setTimeout(() => { ctx.ui.announcer.textContent = text; }, 30);
+}
+
+function offline(ctx) {
+  ctx.ui.connection.textContent = "Reconnecting…";
+  ctx.ui.connection.hidden = false;
+}
+
+/** Connect with `io` (socket.io-client); sets ctx.net.socket. */
+export function wire(ctx, io) {
+  const { S, ui, render, actions } = ctx;
+  const socket = io(AGENT_NAMESPACE, { path: SOCKET_PATH, withCredentials: true, transports: ["websocket", "polling"] });
+  ctx.net.socket = socket;
+
+  socket.on("connect", () => {
+    S.connectedAt = performance.now();
+    ui.connection.hidden = true;
+    document.body.classList.remove("offline");
+    render.composer();
+    actions.flushOutbox();
+  });
+  socket.on("disconnect", () => {
+    offline(ctx);
+    document.body.classList.add("offline");
+    S.convs.forEach((c) => actions.customerTyping(c, false));
+    render.composer();
+  });
+  socket.on("connect_error", (err) => {
+    const data = err && err.data;
+    if ((data && data.code === "unauthorized") || (err && /unauthori[sz]ed/i.test(String(err.message || "")))) {
+      window.location.assign("/console/login");
+      return;
+    }
+    offline(ctx);
+  });
+
+  socket.on(E.HELLO, (data) => {
+    applyHello(S, data);
+    render.me();
+    render.status();
+    render.resolutions();
+    render.agents();
+    render.queue();
+  });
+  socket.on(E.AGENTS, (agents) => {
+    S.agents = Array.isArray(agents) ? agents : [];
+    render.agents();
+  });
+  socket.on(E.STATUS, (data) => {
+    if (data && data.status) S.status = data.status;
+    render.status();
+  });
+
+  socket.on(E.QUEUE, (items) => {
+    const arrivals = applyQueue(S, items, performance.now());
+    render.queue();
+    if (!arrivals.length) return;
+    beep();
+    announce(ctx, arrivals.length === 1 ? "New conversation in the queue: " + reasonText(S.reasons, arrivals[0].reason, arrivals[0].score)
+      : arrivals.length + " new conversations in the queue");
+  });
+
+  socket.on(E.CLAIMED, (data) => {
+    if (!data || !data.conversation_id) return;
+    const { c, isNew, mine, restoring } = applyClaimed(S, data, performance.now());
+    if (mine || !S.active) {
+      actions.activate(c.id);
+    } else {
+      if (isNew && !restoring) {
+        c.unread = Math.max(c.unread, 1);
+        toast("New conversation assigned to you: " + customerName(c), "info");
+        beep();
+      }
+      render.tabs();
+      if (S.active === c.id) render.active();
+    }
+    render.queue();
+    render.load();
+  });
+
+  socket.on(E.CUSTOMER_MESSAGE, (data) => {
+    const c = data && conv(S, data.conversation_id);
+    if (!c) return;
+    const entry = { role: "customer", text: data.text, ts: data.ts, id: data.id, message_id: data.message_id };
+    if (addEntry(c, entry)) render.entry(c, entry);
+    actions.customerTyping(c, false);
+    if (S.active !== c.id || document.hidden) {
+      if (S.active !== c.id) c.unread += 1;
+      render.tabs();
+    }
+  });
+
+  socket.on(E.ENTRY_ADDED, (data) => {
+    const c = data && data.entry && conv(S, data.conversation_id);
+    if (!c) return;
+    if (addEntry(c, data.entry)) render.entry(c, data.entry);
+    if (S.active !== c.id && data.entry.role === "customer") {
+      c.unread += 1;
+      render.tabs();
+    }
+  });
+
+  socket.on(E.TYPING, (data) => {
+    if (!data || (data.who && data.who !== "customer")) return;
+    const c = conv(S, data.conversation_id);
+    if (c) actions.customerTyping(c, Boolean(data.typing));
+  });
+
+  socket.on(E.CONVERSATION_ENDED, (data) => {
+    const c = data && conv(S, data.conversation_id);
+    if (!c) return;
+    c.ended = { how: String(data.how || "ended") };
+    actions.customerTyping(c, false);
+    actions.forgetTyping(c.id);
+    render.tabs();
+    if (S.active === c.id) render.active();
+    render.queue();
+    render.load();
+  });
+
+  socket.on(E.TICKETS, (tickets) => {
+    S.tickets = Array.isArray(tickets) ? tickets : [];
+    render.tickets();
+  });
+  socket.on(E.CANNED, (items) => {
+    S.canned = Array.isArray(items) ? items : [];
+    render.canned();
+  });
+
+  socket.on(E.ERROR, (data) => {
+    data = data || {};
+    toast(data.message || data.code || "Something went wrong");
+    if (data.event === E.CLAIM) {
+      S.pendingClaims.clear();
+      render.queue();
+    }
+    // A refused reply goes back to its box (a passing failure is sent again by the outbox).
+    const last = S.lastSent;
+    if (data.event === E.AGENT_MESSAGE && !isPassingError(data.code) && last && Date.now() - last.at < 15000) {
+      actions.restoreDraft(conv(S, last.id), last.text);
+      S.lastSent = null;
+    }
+    if (data.event === E.SET_STATUS) render.status();
+    if (data.event === E.TICKET_HANDLED) render.tickets();
+    if (data.event === E.CANNED_DELETE || data.event === E.CANNED_SAVE) render.canned();
+  });
+  return socket;
+}

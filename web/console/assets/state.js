@@ -1,0 +1,232 @@
+/* The console's state: one plain object, and pure functions over it and the server's events.
+ * No DOM here (the tests import this module under Node). */
+
+import { MAX_CHARS } from "../../shared/protocol.js";
+import { reasonBook } from "../../shared/vocabulary.js";
+
+export function createState() {
+  return {
+    me: null,                 // {id, name, capacity, role}
+    status: "away",
+    resolutionCodes: [],
+    reasons: reasonBook(null), // labels and order of the handoff reasons (hello's vocabulary)
+    agents: [],
+    queue: [],                // as received
+    queueReceivedAt: 0,       // clock (ms) at reception
+    knownQueueIds: null,      // ids of the previous queue (null until the first one)
+    tickets: [],
+    canned: [],
+    convs: new Map(),         // conversation_id -> conversation (see newConversation)
+    order: [],                // tab order
+    active: null,
+    pendingClaims: new Set(),
+    connectedAt: 0,           // clock (ms) of the last connect
+    lastSent: null,           // {id, text, at}: the last reply, to restore if it is refused
+    cannedEditing: null,      // null | {id?}
+    cannedHighlight: 0,
+    deleteArmed: null,        // id of the canned response whose delete awaits confirmation
+  };
+}
+
+export function newConversation(id) {
+  return { id, unread: 0, ended: null, typing: false, typingTimer: null, draft: "", noteDraft: "", scrollTop: null,
+           state: null, reason: null, context: {}, transcript: [], score: undefined };
+}
+
+export const conv = (S, id) => S.convs.get(id) || null;
+export const activeConv = (S) => (S.active ? conv(S, S.active) : null);
+
+export function openCount(S) {
+  let n = 0;
+  S.convs.forEach((c) => { if (!c.ended) n += 1; });
+  return n;
+}
+
+export const capacity = (S) => (S.me && S.me.capacity ? Number(S.me.capacity) : Infinity);
+export const atCapacity = (S) => openCount(S) >= capacity(S);
+
+export function customerName(c) {
+  const customer = c.context && c.context.customer;
+  if (customer && customer.name) return String(customer.name);
+  return "Visitor " + String(c.id).slice(-6);
+}
+
+/** `hello`: who we are, the team, and the vocabulary (reasons, resolution codes). */
+export function applyHello(S, data) {
+  data = data || {};
+  S.me = data.agent || S.me;
+  const vocabulary = data.vocabulary && typeof data.vocabulary === "object" ? data.vocabulary : null;
+  const codes = vocabulary && Array.isArray(vocabulary.resolution_codes) ? vocabulary.resolution_codes : data.resolution_codes;
+  if (Array.isArray(codes)) S.resolutionCodes = codes.map(String);
+  if (vocabulary) S.reasons = reasonBook(vocabulary);
+  if (Array.isArray(data.agents)) S.agents = data.agents;
+  if (data.status) S.status = data.status;
+}
+
+/** A new queue; returns the entries that were not in the previous one (none for the first queue). */
+export function applyQueue(S, items, now) {
+  items = Array.isArray(items) ? items : [];
+  const previous = S.knownQueueIds;
+  const arrivals = previous ? items.filter((q) => !previous.has(q.conversation_id)) : [];
+  S.queue = items;
+  S.queueReceivedAt = now;
+  S.knownQueueIds = new Set(items.map((q) => q.conversation_id));
+  return arrivals;
+}
+
+/**
+ * `claimed`: open or refresh the conversation. Returns {c, isNew, mine (we asked for it),
+ * restoring (re-sent right after a reconnect)}.
+ */
+export function applyClaimed(S, data, now) {
+  const id = data.conversation_id;
+  const mine = S.pendingClaims.has(id);
+  const restoring = now - S.connectedAt < 3000;
+  S.pendingClaims.delete(id);
+  let c = conv(S, id);
+  const isNew = !c;
+  if (!c) {
+    c = newConversation(id);
+    S.convs.set(id, c);
+    S.order.push(id);
+  }
+  c.state = data.state;
+  c.reason = data.reason || (data.context && data.context.reason);
+  c.context = data.context || {};
+  c.transcript = Array.isArray(data.transcript) ? data.transcript.slice() : [];
+  if (data.state === "with_agent" && c.ended) c.ended = null;
+  const queued = S.queue.find((q) => q.conversation_id === id);
+  if (queued && queued.score !== undefined && c.context.score === undefined) c.score = queued.score;
+  return { c, isNew, mine, restoring };
+}
+
+/** Append an entry unless one with its id is there already (a retry, a refreshed view). */
+export function addEntry(c, entry) {
+  if (entry.id && c.transcript.some((e) => e.id === entry.id)) return false;
+  c.transcript.push(entry);
+  return true;
+}
+
+/** Close the tab `id`; returns the id of the tab to show next (null: none), or undefined if it was not open. */
+export function dismissConversation(S, id) {
+  const index = S.order.indexOf(id);
+  if (index < 0) return undefined;
+  S.order.splice(index, 1);
+  S.convs.delete(id);
+  if (S.active !== id) return S.active;
+  S.active = null;
+  return S.order[Math.min(index, S.order.length - 1)] || null;
+}
+
+/** The score to show with the conversation's reason. */
+export function contextScore(c) {
+  if (!c) return null;
+  const ctx = c.context || {};
+  if (ctx.score !== undefined && ctx.score !== null) return ctx.score;
+  if (c.score !== undefined && c.score !== null) return c.score;
+  let best = null;
+  for (const row of Array.isArray(ctx.evidence) ? ctx.evidence : []) {
+    if (row && row.signal === c.reason && row.score !== undefined && row.score !== null) {
+      best = best === null ? Number(row.score) : Math.max(best, Number(row.score));
+    }
+  }
+  return best;
+}
+
+/** Seconds waited now, counting up from what the queue said at reception. */
+export function waitingNow(item, receivedAt, now) {
+  return Number(item.waiting_s || 0) + (now - receivedAt) / 1000;
+}
+
+export function waitClass(s) {
+  return s >= 300 ? "wait wait-long" : s >= 120 ? "wait wait-mid" : "wait";
+}
+
+/** Canned responses with every word of `query` in their title or text. */
+export function cannedMatches(canned, query) {
+  const words = String(query || "").toLowerCase().split(/\s+/).filter(Boolean);
+  return canned.filter((item) => {
+    const hay = (String(item.title || "") + " " + String(item.text || "")).toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+/** `text` put into `value` between `start` and `end` (a space before it when needed), within the limit. */
+export function insertText(value, start, end, text, max = MAX_CHARS) {
+  const before = value.slice(0, start), after = value.slice(end);
+  const sep = before && !/\s$/.test(before) ? " " : "";
+  return { value: (before + sep + text + after).slice(0, max), caret: Math.min(max, (before + sep + text).length) };
+}
+
+/** Tickets split into open and handled, newest first. */
+export function splitTickets(tickets) {
+  const newest = (a, b) => Number(b.created_at || 0) - Number(a.created_at || 0);
+  return { open: tickets.filter((t) => t.status !== "handled").sort(newest),
+           handled: tickets.filter((t) => t.status === "handled").sort(newest) };
+}
+
+const isFree = (a) => Number(a.load || 0) < Number(a.capacity || Infinity) && a.status !== "offline";
+
+/** The transfer select: {options: [{value, label, disabled}], placeholder (or null), selected}. */
+export function transferChoices(agents, myId, previous) {
+  const others = agents.filter((a) => a.id !== myId);
+  const options = others.map((a) => ({
+    value: String(a.id), disabled: !isFree(a),
+    label: String(a.name || a.id) + " — " + String(a.status || "offline") + " (" + String(a.load || 0) + "/" + String(a.capacity || "?") + ")",
+  }));
+  const first = options.find((o) => !o.disabled);
+  const keep = others.some((a) => String(a.id) === previous && isFree(a));
+  return { options, placeholder: first ? null : others.length ? "No agent free" : "No other agents",
+           selected: keep ? previous : first ? first.value : "" };
+}
+
+/** Who wrote an entry, as the transcript shows it. */
+export function entryWho(S, e, c) {
+  const role = String(e.role || "system");
+  if (role === "agent" || role === "note") {
+    const author = e.agent && (e.agent.name || e.agent.id);
+    const mine = Boolean(S.me && e.agent && e.agent.id === S.me.id);
+    const name = author ? String(author) : role === "note" ? "agent" : "Agent";
+    return (role === "note" ? "Internal note · " : "") + name + (mine ? " (you)" : "");
+  }
+  if (role === "customer") return c ? customerName(c) : "Customer";
+  return role === "bot" ? "Assistant" : role;
+}
+
+/** A value from the context for people: numbers rounded, lists joined, objects as compact JSON. */
+export function plain(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value)) return value.map(plain).join(", ");
+  if (typeof value === "object") {
+    try { return JSON.stringify(value); } catch (e) { return String(value); }
+  }
+  return String(value);
+}
+
+export function humanKey(key) {
+  const s = String(key).replace(/_/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function formatMoney(order) {
+  const currency = order.currency ? " " + String(order.currency) : "";
+  if (order.total_cents !== undefined && order.total_cents !== null && Number.isFinite(Number(order.total_cents))) {
+    return (Number(order.total_cents) / 100).toFixed(2) + currency;
+  }
+  if (order.total === undefined || order.total === null) return null;
+  return plain(order.total) + currency;
+}
+
+export function itemsText(items) {
+  if (items === undefined || items === null || items === "") return null;
+  if (!Array.isArray(items)) return plain(items);
+  return items.map((it) => {
+    if (it && typeof it === "object") {
+      const qty = it.quantity || it.qty;
+      return (qty ? qty + " × " : "") + plain(it.name || it.title || it.sku || it);
+    }
+    return plain(it);
+  }).join(", ");
+}
