@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,12 +20,12 @@ from actions.validation import AccountFormValidation, first_value, parsed_or_ref
 class ValidateChangeEmailForm(AccountFormValidation):
     """Validates ``change_email_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_change_email_form"
 
     async def validate_new_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """A well-formed address that no other account uses."""
         email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
@@ -40,12 +40,12 @@ class ValidateChangeEmailForm(AccountFormValidation):
 class ValidateChangePhoneForm(AccountFormValidation):
     """Validates ``change_phone_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_change_phone_form"
 
     async def validate_new_phone(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """9 to 15 digits, optionally with a leading +, in any width (see actions.parsing.parse_phone)."""
         return {"new_phone": parsed_or_refused(slot_value, parse_phone, "utter_invalid_phone", dispatcher)}
 
@@ -53,12 +53,12 @@ class ValidateChangePhoneForm(AccountFormValidation):
 class ValidateChangeAccountAddressForm(AccountFormValidation):
     """Validates ``change_account_address_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_change_account_address_form"
 
     async def validate_new_address(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The address must look complete."""
         address = parse_address(first_value(slot_value))
         if address is None:
@@ -69,12 +69,12 @@ class ValidateChangeAccountAddressForm(AccountFormValidation):
 class ValidateResetPasswordForm(ShopFormValidation):
     """Validates ``reset_password_form`` (no verification: the link goes to the address on file)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_reset_password_form"
 
     async def validate_reset_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Any well-formed address: whether it has an account is not revealed."""
         return {"reset_email": parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)}
 
@@ -82,15 +82,15 @@ class ValidateResetPasswordForm(ShopFormValidation):
 class _AccountChange(ShopAction):
     """Stores one verified account change and confirms it back."""
 
-    slot: Text = ""
+    slot: str = ""
 
     @abstractmethod
-    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> tuple[str, dict[str, Any]]:
         """Store the change; return the confirming response and its values."""
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         customer_id = tracker.get_slot("verified_customer_id")
         value = tracker.get_slot(self.slot)
         if not customer_id or not value:
@@ -110,10 +110,10 @@ class ActionChangeEmail(_AccountChange):
 
     slot = "new_email"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_email"
 
-    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> tuple[str, dict[str, Any]]:
         store = get_store()
         current = await store.get_customer(customer_id)
         if current is not None and current.email == value:
@@ -127,10 +127,10 @@ class ActionChangePhone(_AccountChange):
 
     slot = "new_phone"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_phone"
 
-    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> tuple[str, dict[str, Any]]:
         customer = await get_store().change_phone(customer_id, parse_phone(value) or value, conversation_id)
         return "utter_phone_changed", {"phone": customer.phone}
 
@@ -140,10 +140,10 @@ class ActionChangeAccountAddress(_AccountChange):
 
     slot = "new_address"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_account_address"
 
-    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> Tuple[str, Dict[str, Any]]:
+    async def _apply(self, customer_id: str, value: str, conversation_id: str) -> tuple[str, dict[str, Any]]:
         customer = await get_store().change_address(customer_id, parse_address(value) or value, conversation_id)
         return "utter_account_address_changed", {"address": customer.address}
 
@@ -151,12 +151,12 @@ class ActionChangeAccountAddress(_AccountChange):
 class ActionResetPassword(ShopAction):
     """Writes a reset link to the outbox when the address has an account."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reset_password"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         email = tracker.get_slot("reset_email")
         if email:
             await get_store().request_password_reset(email)

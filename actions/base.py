@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -22,12 +22,12 @@ class ShopAction(Action, ABC):
     @abstractmethod
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         """Do the action's work (``run`` wraps it)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         try:
             return await self.handle(dispatcher, tracker, domain)
         except StoreUnavailable:
@@ -40,12 +40,12 @@ class ShopFormValidation(FormValidationAction, ABC):
     """A form validation that uses the store; if the store is down the customer is told."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in the domain (``validate_<form>``)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         try:
             return await super().run(dispatcher, tracker, domain)
         except StoreUnavailable:

@@ -8,7 +8,7 @@ which stores it in the ``escalation`` slot and predicts these actions.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -20,7 +20,7 @@ from actions.handoff import hand_over, latest_decision, this_turns_decision
 
 logger = logging.getLogger(__name__)
 
-def _leave_form(tracker: Tracker) -> List[EventType]:
+def _leave_form(tracker: Tracker) -> list[EventType]:
     """Stop the active form, if any (a handoff or an offer interrupts it)."""
     return [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop.get("name") else []
 
@@ -28,12 +28,12 @@ def _leave_form(tracker: Tracker) -> List[EventType]:
 class ActionOfferHuman(Action):
     """Acknowledge the customer's frustration and offer a person (yes/no buttons)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_offer_human"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         decision = this_turns_decision(tracker) or {}
         reason = decision.get("reason") or "frustration"
         dispatcher.utter_message(response=f"utter_empathy_{reason}")
@@ -44,12 +44,12 @@ class ActionOfferHuman(Action):
 class ActionOfferDeclined(Action):
     """The customer would rather go on with the bot: say so, and don't ask again for a while."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_offer_declined"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_offer_declined")
         return []
 
@@ -57,13 +57,13 @@ class ActionOfferDeclined(Action):
 class ActionEscalate(ShopAction):
     """Hand over because the check decided so, or because the customer accepted an offer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_escalate"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        decision: Optional[Dict[str, Any]] = this_turns_decision(tracker)
+    ) -> list[EventType]:
+        decision: dict[str, Any] | None = this_turns_decision(tracker)
         accepted = not decision or decision.get("action") != "handoff"
         if accepted:
             offered = latest_decision(tracker.events, ("offer",))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import aiohttp
 from rasa_sdk import Tracker
@@ -33,13 +33,13 @@ BRIDGE_TIMEOUT_S = 5.0
 DECISION_SLOT = "escalation"
 
 
-def handoff_reason(intent: Optional[str]) -> str:
+def handoff_reason(intent: str | None) -> str:
     """The handoff reason for the customer's latest intent (when the escalation check left no decision,
     e.g. the action server restarted): ``escalation.reasons.REASON_BY_INTENT``."""
     return reason_for_intent(intent)
 
 
-def latest_decision(events: List[Dict[str, Any]], actions: Tuple[str, ...] = ("handoff", "offer")) -> Optional[Dict[str, Any]]:
+def latest_decision(events: list[dict[str, Any]], actions: tuple[str, ...] = ("handoff", "offer")) -> dict[str, Any] | None:
     """The newest escalation decision in ``events`` whose action is one of ``actions``."""
     for event in reversed(events):
         if event.get("event") == "slot" and event.get("name") == DECISION_SLOT:
@@ -49,7 +49,7 @@ def latest_decision(events: List[Dict[str, Any]], actions: Tuple[str, ...] = ("h
     return None
 
 
-def this_turns_decision(tracker: Tracker) -> Optional[Dict[str, Any]]:
+def this_turns_decision(tracker: Tracker) -> dict[str, Any] | None:
     """The escalation decision stored after the customer's latest message, whatever it says."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -60,7 +60,7 @@ def this_turns_decision(tracker: Tracker) -> Optional[Dict[str, Any]]:
     return None
 
 
-async def send_to_bridge(body: Dict[str, Any]) -> Optional[str]:
+async def send_to_bridge(body: dict[str, Any]) -> str | None:
     """POST the handoff to the bridge; its status (``queued``/``unchanged``), or ``None`` if not delivered."""
     url, secret = os.environ.get("HANDOFF_URL"), os.environ.get("HANDOFF_SECRET")
     if not url or not secret:
@@ -79,8 +79,8 @@ async def send_to_bridge(body: Dict[str, Any]) -> Optional[str]:
 
 
 async def hand_over(
-    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Optional[Dict[str, Any]]
-) -> List[EventType]:
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: dict[str, Any] | None
+) -> list[EventType]:
     """Queue the conversation live through the bridge, or record it for a person to follow up.
 
     ``decision`` is the escalation decision behind the handoff: its reason,
@@ -90,7 +90,7 @@ async def hand_over(
     if decision and decision.get("reason") and decision.get("action") in ("offer", "handoff"):
         reason = str(decision["reason"])
         evidence = decision_evidence(decision)
-        summary: Optional[str] = decision.get("summary")
+        summary: str | None = decision.get("summary")
     else:
         reason, evidence, summary = handoff_reason((message.get("intent") or {}).get("name")), None, None
     slots = tracker.current_slot_values()
@@ -112,7 +112,7 @@ async def hand_over(
     return []
 
 
-async def customer_facts(slots: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+async def customer_facts(slots: dict[str, Any]) -> dict[str, Any] | None:
     """What the agent may see of the customer: the account and orders of a customer who proved who
     they are in this conversation; else only the order they named (no account details: anyone can type
     an order number); ``None`` when neither is known or the store is down (the handoff goes on)."""
@@ -132,7 +132,7 @@ async def customer_facts(slots: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         return None
 
 
-def decision_evidence(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
+def decision_evidence(decision: dict[str, Any]) -> list[dict[str, Any]]:
     """The decision's evidence as rows for the bridge: one per fact, strongest signal first."""
     signals = decision.get("signals") or {}
     rows = []
@@ -145,10 +145,10 @@ def decision_evidence(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
 class ActionHandoff(ShopAction):
     """Hands the conversation to a person when the customer's own words ask for it (rules)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         return await hand_over(dispatcher, tracker, this_turns_decision(tracker))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 # Slots that are bookkeeping, not facts about the customer.
 _INTERNAL_SLOTS = frozenset({"requested_slot", "session_started_metadata", "escalation"})  # escalation: the evidence already
 
 
-def transcript(events: Sequence[Mapping[str, Any]], limit: int = 50) -> List[Dict[str, Any]]:
+def transcript(events: Sequence[Mapping[str, Any]], limit: int = 50) -> list[dict[str, Any]]:
     """The last ``limit`` customer and bot turns: ``{role, text, ts}``."""
     turns = []
     for event in events:
@@ -19,7 +20,7 @@ def transcript(events: Sequence[Mapping[str, Any]], limit: int = 50) -> List[Dic
     return turns[-limit:]
 
 
-def recent_intents(events: Sequence[Mapping[str, Any]], limit: int = 5) -> List[Dict[str, Any]]:
+def recent_intents(events: Sequence[Mapping[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
     """The last customer turns' intents with confidences, newest last."""
     intents = []
     for event in events:
@@ -32,19 +33,19 @@ def recent_intents(events: Sequence[Mapping[str, Any]], limit: int = 5) -> List[
     return intents[-limit:]
 
 
-def known_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
+def known_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
     """Slots with a value, without bookkeeping ones."""
     return {k: v for k, v in slots.items() if v is not None and k not in _INTERNAL_SLOTS}
 
 
-def order_record(order: Any) -> Dict[str, Any]:
+def order_record(order: Any) -> dict[str, Any]:
     """One order as the agent's context panel shows it (``order`` is the store's ``Order``)."""
     return {"order_number": order.order_number, "status": order.status, "placed_at": order.placed_on.isoformat(),
             "total": f"{order.total_cents / 100:.2f}", "items": order.items, "carrier": order.carrier,
             "expected_delivery": order.expected_delivery.isoformat()}
 
 
-def customer_record(customer: Any, orders: Sequence[Any], limit: int = 5) -> Dict[str, Any]:
+def customer_record(customer: Any, orders: Sequence[Any], limit: int = 5) -> dict[str, Any]:
     """A verified customer's account and latest orders for the agent (``Customer``, ``Order`` records)."""
     return {
         "customer": {"customer_id": customer.id, "name": customer.name, "email": customer.email,
@@ -53,7 +54,7 @@ def customer_record(customer: Any, orders: Sequence[Any], limit: int = 5) -> Dic
     }
 
 
-def named_order_record(order: Any) -> Dict[str, Any]:
+def named_order_record(order: Any) -> dict[str, Any]:
     """Only the order an unverified customer named: whoever names an order number must not see,
     through the agent, whose account it is."""
     return {"customer": None, "orders": [order_record(order)], "unverified_order": order.order_number}
@@ -65,10 +66,10 @@ def handoff_request(
     latest: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
     slots: Mapping[str, Any],
-    evidence: Optional[List[Dict[str, Any]]] = None,
-    summary: Optional[str] = None,
-    customer: Optional[Mapping[str, Any]] = None,
-) -> Dict[str, Any]:
+    evidence: list[dict[str, Any]] | None = None,
+    summary: str | None = None,
+    customer: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The body of the bridge's ``POST /api/handoff``; ``customer`` is a ``customer_record``."""
     intent = latest.get("intent") or {}
     text = latest.get("text") or ""

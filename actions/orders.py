@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,7 +20,7 @@ from actions.validation import OrderChangeFormValidation, OrderFormValidation, f
 ORDER_CHANGE_SLOTS = ("cancel_confirmed", "order_changeable", "order_summary", "new_delivery_address")
 
 
-def clear_order_change() -> List[EventType]:
+def clear_order_change() -> list[EventType]:
     """Events that forget the answers of the last order change."""
     return [SlotSet(slot, None) for slot in ORDER_CHANGE_SLOTS]
 
@@ -28,26 +28,26 @@ def clear_order_change() -> List[EventType]:
 class ValidateOrderStatusForm(OrderFormValidation):
     """Validates ``order_status_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_order_status_form"
 
 
 class ValidateCancelOrderForm(OrderChangeFormValidation):
     """Validates ``cancel_order_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_cancel_order_form"
 
 
 class ValidateChangeDeliveryAddressForm(OrderChangeFormValidation):
     """Validates ``change_delivery_address_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_change_delivery_address_form"
 
     async def validate_new_delivery_address(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The address must look complete (number, street, city)."""
         address = parse_address(first_value(slot_value))
         if address is None:
@@ -58,12 +58,12 @@ class ValidateChangeDeliveryAddressForm(OrderChangeFormValidation):
 class ActionCheckOrderStatus(ShopAction):
     """Tells the status, carrier, tracking number and expected delivery of an order."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_order_status"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         order = await get_store().get_order(tracker.get_slot("order_number") or "")
         if order is None:
             dispatcher.utter_message(response="utter_order_not_found", order_number=tracker.get_slot("order_number"))
@@ -86,12 +86,12 @@ async def explain_not_changeable(number: str, dispatcher: CollectingDispatcher) 
 class ActionCancelOrder(ShopAction):
     """Cancels an unshipped order once the verified owner confirmed."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_order"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         number = tracker.get_slot("order_number") or ""
         if tracker.get_slot("order_changeable") is False:
             await explain_not_changeable(number, dispatcher)
@@ -112,12 +112,12 @@ class ActionCancelOrder(ShopAction):
 class ActionChangeDeliveryAddress(ShopAction):
     """Redirects an unshipped order of the verified owner to a new address."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_delivery_address"
 
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         number = tracker.get_slot("order_number") or ""
         address = tracker.get_slot("new_delivery_address")
         if tracker.get_slot("order_changeable") is False:

@@ -7,7 +7,6 @@ and returns the canonical value, or ``None`` when the text holds no valid one.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.language import entities
 from bot.language.normalize import normalize_text
@@ -22,7 +21,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _JAPANESE_ADDRESS = re.compile(r"[都道府県市区町村郡丁目番地号]")
 
 
-def parse_order_number(text: Optional[str]) -> Optional[str]:
+def parse_order_number(text: str | None) -> str | None:
     """Return the canonical order number (``ORD-123456``) found in ``text``.
 
     Args:
@@ -37,14 +36,14 @@ def parse_order_number(text: Optional[str]) -> Optional[str]:
     return entities.first(text, entities.ORDER_NUMBER)
 
 
-def parse_email(text: Optional[str]) -> Optional[str]:
+def parse_email(text: str | None) -> str | None:
     """Return the first e-mail address in ``text``, lower-cased, or ``None``."""
     if not text or len(text) > MAX_FIELD_LENGTH * 5:
         return None
     return entities.first(text, entities.EMAIL)
 
 
-def parse_phone(text: Optional[str]) -> Optional[str]:
+def parse_phone(text: str | None) -> str | None:
     """Return a phone number normalised to ``+`` and digits, or ``None``.
 
     A number needs 9 to 15 digits (E.164 allows at most 15; a six-digit run is an
@@ -56,7 +55,7 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
     return entities.first(text, entities.PHONE_NUMBER)
 
 
-def parse_address(text: Optional[str]) -> Optional[str]:
+def parse_address(text: str | None) -> str | None:
     """Return a tidied one-line postal address, or ``None`` if it looks incomplete.
 
     An address must have a house number or postcode (a digit), some words, and

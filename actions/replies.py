@@ -7,17 +7,17 @@ that fill it, so every customer-facing text stays in the domain.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from actions.parsing import format_money, order_summary
 from actions.store.repository import Order
 
-Reply = Tuple[str, Dict[str, Any]]
+Reply = tuple[str, dict[str, Any]]
 
 SHIPPED_STATUSES = frozenset({"shipped", "out_for_delivery", "delivered"})
 
 
-def format_date(day: Optional[dt.date]) -> str:
+def format_date(day: dt.date | None) -> str:
     """Format a date the way customers read it: ``Tuesday, 24 November``."""
     return f"{day:%A}, {day.day} {day:%B}" if day else "not known yet"
 
@@ -28,7 +28,7 @@ def shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def order_values(order: Order) -> Dict[str, Any]:
+def order_values(order: Order) -> dict[str, Any]:
     """The values any order response may use."""
     return {
         "order_number": order.order_number,

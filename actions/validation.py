@@ -8,7 +8,8 @@ the conversation and later changes skip the questions.
 from __future__ import annotations
 
 from abc import ABC
-from typing import Any, Callable, Dict, List, Optional, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,7 +24,7 @@ from actions.store.repository import Customer, Order
 VERIFICATION_SLOTS = ("verify_email", "order_number")
 
 
-def first_value(value: Any) -> Optional[str]:
+def first_value(value: Any) -> str | None:
     """A slot may arrive as a list when several entities matched: take the first."""
     if isinstance(value, list):
         value = value[0] if value else None
@@ -31,8 +32,8 @@ def first_value(value: Any) -> Optional[str]:
 
 
 def parsed_or_refused(
-    value: Any, parse: Callable[[Optional[str]], Optional[str]], refusal: str, dispatcher: CollectingDispatcher
-) -> Optional[str]:
+    value: Any, parse: Callable[[str | None], str | None], refusal: str, dispatcher: CollectingDispatcher
+) -> str | None:
     """Parse a slot value; on failure tell the customer why (quoting a short form of what they typed)."""
     text = first_value(value) or ""
     parsed = parse(text)
@@ -41,7 +42,7 @@ def parsed_or_refused(
     return parsed
 
 
-async def lookup_order(value: Any, dispatcher: CollectingDispatcher) -> Optional[Order]:
+async def lookup_order(value: Any, dispatcher: CollectingDispatcher) -> Order | None:
     """Parse and look up an order number, telling the customer what was wrong."""
     text = first_value(value) or ""
     number = parse_order_number(text)
@@ -54,7 +55,7 @@ async def lookup_order(value: Any, dispatcher: CollectingDispatcher) -> Optional
     return order
 
 
-def verified(customer: Customer) -> Dict[Text, Any]:
+def verified(customer: Customer) -> dict[str, Any]:
     """Slots that mark the customer as verified."""
     return {"verified_customer_id": customer.id, "verify_email": customer.email}
 
@@ -64,12 +65,12 @@ class OrderFormValidation(ShopFormValidation, ABC):
 
     async def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Accept an existing order; record whether it can still be changed."""
         order = await lookup_order(slot_value, dispatcher)
         if order is None:
             return {"order_number": None}
-        slots: Dict[Text, Any] = {
+        slots: dict[str, Any] = {
             "order_number": order.order_number,
             "order_changeable": order.changeable,
             "order_summary": order_values(order)["summary"],
@@ -86,11 +87,11 @@ class OrderChangeFormValidation(OrderFormValidation, ABC):
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         """Stop after the order number when the order can no longer be changed."""
         if tracker.get_slot("order_changeable") is False:
             return ["order_number"]
@@ -98,7 +99,7 @@ class OrderChangeFormValidation(OrderFormValidation, ABC):
 
     async def validate_verify_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The e-mail must be the one on file for the order's owner."""
         email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
@@ -117,11 +118,11 @@ class AccountFormValidation(ShopFormValidation, ABC):
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         """Skip the identity questions once the customer is verified."""
         if tracker.get_slot("verified_customer_id"):
             return [slot for slot in domain_slots if slot not in VERIFICATION_SLOTS]
@@ -129,7 +130,7 @@ class AccountFormValidation(ShopFormValidation, ABC):
 
     async def validate_verify_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """Accept a well-formed e-mail; it is checked once the order number is known."""
         email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
         if email is None:
@@ -141,7 +142,7 @@ class AccountFormValidation(ShopFormValidation, ABC):
 
     async def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The order must exist and belong to the account with the given e-mail."""
         order = await lookup_order(slot_value, dispatcher)
         if order is None:
@@ -152,7 +153,7 @@ class AccountFormValidation(ShopFormValidation, ABC):
         return {"order_number": order.order_number}
 
     @staticmethod
-    async def _verify(email: str, order_number: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    async def _verify(email: str, order_number: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         customer = await get_store().verify(email, order_number)
         if customer is None:
             dispatcher.utter_message(response="utter_verification_failed")

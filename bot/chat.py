@@ -15,10 +15,11 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
-def send(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
+def send(url: str, sender: str, message: str, timeout: float = 30.0) -> list[dict[str, Any]]:
     """Post one message to the REST channel and return the bot's replies."""
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
@@ -28,9 +29,9 @@ def send(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dic
         return json.loads(response.read() or b"[]")
 
 
-def render(replies: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def render(replies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Print replies; return the buttons of the last one (to press by number)."""
-    buttons: List[Dict[str, Any]] = []
+    buttons: list[dict[str, Any]] = []
     for reply in replies:
         if reply.get("text"):
             print(f"bot> {reply['text']}")
@@ -42,7 +43,7 @@ def render(replies: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return buttons
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Read lines from the terminal and chat until end of input."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default_url = f"http://{os.environ.get('RASA_HOST', '127.0.0.1')}:{os.environ.get('RASA_PORT', '5005')}"
@@ -50,7 +51,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--sender", default=f"shell-{uuid.uuid4().hex[:8]}", help="conversation id")
     args = parser.parse_args(argv)
     print(f"Talking to {args.url} as {args.sender}. Ctrl-D to quit.")
-    buttons: List[Dict[str, Any]] = []
+    buttons: list[dict[str, Any]] = []
     for line in sys.stdin:
         text = line.strip()
         if text.isdigit() and 0 < int(text) <= len(buttons):

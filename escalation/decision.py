@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from typing import Any
 
 from escalation.reasons import EXPLICIT_REQUEST, SENSITIVE
 from escalation.settings import Settings
@@ -20,7 +21,7 @@ class Decision:
     """What to do, why, and everything that fired on the way."""
 
     action: str
-    reason: Optional[str]
+    reason: str | None
     score: float
     signals: Mapping[str, Signal]
     turn: int
@@ -41,7 +42,7 @@ class Decision:
                 parts.append(evidence.detail)
         return f"{self.reason.replace('_', ' ')} {self.score:.2f}: " + "; ".join(parts[:4])
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready form: stored in the ``escalation`` slot and sent with the handoff."""
         return {
             "action": self.action,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Pattern
+from re import Pattern
 
 # VADER lexicon entries re-scored for support chat (0.0 = neutral).
 VADER_ADJUSTMENTS = {

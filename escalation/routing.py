@@ -6,7 +6,8 @@ Rasa side and by the evaluation; pure, so both behave the same.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from escalation.decision import HANDOFF, OFFER
 
@@ -22,10 +23,10 @@ DECLINE_INTENTS = frozenset({"deny"})
 
 
 def next_action(
-    decision: Optional[Mapping[str, Any]],
+    decision: Mapping[str, Any] | None,
     intent: str,
     offer_pending: bool,
-) -> Optional[str]:
+) -> str | None:
     """The action to run after the customer's message, or ``None`` to leave it to the other policies.
 
     ``decision`` is this turn's decision (``Decision.as_dict()``), ``intent``
@@ -47,7 +48,7 @@ def next_action(
     return None
 
 
-def action_after_recheck(decision: Optional[Mapping[str, Any]]) -> Optional[str]:
+def action_after_recheck(decision: Mapping[str, Any] | None) -> str | None:
     """After a form rejected the customer's answer and the check ran again: hand over, offer, or nothing.
 
     The check after the customer's message runs before the form validates it;

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -49,11 +50,11 @@ class Unresolved:
     repeated_message: Growth
     repeated_similarity: float
     long_conversation: Growth
-    fallback_intents: FrozenSet[str]
-    fallback_responses: FrozenSet[str]
-    validation_failure_responses: FrozenSet[str]
-    goal_actions: FrozenSet[str]
-    ignore_repeated_intents: FrozenSet[str]
+    fallback_intents: frozenset[str]
+    fallback_responses: frozenset[str]
+    validation_failure_responses: frozenset[str]
+    goal_actions: frozenset[str]
+    ignore_repeated_intents: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Frustration:
     """How frustration is scored from single messages and their trend."""
 
     features: Mapping[str, float]
-    complaint_intents: FrozenSet[str]
+    complaint_intents: frozenset[str]
     decay: float
     window: int
     worsening_bonus: float
@@ -74,12 +75,12 @@ class Settings:
     handoff_threshold: float
     offer_threshold: float
     weights: Mapping[str, float]
-    reason_order: Tuple[str, ...]
+    reason_order: tuple[str, ...]
     quiet_turns_after_decline: int
     turns_between_offers: int
-    explicit_intents: FrozenSet[str]
+    explicit_intents: frozenset[str]
     explicit_min_confidence: float
-    sensitive_intents: FrozenSet[str]
+    sensitive_intents: frozenset[str]
     sensitive_min_confidence: float
     frustration: Frustration
     unresolved: Unresolved
@@ -166,17 +167,17 @@ def from_mapping(raw: Mapping[str, Any], source: str = "") -> Settings:
         raise SettingsError(f"{source or 'escalation settings'}: wrong value or shape ({e})") from e
 
 
-def load(path: Optional[Path] = None) -> Settings:
+def load(path: Path | None = None) -> Settings:
     """Read and check the settings file (``ESCALATION_CONFIG`` or ``escalation.yml``)."""
     path = Path(path or os.environ.get("ESCALATION_CONFIG") or DEFAULT_PATH)
     try:
-        raw: Dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:
         raise SettingsError(f"cannot read {path}: {e}") from e
     return from_mapping(raw, source=str(path))
 
 
-_cache: Dict[str, Tuple[float, Settings]] = {}
+_cache: dict[str, tuple[float, Settings]] = {}
 
 
 def current() -> Settings:

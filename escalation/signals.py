@@ -7,10 +7,11 @@ be explained in one line to an agent and studied by a trainer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Pattern, Sequence, Tuple
+from re import Pattern
 
 from escalation import lexicon
 from escalation.settings import Frustration, Settings, Unresolved
@@ -30,9 +31,9 @@ class Evidence:
     detail: str
     message: str = ""
 
-    def as_dict(self) -> Dict[str, object]:
+    def as_dict(self) -> dict[str, object]:
         """JSON-ready form, stored with the decision."""
-        out: Dict[str, object] = {"feature": self.feature, "value": round(self.value, 3), "detail": self.detail}
+        out: dict[str, object] = {"feature": self.feature, "value": round(self.value, 3), "detail": self.detail}
         if self.message:
             out["message"] = self.message
         return out
@@ -44,7 +45,7 @@ class Signal:
 
     name: str
     score: float
-    evidence: Tuple[Evidence, ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
 
 
 def quote(text: str) -> str:
@@ -64,7 +65,7 @@ def noisy_or(values: Iterable[float]) -> float:
 # --- explicit request and sensitive topics ----------------------------------
 
 def _latest_message_signal(
-    name: str, turns: Sequence[Turn], intents: FrozenSet[str], min_confidence: float,
+    name: str, turns: Sequence[Turn], intents: frozenset[str], min_confidence: float,
     patterns: Mapping[str, Pattern[str]],
 ) -> Signal:
     """1.0 when the latest message has one of ``intents`` or matches one of ``patterns`` (by feature name)."""
@@ -97,7 +98,7 @@ def sensitive(turns: Sequence[Turn], settings: Settings) -> Signal:
 # --- frustration -------------------------------------------------------------
 
 @lru_cache(maxsize=8192)
-def _text_features(text: str) -> Tuple[float, float, float, float, float, float]:
+def _text_features(text: str) -> tuple[float, float, float, float, float, float]:
     """The text-only features of a message (cached: each turn re-reads the recent messages)."""
     compound = lexicon.sentiment(text)
     runs = lexicon.REPEATED_PUNCTUATION.findall(text)
@@ -112,7 +113,7 @@ def _text_features(text: str) -> Tuple[float, float, float, float, float, float]
     )
 
 
-def message_features(turn: Turn, config: Frustration) -> Dict[str, float]:
+def message_features(turn: Turn, config: Frustration) -> dict[str, float]:
     """The frustration features of one message, each 0..1 (before weighting)."""
     negative, insult, shouting, punctuation, impatience, meta = _text_features(turn.text)
     return {
@@ -140,7 +141,7 @@ def complaint_strength(turn: Turn, config: Frustration) -> float:
     return max(0.0, min(1.0, (turn.confidence - 0.5) / 0.3))
 
 
-def message_score(features: Dict[str, float], config: Frustration) -> float:
+def message_score(features: dict[str, float], config: Frustration) -> float:
     """One message's frustration: its weighted features combined."""
     return noisy_or(config.features.get(name, 0.0) * value for name, value in features.items())
 
@@ -162,14 +163,14 @@ def frustration(turns: Sequence[Turn], settings: Settings) -> Signal:
     recent = list(turns[-config.window:])
     if not recent:
         return Signal("frustration", 0.0)
-    scored: List[Tuple[Turn, Dict[str, float], float]] = []
+    scored: list[tuple[Turn, dict[str, float], float]] = []
     for turn in recent:
         features = message_features(turn, config)
         scored.append((turn, features, message_score(features, config)))
     newest = len(scored) - 1
     decayed = [score * config.decay ** (newest - i) for i, (_, _, score) in enumerate(scored)]
     total = noisy_or(decayed)
-    evidence: List[Evidence] = []
+    evidence: list[Evidence] = []
     negative_turns = [(turn, features, score) for turn, features, score in scored if score >= 0.15]
     if negative_turns:
         evidence.append(Evidence("negative_turns", float(len(negative_turns)),
@@ -187,7 +188,7 @@ def frustration(turns: Sequence[Turn], settings: Settings) -> Signal:
 
 # --- unresolved --------------------------------------------------------------
 
-def _since_goal(turns: Sequence[Turn], config: Unresolved) -> List[Turn]:
+def _since_goal(turns: Sequence[Turn], config: Unresolved) -> list[Turn]:
     """The turns after the last one in which a task was completed."""
     for i in range(len(turns) - 1, -1, -1):
         if config.goal_actions.intersection(turns[i].bot):
@@ -195,9 +196,9 @@ def _since_goal(turns: Sequence[Turn], config: Unresolved) -> List[Turn]:
     return list(turns)
 
 
-def _trailing(turns: Sequence[Turn], test) -> List[Turn]:  # type: ignore[no-untyped-def]
+def _trailing(turns: Sequence[Turn], test) -> list[Turn]:  # type: ignore[no-untyped-def]
     """The longest run of turns at the end for which ``test`` holds."""
-    run: List[Turn] = []
+    run: list[Turn] = []
     for turn in reversed(turns):
         if not test(turn):
             break
@@ -231,7 +232,7 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
     if not turns:
         return Signal("unresolved", 0.0)
     open_turns = _since_goal(turns, config)
-    evidence: List[Evidence] = []
+    evidence: list[Evidence] = []
 
     def fallback(turn: Turn) -> bool:
         return turn.intent in config.fallback_intents or bool(config.fallback_responses.intersection(turn.bot))
@@ -249,7 +250,7 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
                                  f"{len(low)} turn(s) below {config.low_confidence_below:.2f} confidence",
                                  quote(low[-1].text)))
 
-    counts: Dict[str, int] = {}
+    counts: dict[str, int] = {}
     for turn in open_turns:
         if turn.intent and turn.intent not in config.ignore_repeated_intents:
             counts[turn.intent] = counts.get(turn.intent, 0) + 1
@@ -284,6 +285,6 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
 SIGNALS = (explicit_request, sensitive, frustration, unresolved)
 
 
-def all_signals(turns: Sequence[Turn], settings: Settings) -> Dict[str, Signal]:
+def all_signals(turns: Sequence[Turn], settings: Settings) -> dict[str, Signal]:
     """Every signal on the same turns, by name."""
     return {signal.name: signal for signal in (compute(turns, settings) for compute in SIGNALS)}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 OFFER_ACTION = "action_offer_human"
 DECLINED_ACTION = "action_offer_declined"
@@ -19,7 +20,7 @@ class Turn:
     text: str
     intent: str = ""
     confidence: float = 0.0
-    bot: Tuple[str, ...] = ()
+    bot: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ class History:
     acted on and does not count again.
     """
 
-    turns: Tuple[Turn, ...]
+    turns: tuple[Turn, ...]
     after_decline: bool = False
     # Index in ``turns`` of the turn after which a person was last offered.
-    last_offer: Optional[int] = None
+    last_offer: int | None = None
 
     @property
     def offer_pending(self) -> bool:
@@ -42,7 +43,7 @@ class History:
         return self.last_offer is not None and self.last_offer == len(self.turns) - 2
 
 
-def _intent(event: Mapping[str, Any]) -> Tuple[str, float]:
+def _intent(event: Mapping[str, Any]) -> tuple[str, float]:
     intent = (event.get("parse_data") or {}).get("intent") or {}
     try:
         confidence = float(intent.get("confidence") or 0.0)
@@ -53,10 +54,10 @@ def _intent(event: Mapping[str, Any]) -> Tuple[str, float]:
 
 def read_history(events: Sequence[Mapping[str, Any]]) -> History:
     """Fold tracker events (as the action server receives them) into a ``History``."""
-    turns: List[Turn] = []
-    bot: List[str] = []
+    turns: list[Turn] = []
+    bot: list[str] = []
     after_decline = False
-    last_offer: Optional[int] = None
+    last_offer: int | None = None
 
     def close_turn() -> None:
         if turns:

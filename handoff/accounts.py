@@ -21,7 +21,6 @@ import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
 
 from redis.asyncio import Redis
 
@@ -47,12 +46,12 @@ class Account:
         """Whether the account may see the supervisor page."""
         return self.role == "supervisor"
 
-    def public(self) -> Dict[str, object]:
+    def public(self) -> dict[str, object]:
         """What the console may know about the account (never the hash)."""
         return {"id": self.id, "name": self.name, "capacity": self.capacity, "role": self.role}
 
 
-def hash_password(password: str, salt: Optional[bytes] = None) -> str:
+def hash_password(password: str, salt: bytes | None = None) -> str:
     """``scrypt$<salt>$<hash>`` (base64) for ``password``."""
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
@@ -77,9 +76,9 @@ def _decoy_hash() -> str:
     return hash_password("not-a-password", b"0" * 16)
 
 
-def load_accounts(path: Path) -> Dict[str, Account]:
+def load_accounts(path: Path) -> dict[str, Account]:
     """Read the accounts file; ids are unique."""
-    accounts: Dict[str, Account] = {}
+    accounts: dict[str, Account] = {}
     for item in json.loads(path.read_text()):
         role = item.get("role", "agent")
         if role not in ROLES:
@@ -90,7 +89,7 @@ def load_accounts(path: Path) -> Dict[str, Account]:
     return accounts
 
 
-def session_token_in(cookie_header: Optional[str]) -> Optional[str]:
+def session_token_in(cookie_header: str | None) -> str | None:
     """The session cookie's value in a ``Cookie`` header (lenient: other cookies of any shape are skipped;
     the standard library's parser gives up on a JSON-valued cookie and loses every cookie after it)."""
     for part in (cookie_header or "").split(";"):
@@ -103,10 +102,10 @@ def session_token_in(cookie_header: Optional[str]) -> Optional[str]:
 class Sessions:
     """Login sessions: a random token per login, kept in Redis with a TTL."""
 
-    def __init__(self, redis: Redis, accounts: Dict[str, Account], ttl_s: int) -> None:
+    def __init__(self, redis: Redis, accounts: dict[str, Account], ttl_s: int) -> None:
         self.redis, self.accounts, self.ttl_s = redis, accounts, ttl_s
 
-    async def login(self, agent_id: str, password: str) -> Optional[str]:
+    async def login(self, agent_id: str, password: str) -> str | None:
         """A new session token, or ``None`` when the id or password is wrong."""
         account = self.accounts.get(agent_id)
         stored = account.password_hash if account else _decoy_hash()
@@ -117,14 +116,14 @@ class Sessions:
         await self.redis.set(keys.agent_session(token), agent_id, ex=self.ttl_s)
         return token
 
-    async def agent_for(self, token: object) -> Optional[Account]:
+    async def agent_for(self, token: object) -> Account | None:
         """The account of a session token, or ``None``."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         agent_id = await self.redis.get(keys.agent_session(token))
         return self.accounts.get(str(agent_id)) if agent_id else None
 
-    async def agent_for_cookie(self, cookie_header: Optional[str]) -> Optional[Account]:
+    async def agent_for_cookie(self, cookie_header: str | None) -> Account | None:
         """The account of the session cookie in a ``Cookie`` header, or ``None``."""
         token = session_token_in(cookie_header)
         return await self.agent_for(token) if token else None

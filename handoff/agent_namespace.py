@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 import socketio
 
@@ -25,10 +26,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         self.bridge = bridge
         self.sessions = sessions
         self.canned = CannedResponses(bridge.redis)
-        self._grace: Dict[str, asyncio.Task[None]] = {}
-        self._tokens: Dict[str, str] = {}  # this process's agent sockets and their login tokens
+        self._grace: dict[str, asyncio.Task[None]] = {}
+        self._tokens: dict[str, str] = {}  # this process's agent sockets and their login tokens
 
-    async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> None:
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """``auth = {token}`` from ``POST /api/agent/login``, or the console's session cookie; else refused."""
         token = auth.get("token") if isinstance(auth, dict) else None
         token = token or session_token_in(environ.get("HTTP_COOKIE"))
@@ -71,7 +72,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             if await self.bridge.agents.disconnected(agent.id) <= 0:
                 self._grace[agent.id] = asyncio.create_task(self._after_grace(agent.id))
                 await self.bridge.agents.broadcast()
-        except Exception:  # noqa: BLE001 - a disconnect must never raise
+        except Exception:
             logger.exception("disconnect of %s", agent.id)
 
     async def _after_grace(self, agent_id: str) -> None:
@@ -81,7 +82,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             await self.bridge.desk.requeue_agent(agent_id)
 
     @staticmethod
-    def _addressed(data: Any) -> Tuple[Mapping[str, Any], str]:
+    def _addressed(data: Any) -> tuple[Mapping[str, Any], str]:
         """The payload of an event about one conversation, and that conversation's id (validated)."""
         payload = protocol.require_mapping(data)
         return payload, protocol.conversation_id(payload.get("conversation_id"), "conversation_id")
@@ -109,7 +110,7 @@ class AgentNamespace(socketio.AsyncNamespace):
                         await self.disconnect(sid)
                 except asyncio.CancelledError:
                     raise
-                except Exception:  # noqa: BLE001 - Redis may be briefly down; next round
+                except Exception:
                     logger.warning("session sweep failed", exc_info=True)
                     break
 

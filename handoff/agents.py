@@ -6,7 +6,8 @@ Reads of the whole team are batched into one Redis round trip.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -67,7 +68,7 @@ class Agents:
         """How many conversations the agent holds."""
         return int(await self.redis.scard(keys.agent_conversations(agent_id)))
 
-    async def held(self, agent_id: str) -> List[str]:
+    async def held(self, agent_id: str) -> list[str]:
         """The ids of the conversations the agent holds."""
         return [str(cid) for cid in await self.redis.smembers(keys.agent_conversations(agent_id))]
 
@@ -82,7 +83,7 @@ class Agents:
         """The agent no longer holds the conversation."""
         await self.redis.srem(keys.agent_conversations(agent_id), conversation_id)
 
-    async def available_loads(self) -> List[AgentLoad]:
+    async def available_loads(self) -> list[AgentLoad]:
         """Load, capacity and last assignment of every available agent (two round trips in all)."""
         available = [str(agent_id) for agent_id in await self.redis.smembers(keys.AVAILABLE_AGENTS)
                      if str(agent_id) in self.accounts]
@@ -96,7 +97,7 @@ class Agents:
 
     # --- the team view ------------------------------------------------------------------
 
-    async def team(self) -> List[Dict[str, Any]]:
+    async def team(self) -> list[dict[str, Any]]:
         """Every agent with availability (``offline`` without a socket), load and capacity (one round trip)."""
         accounts = list(self.accounts.values())
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import aiohttp
 import socketio
@@ -66,7 +66,7 @@ def _drain(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         try:
             if sio.eio.sockets:  # engine.io refuses to wait on an empty set
                 await asyncio.wait_for(sio.eio.disconnect(), timeout=app[SETTINGS].drain_s)
-        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - shutting down regardless
+        except (TimeoutError, Exception):
             logger.warning("draining did not finish cleanly", exc_info=True)
 
     return drain

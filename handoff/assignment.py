@@ -5,8 +5,8 @@ Ties go to whoever was assigned least recently, so work spreads evenly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class AgentLoad:
         return self.load < self.capacity
 
 
-def pick_agent(loads: Iterable[AgentLoad]) -> Optional[str]:
+def pick_agent(loads: Iterable[AgentLoad]) -> str | None:
     """The agent to assign next, or ``None`` if every available agent is full."""
     candidates = [load for load in loads if load.has_room]
     if not candidates:

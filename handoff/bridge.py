@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict
+from typing import Any
 
 import socketio
 from redis.asyncio import Redis
@@ -44,7 +44,7 @@ class Bridge:
     redis: Redis
     sio: socketio.AsyncServer
     rasa: RasaClient
-    accounts: Dict[str, Account]
+    accounts: dict[str, Account]
     metrics: Metrics
     notify: Notify = field(init=False)
     conversations: Conversations = field(init=False)
@@ -93,5 +93,5 @@ async def watch_waiting(bridge: Bridge, every_s: float) -> None:
             await bridge.queue.offer_after_max_wait()
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - log and go on; Redis may be briefly down
+        except Exception:
             logger.exception("max-wait check failed")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any, Dict, List, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -27,7 +28,7 @@ class CannedResponses:
             for title, text in messages.DEFAULT_CANNED:
                 await self.redis.hset(keys.CANNED, secrets.token_hex(4), json.dumps({"title": title, "text": text}))
 
-    async def all(self) -> List[Dict[str, str]]:
+    async def all(self) -> list[dict[str, str]]:
         """Every canned response."""
         found = []
         for canned_id, raw in (await self.redis.hgetall(keys.CANNED)).items():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ class Settings:
     redis_max_connections: int = 200
     rasa_url: str = "http://127.0.0.1:5005"
     # Several Rasa servers sharing a tracker store and a lock store (RASA_URLS); empty: just rasa_url.
-    rasa_urls: Tuple[str, ...] = field(default_factory=tuple)
+    rasa_urls: tuple[str, ...] = field(default_factory=tuple)
     rasa_token: str = ""
     rasa_timeout_s: float = 15.0
     handoff_secret: str = ""
@@ -36,19 +36,19 @@ class Settings:
     max_wait_s: float = 15 * 60
     average_handle_s: float = 180.0
     auto_assign: bool = False
-    cors_origins: Tuple[str, ...] = field(default_factory=tuple)
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
     bridge_id: str = "bridge"
     log_format: str = "text"
     drain_s: float = 10.0
     message_id_ttl_s: int = 24 * 3600
 
     @property
-    def rasa_servers(self) -> Tuple[str, ...]:
+    def rasa_servers(self) -> tuple[str, ...]:
         """Every Rasa server the bridge may use."""
         return self.rasa_urls or (self.rasa_url,)
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build the settings from ``BRIDGE_*``, ``REDIS_URL`` and ``RASA_*`` variables."""
         env = os.environ if env is None else env
         try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
@@ -33,10 +34,10 @@ class Conversation:
     created_at: float = 0.0
     queued_at: float = 0.0
     priority: int = 0
-    context: Dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_hash(cls, conversation_id: str, raw: Dict[str, str]) -> "Conversation":
+    def from_hash(cls, conversation_id: str, raw: dict[str, str]) -> Conversation:
         """Build from the Redis hash (all strings)."""
         return cls(
             id=conversation_id,
@@ -56,7 +57,7 @@ class Conversations:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def get(self, conversation_id: str) -> Optional[Conversation]:
+    async def get(self, conversation_id: str) -> Conversation | None:
         """The conversation, or ``None`` if the bridge never saw it."""
         raw = await self.redis.hgetall(keys.conversation(conversation_id))
         return Conversation.from_hash(conversation_id, {str(k): str(v) for k, v in raw.items()}) if raw else None
@@ -99,7 +100,7 @@ class Conversations:
                     if current is None:
                         raise UnknownConversation(conversation_id)
                     new_state = transition(State(current), move)
-                    values: Dict[Any, Any] = {"state": new_state.value, "updated_at": str(time.time())}
+                    values: dict[Any, Any] = {"state": new_state.value, "updated_at": str(time.time())}
                     values.update({k: _encode(v) for k, v in fields.items()})
                     pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.hset(key, mapping=values)
@@ -112,7 +113,7 @@ class Conversations:
                     continue
         return await self.require(conversation_id)
 
-    async def get_many(self, conversation_ids: Sequence[str]) -> List[Optional[Conversation]]:
+    async def get_many(self, conversation_ids: Sequence[str]) -> list[Conversation | None]:
         """The conversations of ``conversation_ids`` in one round trip (``None`` for unknown ids)."""
         async with self.redis.pipeline(transaction=False) as pipe:
             for conversation_id in conversation_ids:
@@ -120,29 +121,29 @@ class Conversations:
             raw = await pipe.execute()
         return [Conversation.from_hash(cid, fields) if fields else None for cid, fields in zip(conversation_ids, raw)]
 
-    async def record(self, conversation_id: str, role: str, text: str, **extra: Any) -> Dict[str, Any]:
+    async def record(self, conversation_id: str, role: str, text: str, **extra: Any) -> dict[str, Any]:
         """Add one entry to the live transcript (with a fresh ``id`` and the time); return it."""
         entry = new_entry(role, text, **extra)
         await self.redis.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
         return entry
 
-    async def find_message(self, conversation_id: str, message_id: Optional[str]) -> Optional[Dict[str, Any]]:
+    async def find_message(self, conversation_id: str, message_id: str | None) -> dict[str, Any] | None:
         """The recent transcript entry of a client's ``message_id`` (written by an earlier attempt), or ``None``."""
         if not message_id:
             return None
         return next((e for e in await self.recent(conversation_id, RETRY_LOOKBACK)
                      if e.get("message_id") == message_id), None)
 
-    async def transcript(self, conversation_id: str) -> List[Dict[str, Any]]:
+    async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
         """The whole live transcript, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), 0, -1)]
 
-    async def recent(self, conversation_id: str, count: int) -> List[Dict[str, Any]]:
+    async def recent(self, conversation_id: str, count: int) -> list[dict[str, Any]]:
         """The last ``count`` transcript entries, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), -count, -1)]
 
 
-def new_entry(role: str, text: str, **extra: Any) -> Dict[str, Any]:
+def new_entry(role: str, text: str, **extra: Any) -> dict[str, Any]:
     """A transcript entry: ``id``, ``role`` (customer, bot, agent, system, note), ``text``, ``ts`` and extras."""
     return {"id": secrets.token_hex(6), "role": role, "text": text, "ts": time.time(), **extra}
 

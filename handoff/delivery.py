@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Dict, Optional
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -47,7 +47,7 @@ class Stage(str, Enum):
     SENT = "sent"
     DONE = "done"
 
-    def at(self, now: Optional[float] = None) -> str:
+    def at(self, now: float | None = None) -> str:
         """The stored value of this stage, stamped with ``now``."""
         return f"{self.value}:{time.time() if now is None else now:.3f}"
 
@@ -62,7 +62,7 @@ class Outcome(str, Enum):
 
 
 # One round trip, atomic: claim a free id, take over a failed or stale attempt, or say how far it got.
-_CLAIM = """
+_CLAIM = f"""
 local stage = redis.call('GET', KEYS[1])
 local now = tonumber(ARGV[2])
 local stale = tonumber(ARGV[3])
@@ -72,29 +72,26 @@ local function since(prefix)
   end
   return nil
 end
-if not stage or (since('{processing}') or 0) > stale then
-  redis.call('SET', KEYS[1], '{processing}:' .. ARGV[2], 'EX', ARGV[1])
-  return '{new}'
+if not stage or (since('{Stage.PROCESSING.value}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{Stage.PROCESSING.value}:' .. ARGV[2], 'EX', ARGV[1])
+  return '{Outcome.NEW.value}'
 end
-if stage == '{retry_recorded}' or (since('{recorded}') or 0) > stale then
-  redis.call('SET', KEYS[1], '{recorded}:' .. ARGV[2], 'EX', ARGV[4])
-  return '{new}-recorded'
+if stage == '{Stage.RETRY_RECORDED.value}' or (since('{Stage.RECORDED.value}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{Stage.RECORDED.value}:' .. ARGV[2], 'EX', ARGV[4])
+  return '{Outcome.NEW.value}-recorded'
 end
-if stage == '{done}' then
-  return '{duplicate}'
+if stage == '{Stage.DONE.value}' then
+  return '{Outcome.DUPLICATE.value}'
 end
-if (since('{sent}') or 0) > stale then
-  redis.call('SET', KEYS[1], '{sent}:' .. ARGV[2], 'EX', ARGV[4])
-  return '{recover}'
+if (since('{Stage.SENT.value}') or 0) > stale then
+  redis.call('SET', KEYS[1], '{Stage.SENT.value}:' .. ARGV[2], 'EX', ARGV[4])
+  return '{Outcome.RECOVER.value}'
 end
-return '{pending}'
-""".format(processing=Stage.PROCESSING.value, recorded=Stage.RECORDED.value,
-           retry_recorded=Stage.RETRY_RECORDED.value, sent=Stage.SENT.value, done=Stage.DONE.value,
-           new=Outcome.NEW.value, duplicate=Outcome.DUPLICATE.value, recover=Outcome.RECOVER.value,
-           pending=Outcome.PENDING.value)
+return '{Outcome.PENDING.value}'
+"""
 
 
-def message_id(value: Any) -> Optional[str]:
+def message_id(value: Any) -> str | None:
     """A client's message id (optional; 1-64 URL-safe characters)."""
     if value in (None, ""):
         return None
@@ -107,7 +104,7 @@ def message_id(value: Any) -> Optional[str]:
 class Attempt:
     """One attempt at handling a message; ``status`` is what its claim said (``Outcome``)."""
 
-    redis: Optional[Redis]
+    redis: Redis | None
     key: str
     status: Outcome
     already_recorded: bool = False  # the transcript has the message from an earlier attempt
@@ -116,7 +113,7 @@ class Attempt:
     done_ttl_s: int = 24 * 3600
 
     async def record(self, conversations: Conversations, conversation_id: str, role: str, text: str,
-                     **extra: Any) -> Dict[str, Any]:
+                     **extra: Any) -> dict[str, Any]:
         """Write the message's transcript entry and the ``recorded`` stage in one transaction; return the entry."""
         if self.redis is None:
             return await conversations.record(conversation_id, role, text, **extra)
@@ -159,7 +156,7 @@ class Attempt:
             pass
 
 
-async def begin(redis: Redis, conversation_id: str, sender: str, mid: Optional[str], done_ttl_s: int,
+async def begin(redis: Redis, conversation_id: str, sender: str, mid: str | None, done_ttl_s: int,
                 stale_after_s: float = 60.0) -> Attempt:
     """Claim ``mid`` for this attempt (no id: always new, nothing stored).
 

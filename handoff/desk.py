@@ -9,7 +9,8 @@ transcript, keeps Rasa paused or resumed, and tells the people involved.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -92,7 +93,7 @@ class Desk:
 
     # --- to an agent ------------------------------------------------------------------
 
-    async def claim(self, agent: Account, conversation_id: str) -> Dict[str, Any]:
+    async def claim(self, agent: Account, conversation_id: str) -> dict[str, Any]:
         """Give a queued conversation to ``agent``; exactly one of several claimers wins."""
         about(conversation_id)
         await self.conversations.require(conversation_id)
@@ -147,7 +148,7 @@ class Desk:
                                                 agent={"id": agent.id, "name": agent.name})
         await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
 
-    async def transfer(self, agent: Account, conversation_id: str, to_agent: Optional[Account]) -> None:
+    async def transfer(self, agent: Account, conversation_id: str, to_agent: Account | None) -> None:
         """Give an owned conversation to another agent."""
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
@@ -197,7 +198,7 @@ class Desk:
                                                                         "how": note})
         await self.agents.broadcast()
 
-    async def requeue_agent(self, agent_id: str) -> List[str]:
+    async def requeue_agent(self, agent_id: str) -> list[str]:
         """Put an agent's conversations back at the front of the queue (the agent is gone)."""
         moved = []
         account = self.agents.accounts.get(agent_id)

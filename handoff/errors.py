@@ -9,7 +9,6 @@ the same whichever way it was asked. Pure: no I/O here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from redis.exceptions import RedisError
 
@@ -67,7 +66,7 @@ UNAVAILABLE = Failure("unavailable", "the service is briefly unavailable; please
 INTERNAL = Failure("internal", "something went wrong on our side; nothing was lost, please retry", 500)
 
 
-def describe(error: BaseException) -> Optional[Failure]:
+def describe(error: BaseException) -> Failure | None:
     """The failure a client is told about, or ``None`` for an unexpected error (log it, say ``INTERNAL``)."""
     if isinstance(error, BridgeError):
         return Failure(error.code, str(error), error.http_status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-from typing import Any, Dict
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler as web_handler
@@ -31,7 +31,7 @@ def _error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
 
-async def _json_body(request: web.Request) -> Dict[str, Any]:
+async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -46,7 +46,7 @@ async def errors_middleware(request: web.Request, handler: web_handler) -> web.S
         return await handler(request)
     except web.HTTPException:
         raise
-    except Exception as e:  # noqa: BLE001 - translated; unknown errors are aiohttp's 500 as before
+    except Exception as e:
         failure = describe(e)
         if failure is None:
             raise
@@ -135,7 +135,7 @@ async def stats(request: web.Request) -> web.Response:
 async def _redis_ok(bridge: Bridge) -> bool:
     try:
         return bool(await asyncio.wait_for(bridge.redis.ping(), timeout=2))
-    except (RedisError, asyncio.TimeoutError):
+    except (TimeoutError, RedisError):
         return False
 
 

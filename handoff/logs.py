@@ -11,12 +11,11 @@ import contextvars
 import json
 import logging
 import time
-from typing import Optional
 
 conversation: contextvars.ContextVar[str] = contextvars.ContextVar("conversation", default="-")
 
 
-def about(conversation_id: Optional[str]) -> None:
+def about(conversation_id: str | None) -> None:
     """From now on in this task, log lines are about ``conversation_id``."""
     conversation.set(conversation_id or "-")
 

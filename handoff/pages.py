@@ -18,8 +18,8 @@ scripts on the console, no framing.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable, Dict, Optional
 
 from aiohttp import web
 
@@ -50,10 +50,10 @@ _SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src '
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _file(path: Path, csp: Optional[str] = None, cors: bool = False) -> web.StreamResponse:
+def _file(path: Path, csp: str | None = None, cors: bool = False) -> web.StreamResponse:
     if not path.is_file():
         raise web.HTTPNotFound(text="not found")
-    headers: Dict[str, str] = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+    headers: dict[str, str] = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                                "Referrer-Policy": "same-origin"}
     content_type = _CONTENT_TYPES.get(path.suffix)
     if content_type:
@@ -65,7 +65,7 @@ def _file(path: Path, csp: Optional[str] = None, cors: bool = False) -> web.Stre
     return web.FileResponse(path, headers=headers)
 
 
-def asset(folder: Path, name: str) -> Optional[Path]:
+def asset(folder: Path, name: str) -> Path | None:
     """The file ``name`` directly in ``folder`` if it is a script or style sheet there, else ``None``."""
     if not _ASSET_NAME.match(name):
         return None
@@ -73,7 +73,7 @@ def asset(folder: Path, name: str) -> Optional[Path]:
     return path if path.is_file() else None
 
 
-def _public(path: Path, csp: Optional[str] = None) -> Handler:
+def _public(path: Path, csp: str | None = None) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         return _file(path, csp)
 
@@ -91,7 +91,7 @@ def _public_folder(folder: Path) -> Handler:
     return handler
 
 
-async def current_agent(request: web.Request, sessions: Sessions) -> Optional[Account]:
+async def current_agent(request: web.Request, sessions: Sessions) -> Account | None:
     """The agent logged in with this request's cookie (or ``Authorization: Bearer``), or ``None``."""
     bearer = request.headers.get("Authorization", "")
     if bearer.startswith("Bearer "):

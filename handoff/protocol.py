@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any
 
 # Re-exported: the payload checks below raise BadPayload; resolution codes are part of the protocol.
 from handoff.errors import BadPayload as BadPayload
@@ -77,7 +78,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[A-Za-z]{2,24}$")
 
 
-def error_payload(code: str, message: str, event: str) -> Dict[str, str]:
+def error_payload(code: str, message: str, event: str) -> dict[str, str]:
     """The ``error`` event a client receives: what went wrong, for which event."""
     return {"code": code, "message": message, "event": event}
 
@@ -147,14 +148,14 @@ def resolution_code(value: Any) -> str:
     return str(value)
 
 
-def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """What the customer may see of a transcript: no internal notes, no internal status lines.
 
     Status lines carry ``public`` text for customers (``None`` keeps them from the customer), and
     the ``status`` key and ``params`` the widget renders them from in its language
     (``vocabulary.STATUS_LINES``).
     """
-    shown: List[Dict[str, Any]] = []
+    shown: list[dict[str, Any]] = []
     for entry in entries:
         role = entry.get("role")
         if role in ("customer", "bot"):
@@ -171,7 +172,7 @@ def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> List[Dict[str, 
     return shown
 
 
-def custom_data(value: Any) -> Dict[str, Any]:
+def custom_data(value: Any) -> dict[str, Any]:
     """The widget's ``customData`` (forwarded to Rasa as metadata): an object or nothing."""
     if value is None:
         return {}
@@ -185,7 +186,7 @@ def public_agent_id(account_id: str) -> str:
     return "a-" + hashlib.blake2b(account_id.encode(), digest_size=5).hexdigest()
 
 
-def public_agent(account_id: str, name: str) -> Dict[str, str]:
+def public_agent(account_id: str, name: str) -> dict[str, str]:
     """An agent as customers see them: a public id and the display name."""
     return {"id": public_agent_id(account_id), "name": name}
 
@@ -198,23 +199,23 @@ class AgentIdentity:
     name: str
 
     @classmethod
-    def of(cls, account_id: str, name: str) -> "AgentIdentity":
+    def of(cls, account_id: str, name: str) -> AgentIdentity:
         """The customer-facing identity of an account."""
         return cls(public_agent_id(account_id), name)
 
-    def as_metadata(self) -> Dict[str, Any]:
+    def as_metadata(self) -> dict[str, Any]:
         """``metadata`` of an agent's ``bot_uttered``."""
         return {"agent": {"id": self.id, "name": self.name}, "sender": "agent"}
 
 
-def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> List[Dict[str, Any]]:
+def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Shape one REST-channel message like Rasa's socketio channel would emit it.
 
     Text is split on blank lines (one ``bot_uttered`` per part); buttons become
     ``quick_replies`` on the last part; images become attachments; ``custom``
     is passed through.
     """
-    payloads: List[Dict[str, Any]] = []
+    payloads: list[dict[str, Any]] = []
     text = rasa_message.get("text")
     if isinstance(text, str) and text:
         parts = [p for p in text.split("\n\n") if p] or [text]
@@ -236,7 +237,7 @@ def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> List[Dict[str, Any]
     return payloads
 
 
-def agent_uttered(text: str, agent: AgentIdentity) -> Dict[str, Any]:
+def agent_uttered(text: str, agent: AgentIdentity) -> dict[str, Any]:
     """An agent's message as the customer receives it: a ``bot_uttered`` with the agent in metadata."""
     return {"text": text, "metadata": agent.as_metadata()}
 

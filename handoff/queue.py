@@ -8,7 +8,8 @@ agent vanished. Whole-queue reads are batched into one Redis round trip.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -32,14 +33,14 @@ def estimated_wait_s(position: int, available_agents: int, average_handle_s: flo
     return int(round(position * average_handle_s / max(1, available_agents)))
 
 
-def strongest_signal(context: Mapping[str, Any]) -> Optional[float]:
+def strongest_signal(context: Mapping[str, Any]) -> float | None:
     """The strongest signal's score behind a handoff (evidence rows carry it), or ``None``."""
     scores = [row.get("score") for row in context.get("evidence") or [] if isinstance(row, Mapping)]
     numbers = [float(s) for s in scores if isinstance(s, (int, float)) and not isinstance(s, bool)]
     return round(max(numbers), 2) if numbers else None
 
 
-def queue_entry(conversation: Conversation, position: int, now: float) -> Dict[str, Any]:
+def queue_entry(conversation: Conversation, position: int, now: float) -> dict[str, Any]:
     """One waiting conversation as agents see it in the queue."""
     return {"conversation_id": conversation.id, "position": position, "reason": conversation.reason,
             "priority": conversation.priority, "waiting_s": round(now - conversation.queued_at, 1),
@@ -65,7 +66,7 @@ class Queue:
         """Remove from the line; ``True`` only for the one caller that removed it (an atomic claim)."""
         return bool(await self.redis.zrem(keys.QUEUE, conversation_id))
 
-    async def ids(self) -> List[str]:
+    async def ids(self) -> list[str]:
         """Ids in serving order."""
         return [str(cid) for cid in await self.redis.zrange(keys.QUEUE, 0, -1)]
 
@@ -73,12 +74,12 @@ class Queue:
         """How many conversations wait."""
         return int(await self.redis.zcard(keys.QUEUE))
 
-    async def position(self, conversation_id: str) -> Optional[int]:
+    async def position(self, conversation_id: str) -> int | None:
         """1-based place in line, or ``None`` if not queued."""
         rank = await self.redis.zrank(keys.QUEUE, conversation_id)
         return rank + 1 if isinstance(rank, int) else None
 
-    async def snapshot(self) -> List[Dict[str, Any]]:
+    async def snapshot(self) -> list[dict[str, Any]]:
         """The queue as agents see it, in serving order."""
         now = time.time()
         waiting = await self.conversations.get_many(await self.ids())

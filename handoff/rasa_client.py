@@ -15,7 +15,8 @@ import asyncio
 import hashlib
 import logging
 import time
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -42,7 +43,7 @@ class _Refused(Exception):
     A connection that breaks mid-request is not retried elsewhere: the server may have processed it."""
 
 
-def server_order(conversation_id: str, servers: Sequence[str]) -> List[str]:
+def server_order(conversation_id: str, servers: Sequence[str]) -> list[str]:
     """The servers in the order a conversation tries them: highest rendezvous hash first (pure, stable)."""
     def weight(server: str) -> bytes:
         return hashlib.blake2b(f"{server}|{conversation_id}".encode(), digest_size=8).digest()
@@ -62,7 +63,7 @@ class RasaClient:
         self.servers = [u.rstrip("/") for u in urls]
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._down_until: Dict[str, float] = {}
+        self._down_until: dict[str, float] = {}
         self._next = 0
 
     @property
@@ -70,16 +71,16 @@ class RasaClient:
         """The first server (for messages and logs)."""
         return self.servers[0]
 
-    async def send(self, sender: str, text: str, metadata: Optional[Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
+    async def send(self, sender: str, text: str, metadata: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Post a customer message to the REST channel; return Rasa's replies in order."""
         body = {"sender": sender, "message": text, "metadata": dict(metadata or {})}
         return await self._request("POST", "/webhooks/rest/webhook", body, key=sender) or []
 
-    async def parse(self, text: str) -> Dict[str, Any]:
+    async def parse(self, text: str) -> dict[str, Any]:
         """Rasa's NLU reading of ``text`` (intent, entities), without any dialogue."""
         return await self._request("POST", "/model/parse", {"text": text}, api=True) or {}
 
-    async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
+    async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Append events to the conversation's tracker (never triggers a prediction)."""
         await self._request("POST", f"/conversations/{sender}/tracker/events", events, api=True, key=sender)
 
@@ -93,23 +94,23 @@ class RasaClient:
         await self.append_events(sender, [{"event": "resume", "timestamp": now},
                                           {"event": "action", "name": "action_listen", "timestamp": now}])
 
-    async def tracker(self, sender: str) -> Dict[str, Any]:
+    async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's tracker."""
         return await self._request("GET", f"/conversations/{sender}/tracker", None, api=True, key=sender) or {}
 
-    async def reachable(self, timeout_s: float = 2.0) -> Dict[str, bool]:
+    async def reachable(self, timeout_s: float = 2.0) -> dict[str, bool]:
         """Which servers answer their root URL now (for readiness)."""
         async def check(server: str) -> bool:
             try:
                 async with self.session.get(server + "/", timeout=aiohttp.ClientTimeout(total=timeout_s)) as r:
                     return r.status < 500
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 return False
 
         answers = await asyncio.gather(*(check(s) for s in self.servers))
         return dict(zip(self.servers, answers))
 
-    def _candidates(self, key: Optional[str]) -> List[str]:
+    def _candidates(self, key: str | None) -> list[str]:
         if key is None:  # no conversation: take turns
             self._next = (self._next + 1) % len(self.servers)
             ordered = self.servers[self._next:] + self.servers[:self._next]
@@ -119,8 +120,8 @@ class RasaClient:
         up = [s for s in ordered if self._down_until.get(s, 0.0) <= now]
         return up + [s for s in ordered if s not in up]  # all marked down: try them anyway
 
-    async def _request(self, method: str, path: str, body: Any, api: bool = False, key: Optional[str] = None) -> Any:
-        last: Optional[Exception] = None
+    async def _request(self, method: str, path: str, body: Any, api: bool = False, key: str | None = None) -> Any:
+        last: Exception | None = None
         for server in self._candidates(key):
             try:
                 return await self._one(server, method, path, body, api)
@@ -143,5 +144,5 @@ class RasaClient:
                 return await response.json(content_type=None)
         except aiohttp.ClientConnectorError as e:  # never connected: the server saw nothing
             raise _Refused(e.__class__.__name__) from e
-        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+        except (TimeoutError, aiohttp.ClientError) as e:
             raise RasaUnavailable(f"{method} {path}: {e.__class__.__name__} {e}") from e

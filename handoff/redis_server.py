@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Optional, Sequence
 
 
 def redis_server_binary() -> str:
@@ -26,13 +26,13 @@ def redis_server_binary() -> str:
     return str(path)
 
 
-def server_args(port: int, data_dir: Path) -> List[str]:
+def server_args(port: int, data_dir: Path) -> list[str]:
     """Command line of a loopback-only, persistent Redis."""
     return [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1", "--protected-mode", "yes"]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Replace this process with redis-server."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=6390)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 from escalation import reasons
 from escalation.person import asks_for_person
@@ -58,12 +59,12 @@ class Relay:
         self.settings, self.conversations, self.rasa, self.notify = settings, conversations, rasa, notify
         self.desk, self.metrics = desk, metrics
 
-    async def _claim(self, conversation_id: str, sender: str, message_id: Optional[str]) -> Attempt:
+    async def _claim(self, conversation_id: str, sender: str, message_id: str | None) -> Attempt:
         return await delivery.begin(self.conversations.redis, conversation_id, sender, message_id,
                                     self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5)
 
     async def _entry(self, attempt: Attempt, conversation_id: str, role: str, text: str,
-                     message_id: Optional[str], **extra: Any) -> Dict[str, Any]:
+                     message_id: str | None, **extra: Any) -> dict[str, Any]:
         """The message's transcript entry: the one an earlier attempt wrote, else a new one."""
         entry = await self.conversations.find_message(conversation_id, message_id) if attempt.already_recorded else None
         if entry is None:
@@ -74,7 +75,7 @@ class Relay:
     # --- customers ----------------------------------------------------------------
 
     async def customer_message(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
-                               message_id: Optional[str] = None) -> str:
+                               message_id: str | None = None) -> str:
         """Route a customer message to Rasa or to the agent, and record it; returns the acknowledgement."""
         about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
@@ -116,7 +117,7 @@ class Relay:
             await self._send_replies(conversation.id, replies, message_id, skip=done)
 
     async def _bot_turn(self, conversation_id: str, text: str, metadata: Mapping[str, Any],
-                        message_id: Optional[str]) -> None:
+                        message_id: str | None) -> None:
         """Send the message to Rasa and the replies to the customer."""
         if message_id:
             metadata = {**metadata, "message_id": message_id}
@@ -136,7 +137,7 @@ class Relay:
         await self._send_replies(conversation_id, replies, message_id)
 
     async def _send_replies(self, conversation_id: str, replies: Sequence[Mapping[str, Any]],
-                            message_id: Optional[str], skip: int = 0) -> None:
+                            message_id: str | None, skip: int = 0) -> None:
         """Record and emit Rasa's replies (the first ``skip`` payloads were recorded by an earlier attempt)."""
         extra = {"reply_to": message_id} if message_id else {}
         payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply)]
@@ -149,7 +150,7 @@ class Relay:
             self.metrics.relayed("bot_to_customer")
 
     async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
-                        message_id: Optional[str]) -> None:
+                        message_id: str | None) -> None:
         # Into Rasa's tracker first, then to the agent: the agent's answer can
         # then never land in the tracker before the message it answers.
         try:
@@ -185,7 +186,7 @@ class Relay:
     # --- agents ---------------------------------------------------------------------
 
     async def agent_message(self, agent: Account, conversation_id: str, text: str,
-                            message_id: Optional[str] = None) -> str:
+                            message_id: str | None = None) -> str:
         """Relay an agent's message to the customer and record it; returns the acknowledgement."""
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
@@ -209,7 +210,7 @@ class Relay:
         return await deliver(attempt, handle, recover)
 
     async def _to_customer(self, agent: Account, conversation_id: str, text: str,
-                           identity: protocol.AgentIdentity, entry: Dict[str, Any]) -> None:
+                           identity: protocol.AgentIdentity, entry: dict[str, Any]) -> None:
         await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
                                    {**protocol.agent_uttered(text, identity), "id": entry["id"]})
         self.metrics.relayed("agent_to_customer")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import socketio
 
@@ -27,7 +28,7 @@ def reported(event: str) -> Callable[[Handler], Handler]:
             about(None)  # log lines name a conversation only once the handler says which
             try:
                 return await handler(namespace, sid, *args)
-            except Exception as e:  # noqa: BLE001 - translated below
+            except Exception as e:
                 failure = describe(e)
                 if failure is None:
                     logger.exception("unexpected error in %s from %s", event, sid)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Dict, Tuple
 
 from handoff.errors import IllegalMove
 
@@ -30,7 +29,7 @@ class Move(str, Enum):
     REOPEN = "reopen"
 
 
-_TRANSITIONS: Dict[Tuple[State, Move], State] = {
+_TRANSITIONS: dict[tuple[State, Move], State] = {
     (State.BOT, Move.HANDOFF): State.QUEUED,
     (State.CLOSED, Move.HANDOFF): State.QUEUED,
     (State.QUEUED, Move.CLAIM): State.WITH_AGENT,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 RETENTION_S = 90 * 24 * 3600
 
 
-def day_and_hour(ts: float) -> Tuple[str, int]:
+def day_and_hour(ts: float) -> tuple[str, int]:
     """``("YYYY-MM-DD", HH)`` of a timestamp in the server's local time."""
     local = time.localtime(ts)
     return time.strftime("%Y-%m-%d", local), local.tm_hour
@@ -36,7 +37,7 @@ class Stats:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def add(self, amounts: Mapping[str, float], ts: Optional[float] = None) -> None:
+    async def add(self, amounts: Mapping[str, float], ts: float | None = None) -> None:
         """Add ``amounts`` to today's counters and to this hour's."""
         day, hour = day_and_hour(time.time() if ts is None else ts)
         key = keys.stats_day(day)
@@ -59,7 +60,7 @@ class Stats:
         except RedisError as e:
             logger.warning("could not update the figures %s: %s", sorted(amounts), e)
 
-    async def day(self, day: str) -> Dict[str, str]:
+    async def day(self, day: str) -> dict[str, str]:
         """The raw counters of one day."""
         return {str(k): str(v) for k, v in (await self.redis.hgetall(keys.stats_day(day))).items()}
 
@@ -71,12 +72,12 @@ def _number(raw: Mapping[str, Any], name: str) -> float:
         return 0.0
 
 
-def _mean(raw: Mapping[str, Any], total: str, count: str) -> Optional[float]:
+def _mean(raw: Mapping[str, Any], total: str, count: str) -> float | None:
     n = _number(raw, count)
     return round(_number(raw, total) / n, 1) if n else None
 
 
-def summarise(raw: Mapping[str, Any], day: str) -> Dict[str, Any]:
+def summarise(raw: Mapping[str, Any], day: str) -> dict[str, Any]:
     """The day's figures and its 24 hours, from the raw counters (pure)."""
     conversations = int(_number(raw, "conversations"))
     handed_off = int(_number(raw, "handed_off"))
@@ -96,7 +97,7 @@ def summarise(raw: Mapping[str, Any], day: str) -> Dict[str, Any]:
                          "count": ratings},
         "closed": int(_number(raw, "closed")),
     }
-    hours: List[Dict[str, Any]] = []
+    hours: list[dict[str, Any]] = []
     for hour in range(24):
         suffix = f"@{hour:02d}"
         hour_raw = {name[:-3]: value for name, value in raw.items() if name.endswith(suffix)}

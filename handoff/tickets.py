@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -31,7 +31,7 @@ class Tickets:
             await pipe.execute()
         return ticket_id
 
-    async def all(self) -> List[Dict[str, Any]]:
+    async def all(self) -> list[dict[str, Any]]:
         """The newest tickets first (one round trip for the hashes)."""
         ids = await self.redis.lrange(keys.TICKETS, 0, LISTED - 1)
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -8,44 +8,45 @@ with parse data, the agent's as ``bot`` events with the agent in the metadata.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from handoff.protocol import AgentIdentity
 
 INPUT_CHANNEL = "handoff_bridge"
 
 
-def parse_or_fallback(parse_data: Mapping[str, Any], text: str) -> Dict[str, Any]:
+def parse_or_fallback(parse_data: Mapping[str, Any], text: str) -> dict[str, Any]:
     """Rasa's parse of ``text``, or an ``nlu_fallback`` one when the parse failed (a user event needs one)."""
     if (parse_data.get("intent") or {}).get("name"):
         return dict(parse_data)
     return {"intent": {"name": "nlu_fallback", "confidence": 0.0}, "entities": [], "text": text}
 
 
-def customer_turn(text: str, parse_data: Mapping[str, Any], state: str, message_id: Optional[str],
-                  now: Optional[float] = None) -> List[Dict[str, Any]]:
+def customer_turn(text: str, parse_data: Mapping[str, Any], state: str, message_id: str | None,
+                  now: float | None = None) -> list[dict[str, Any]]:
     """A customer's line while a person owns the conversation (``state``): listen, then the user event."""
     ts = time.time() if now is None else now
-    metadata: Dict[str, Any] = {"handoff": state, **({"message_id": message_id} if message_id else {})}
+    metadata: dict[str, Any] = {"handoff": state, **({"message_id": message_id} if message_id else {})}
     return [{"event": "action", "name": "action_listen", "timestamp": ts},
             {"event": "user", "text": text, "timestamp": ts, "input_channel": INPUT_CHANNEL,
              "parse_data": parse_or_fallback(parse_data, text), "metadata": metadata}]
 
 
-def agent_turn(text: str, agent: AgentIdentity, now: Optional[float] = None) -> List[Dict[str, Any]]:
+def agent_turn(text: str, agent: AgentIdentity, now: float | None = None) -> list[dict[str, Any]]:
     """An agent's line, as a bot event that names the agent."""
     return [{"event": "bot", "text": text, "timestamp": time.time() if now is None else now,
              "metadata": agent.as_metadata()}]
 
 
-def satisfaction(rating: int, comment: str, now: Optional[float] = None) -> List[Dict[str, Any]]:
+def satisfaction(rating: int, comment: str, now: float | None = None) -> list[dict[str, Any]]:
     """The survey's answer as the ``satisfaction`` and ``satisfaction_comment`` slots (the trainer filters on them)."""
     ts = time.time() if now is None else now
     return [{"event": "slot", "name": "satisfaction", "value": rating, "timestamp": ts},
             {"event": "slot", "name": "satisfaction_comment", "value": comment or None, "timestamp": ts}]
 
 
-def turn_replies(events: List[Mapping[str, Any]], message_id: str) -> Optional[List[Dict[str, Any]]]:
+def turn_replies(events: list[Mapping[str, Any]], message_id: str) -> list[dict[str, Any]] | None:
     """The assistant's replies to the customer message ``message_id`` in a Rasa tracker's events, shaped
     like the REST channel's output; ``None`` when Rasa never received that message.
 
@@ -58,13 +59,13 @@ def turn_replies(events: List[Mapping[str, Any]], message_id: str) -> Optional[L
             start = index
     if start is None:
         return None
-    replies: List[Dict[str, Any]] = []
+    replies: list[dict[str, Any]] = []
     for event in events[start + 1:]:
         if event.get("event") == "user":
             break
         if event.get("event") == "bot":
             data = event.get("data") or {}
-            reply: Dict[str, Any] = {"text": event.get("text")} if event.get("text") else {}
+            reply: dict[str, Any] = {"text": event.get("text")} if event.get("text") else {}
             for name in ("buttons", "image", "attachment", "custom"):
                 if data.get(name):
                     reply[name] = data[name]

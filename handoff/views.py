@@ -4,7 +4,8 @@ and the supervisor's figures. Reads only."""
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -25,14 +26,14 @@ class Views:
         self.redis, self.conversations, self.queue, self.agents = redis, conversations, queue, agents
         self.accounts, self.stats = accounts, stats
 
-    async def conversation(self, conversation_id: str) -> Dict[str, Any]:
+    async def conversation(self, conversation_id: str) -> dict[str, Any]:
         """Everything an agent sees of a conversation: transcript and handoff context."""
         conversation = await self.conversations.require(conversation_id)
         return {"conversation_id": conversation_id, "state": conversation.state.value,
                 "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
                 "transcript": await self.conversations.transcript(conversation_id)}
 
-    async def customer(self, conversation_id: str) -> Dict[str, Any]:
+    async def customer(self, conversation_id: str) -> dict[str, Any]:
         """What the customer's widget gets after ``session_confirm``: the ``history`` event."""
         conversation = await self.conversations.require(conversation_id)
         agent = self.accounts.get(conversation.agent_id) if conversation.state is State.WITH_AGENT else None
@@ -45,7 +46,7 @@ class Views:
                 "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at,
                 "vocabulary": vocabulary.for_customers()}
 
-    async def figures(self) -> Dict[str, Any]:
+    async def figures(self) -> dict[str, Any]:
         """The supervisor page's figures: now (queue, agents) and today (counters, per hour)."""
         now = time.time()
         waiting = await self.queue.snapshot()

@@ -5,8 +5,9 @@ and the status lines a customer reads. The pages get it from the server (``hello
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
 from escalation import reasons
 
@@ -50,7 +51,7 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def priority_for(reason: Optional[str]) -> int:
+def priority_for(reason: str | None) -> int:
     """Queue priority of a handoff reason (unknown reasons: 0)."""
     found = _BY_CODE.get(reason or "")
     return found.priority if found else 0
@@ -65,18 +66,18 @@ def status_line(key: str, language: str = "en", **params: str) -> str:
     return text
 
 
-def customer_status(key: str, **params: str) -> Dict[str, Any]:
+def customer_status(key: str, **params: str) -> dict[str, Any]:
     """The fields a transcript's status line carries for customers: its key, params, and English text."""
     return {"status": key, "params": dict(params), "public": status_line(key, **params)}
 
 
-def for_customers() -> Dict[str, Any]:
+def for_customers() -> dict[str, Any]:
     """The vocabulary the widget gets in ``history``."""
     return {"status_lines": {key: dict(lines) for key, lines in STATUS_LINES.items()}}
 
 
-def for_agents() -> Dict[str, Any]:
+def for_agents() -> dict[str, Any]:
     """The vocabulary the console gets in ``hello`` and the supervisor page in ``/api/stats``."""
-    reasons: List[Dict[str, Any]] = [{"code": r.code, "label": dict(r.label), "priority": r.priority}
+    reasons: list[dict[str, Any]] = [{"code": r.code, "label": dict(r.label), "priority": r.priority}
                                      for r in REASONS]
     return {"reasons": reasons, "resolution_codes": list(RESOLUTION_CODES)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -37,7 +37,7 @@ class OrderNotFound(StoreError):
 class OrderNotChangeable(StoreError):
     """The order has shipped or is closed, so it can no longer be changed."""
 
-    def __init__(self, order: "Order") -> None:
+    def __init__(self, order: Order) -> None:
         super().__init__(f"{order.order_number} is {order.status}")
         self.order = order
 
@@ -70,10 +70,10 @@ class Order:
     items: str
     delivery_address: str
     carrier: str
-    tracking_number: Optional[str]
-    shipped_on: Optional[dt.date]
+    tracking_number: str | None
+    shipped_on: dt.date | None
     expected_delivery: dt.date
-    delivered_on: Optional[dt.date]
+    delivered_on: dt.date | None
 
     @property
     def changeable(self) -> bool:
@@ -92,7 +92,7 @@ class ShopStore:
         self._engine = engine
 
     @classmethod
-    def from_url(cls, url: str) -> "ShopStore":
+    def from_url(cls, url: str) -> ShopStore:
         """Build a store on a new engine for ``url`` (no connection is opened yet)."""
         return cls(create_async_engine(url, future=True))
 
@@ -110,24 +110,24 @@ class ShopStore:
 
     # --- reading ---------------------------------------------------------
 
-    async def get_order(self, order_number: str) -> Optional[Order]:
+    async def get_order(self, order_number: str) -> Order | None:
         """Return the order with that number, or ``None``."""
         row = await self._one(select(schema.orders).where(schema.orders.c.order_number == order_number))
         return Order(**row) if row else None
 
-    async def get_customer(self, customer_id: str) -> Optional[Customer]:
+    async def get_customer(self, customer_id: str) -> Customer | None:
         """Return the customer with that id, or ``None``."""
         row = await self._one(select(schema.customers).where(schema.customers.c.id == customer_id))
         return _customer(row) if row else None
 
-    async def find_customer_by_email(self, email: str) -> Optional[Customer]:
+    async def find_customer_by_email(self, email: str) -> Customer | None:
         """Return the customer whose e-mail is ``email`` (case-insensitive), or ``None``."""
         row = await self._one(
             select(schema.customers).where(func.lower(schema.customers.c.email) == email.lower())
         )
         return _customer(row) if row else None
 
-    async def orders_of(self, customer_id: str) -> List[Order]:
+    async def orders_of(self, customer_id: str) -> list[Order]:
         """Return a customer's orders, newest first."""
         rows = await self._all(
             select(schema.orders)
@@ -136,7 +136,7 @@ class ShopStore:
         )
         return [Order(**row) for row in rows]
 
-    async def verify(self, email: str, order_number: str) -> Optional[Customer]:
+    async def verify(self, email: str, order_number: str) -> Customer | None:
         """Return the customer if ``email`` is on file for the owner of the order."""
         customer = await self.find_customer_by_email(email)
         order = await self.get_order(order_number)
@@ -144,13 +144,13 @@ class ShopStore:
             return customer
         return None
 
-    async def outbox_for(self, recipient: str) -> List[Dict[str, Any]]:
+    async def outbox_for(self, recipient: str) -> list[dict[str, Any]]:
         """Return the mail written for ``recipient``, oldest first."""
         return await self._all(
             select(schema.outbox).where(schema.outbox.c.recipient == recipient).order_by(schema.outbox.c.id)
         )
 
-    async def changes_of(self, customer_id: str) -> List[Dict[str, Any]]:
+    async def changes_of(self, customer_id: str) -> list[dict[str, Any]]:
         """Return the audit trail of a customer's changes, oldest first."""
         return await self._all(
             select(schema.account_changes)
@@ -158,7 +158,7 @@ class ShopStore:
             .order_by(schema.account_changes.c.id)
         )
 
-    async def support_requests(self, conversation_id: str) -> List[Dict[str, Any]]:
+    async def support_requests(self, conversation_id: str) -> list[dict[str, Any]]:
         """Return the requests for a person recorded for a conversation."""
         return await self._all(
             select(schema.support_requests)
@@ -268,7 +268,7 @@ class ShopStore:
     # --- helpers ---------------------------------------------------------
 
     async def _change_order(
-        self, order_number: str, values: Dict[str, Any], subject: str, conversation_id: str
+        self, order_number: str, values: dict[str, Any], subject: str, conversation_id: str
     ) -> Order:
         try:
             async with self._engine.begin() as conn:
@@ -335,11 +335,11 @@ class ShopStore:
             )
         )
 
-    async def _one(self, statement: Any) -> Optional[Dict[str, Any]]:
+    async def _one(self, statement: Any) -> dict[str, Any] | None:
         rows = await self._all(statement)
         return rows[0] if rows else None
 
-    async def _all(self, statement: Any) -> List[Dict[str, Any]]:
+    async def _all(self, statement: Any) -> list[dict[str, Any]]:
         try:
             async with self._engine.connect() as conn:
                 result = await conn.execute(statement)
@@ -355,16 +355,16 @@ class ShopStore:
             raise StoreUnavailable(str(e)) from e
 
 
-def _customer(row: Dict[str, Any]) -> Customer:
+def _customer(row: dict[str, Any]) -> Customer:
     return Customer(
         id=row["id"], name=row["name"], email=row["email"], phone=row["phone"], address=row["address"]
     )
 
 
-_stores: Dict[str, ShopStore] = {}
+_stores: dict[str, ShopStore] = {}
 
 
-def get_store(url: Optional[str] = None) -> ShopStore:
+def get_store(url: str | None = None) -> ShopStore:
     """Return the process's store for ``url`` (default: ``SHOP_DB_URL``), opening it lazily."""
     url = url or shop_db_url()
     store = _stores.get(url)

@@ -16,8 +16,9 @@ import argparse
 import asyncio
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -79,7 +80,7 @@ GENERATED_CUSTOMERS = 40
 
 def _order_row(
     number: str, customer_id: str, status: str, placed_on: dt.date, address: str, rng: random.Random
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     picks = rng.sample(PRODUCTS, rng.randint(1, 3))
     carrier = rng.choice(CARRIERS)
     shipped = status in {"shipped", "out_for_delivery", "delivered", "returned"}
@@ -102,12 +103,12 @@ def _order_row(
     }
 
 
-def demo_rows(today: dt.date, seed: int = 42) -> Dict[str, List[Dict[str, Any]]]:
+def demo_rows(today: dt.date, seed: int = 42) -> dict[str, list[dict[str, Any]]]:
     """Build the demo shop as rows per table (pure: same input, same rows)."""
     rng = random.Random(seed)
     now = dt.datetime.combine(today, dt.time(9, 0))
-    customers: List[Dict[str, Any]] = []
-    orders: List[Dict[str, Any]] = []
+    customers: list[dict[str, Any]] = []
+    orders: list[dict[str, Any]] = []
     for c in FIXED_CUSTOMERS:
         customers.append({"id": c.id, "name": c.name, "email": c.email, "phone": c.phone,
                           "address": c.address, "created_at": now - dt.timedelta(days=400)})
@@ -134,7 +135,7 @@ def demo_rows(today: dt.date, seed: int = 42) -> Dict[str, List[Dict[str, Any]]]
     return {"customers": customers, "orders": orders}
 
 
-async def seed(url: str, reset: bool = False, today: Optional[dt.date] = None) -> int:
+async def seed(url: str, reset: bool = False, today: dt.date | None = None) -> int:
     """Create the tables and fill them if empty. Returns the number of orders added."""
     engine = create_async_engine(url, future=True)
     try:
@@ -153,7 +154,7 @@ async def seed(url: str, reset: bool = False, today: Optional[dt.date] = None) -
         await engine.dispose()
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db-url", default=None, help="SQLAlchemy URL (default: SHOP_DB_URL or var/shop.sqlite3)")

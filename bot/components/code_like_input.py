@@ -11,7 +11,7 @@ answers anything it cannot help with, and forms refuse them as answers.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,9 +44,9 @@ class CodeLikeInputClassifier(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CodeLikeInputClassifier":
+    ) -> CodeLikeInputClassifier:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

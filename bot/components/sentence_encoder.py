@@ -8,7 +8,7 @@ English sentence with the same meaning lie close together).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,27 +35,27 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """The encoder's registry name, BLAS threads and batch size."""
         return {**DenseFeaturizer.get_default_config(), "encoder": "use-multilingual-v3",
                 "threads": 1, "batch_size": 64}
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: Dict[str, Any], name: str) -> None:
         """Create the featurizer; the encoder loads on first use."""
         super().__init__(name, config)
         self._encoder = build_encoder(config["encoder"], threads=config["threads"],
                                       batch_size=config["batch_size"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
         """Build the featurizer and load the encoder now, so the first customer does not wait for it (~2 s)."""
         featurizer = cls(config, execution_context.node_name)
         featurizer._encoder.encode(["warm-up"])
         return featurizer
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         """The encoder must be a known one."""
         build_encoder(config["encoder"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,35 +24,35 @@ class MixedScriptTokenizer(Tokenizer):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Rasa's tokenizer options; intents are not split."""
         return {"intent_tokenization_flag": False, "intent_split_symbol": "_",
                 "token_pattern": None, "prefix_separator_symbol": None}
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> Optional[List[str]]:
         """Japanese, English, and the mix of both."""
         return None
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         """Janome, with its dictionary inside the wheel."""
         return ["janome"]
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         """Create the tokenizer; the Janome dictionary loads on the first message."""
         super().__init__(config)
         self._splitter = MixedScriptSplitter()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MixedScriptTokenizer":
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MixedScriptTokenizer:
         """Build the tokenizer and load Janome's dictionary now rather than on the first message."""
         tokenizer = cls(config)
         tokenizer._splitter.split("準備")
         return tokenizer
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         """The message's words as Rasa tokens."""
         text = message.get(attribute) or ""
         tokens = [Token(word.text, word.start, end=word.end, lemma=word.lemma)

@@ -12,7 +12,8 @@ into an ``(n, dim)`` array can take its place by implementing
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Optional, Sequence, Type
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class UniversalSentenceEncoder(SentenceEncoder):
         """Args: threads: BLAS threads for the forward pass; batch_size: texts per call."""
         self._threads = threads
         self._batch_size = batch_size
-        self._model: Optional[Any] = None
+        self._model: Any | None = None
 
     def _loaded(self) -> Any:
         if self._model is None:
@@ -50,14 +51,14 @@ class UniversalSentenceEncoder(SentenceEncoder):
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         model = self._loaded()
-        rows: List[np.ndarray] = []
+        rows: list[np.ndarray] = []
         for i in range(0, len(texts), self._batch_size):
             batch = [text if text.strip() else " " for text in texts[i:i + self._batch_size]]
             rows.append(np.asarray(model.encode(batch), dtype=np.float32).reshape(len(batch), -1))
         return np.vstack(rows)
 
 
-ENCODERS: Dict[str, Type[SentenceEncoder]] = {"use-multilingual-v3": UniversalSentenceEncoder}
+ENCODERS: dict[str, type[SentenceEncoder]] = {"use-multilingual-v3": UniversalSentenceEncoder}
 
 
 def build_encoder(name: str, **options: Any) -> SentenceEncoder:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
 
 from bot.language.normalize import normalize
 
@@ -61,7 +60,7 @@ class Found:
     value: str
 
 
-def canonical_phone(raw: str) -> Optional[str]:
+def canonical_phone(raw: str) -> str | None:
     """``+`` and digits if ``raw`` has 9 to 15 digits, else ``None``.
 
     The national trunk prefix written after a country code is dropped:
@@ -75,7 +74,7 @@ def canonical_phone(raw: str) -> Optional[str]:
     return ("+" if raw.lstrip().startswith("+") else "") + digits
 
 
-def canonical_email(raw: str) -> Optional[str]:
+def canonical_email(raw: str) -> str | None:
     """The address lower-cased, or ``None`` when its local part is malformed."""
     email = raw.lower()
     local = email.split("@", 1)[0]
@@ -98,14 +97,14 @@ def _may_start_phone(plain: str, start: int) -> bool:
     return True
 
 
-def _phone_value(candidate: str) -> Optional[str]:
+def _phone_value(candidate: str) -> str | None:
     """The canonical number if ``candidate`` (trimmed) is a phone number, else ``None``."""
     if _DATE.search(candidate) or _POSTCODE_FIRST.match(candidate) or _SIX_DIGIT_GROUPS.match(candidate):
         return None
     return canonical_phone(candidate)
 
 
-def _phones(plain: str) -> List[Tuple[int, int, str]]:
+def _phones(plain: str) -> list[tuple[int, int, str]]:
     """``(start, end, value)`` of each phone number in normalized text.
 
     The shape is greedy, so it can swallow a neighbouring number ("100245
@@ -113,7 +112,7 @@ def _phones(plain: str) -> List[Tuple[int, int, str]]:
     number is cut back before a trailing order number or date, and one that
     starts with an order number or a date is searched again after it.
     """
-    found: List[Tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = []
     position = 0
     while True:
         start_match = _PHONE_START.search(plain, position)
@@ -147,7 +146,7 @@ def _phones(plain: str) -> List[Tuple[int, int, str]]:
             position = start + (group.end() if group else 1)
 
 
-def find_entities(text: str) -> List[Found]:
+def find_entities(text: str) -> list[Found]:
     """Every order number, e-mail address and phone number in ``text``, in order.
 
     Args:
@@ -159,10 +158,10 @@ def find_entities(text: str) -> List[Found]:
     """
     normalized = normalize(text)
     plain = normalized.text
-    found: List[Found] = []
-    taken: List[range] = []
+    found: list[Found] = []
+    taken: list[range] = []
 
-    def add(entity: str, start: int, end: int, value: Optional[str]) -> None:
+    def add(entity: str, start: int, end: int, value: str | None) -> None:
         if value is None or any(start < t.stop and t.start < end for t in taken):
             return
         taken.append(range(start, end))
@@ -183,7 +182,7 @@ def find_entities(text: str) -> List[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
-def first(text: Optional[str], entity: str) -> Optional[str]:
+def first(text: str | None, entity: str) -> str | None:
     """The canonical value of the first ``entity`` in ``text``, or ``None``."""
     if not text:
         return None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import List, Tuple
 
 # Dashes NFKC leaves alone: long-vowel mark (two widths), minus, hyphens, dashes.
 # The wave dash 〜 is not one: it marks a range (100101〜100105).
@@ -31,9 +30,9 @@ class Normalized:
     """A normalized text and, per character, the original span it came from."""
 
     text: str
-    spans: Tuple[Tuple[int, int], ...]
+    spans: tuple[tuple[int, int], ...]
 
-    def original_span(self, start: int, end: int) -> Tuple[int, int]:
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text behind ``text[start:end]`` (``end`` exclusive)."""
         if not self.spans:
             return (0, 0)
@@ -45,9 +44,9 @@ class Normalized:
         return (self.spans[start][0], self.spans[end - 1][1])
 
 
-def _clusters(text: str) -> List[Tuple[int, int]]:
+def _clusters(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into base characters with the combining marks that follow them."""
-    clusters: List[Tuple[int, int]] = []
+    clusters: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
         j = i + 1
@@ -80,8 +79,8 @@ def normalize(text: str) -> Normalized:
     Returns:
         The normalized text and the original span of each of its characters.
     """
-    chars: List[str] = []
-    spans: List[Tuple[int, int]] = []
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
     for start, end in _clusters(text or ""):
         for char in unicodedata.normalize("NFKC", text[start:end]):
             chars.append(char)

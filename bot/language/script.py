@@ -7,7 +7,7 @@ Japanese run they sit in.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from collections.abc import Iterator
 
 
 def is_japanese_char(char: str) -> bool:
@@ -24,7 +24,7 @@ def is_japanese_char(char: str) -> bool:
     )
 
 
-def runs(text: str) -> Iterator[Tuple[int, int, bool]]:
+def runs(text: str) -> Iterator[tuple[int, int, bool]]:
     """Yield ``(start, end, is_japanese)`` for each maximal run of one kind."""
     start = 0
     for i in range(1, len(text) + 1):
@@ -33,7 +33,7 @@ def runs(text: str) -> Iterator[Tuple[int, int, bool]]:
             start = i
 
 
-def detect_language(text: str) -> Optional[str]:
+def detect_language(text: str) -> str | None:
     """``"ja"`` if the text has any kana or kanji, ``"en"`` if it has Latin letters, else ``None``."""
     if any(is_japanese_char(char) for char in text):
         return "ja"

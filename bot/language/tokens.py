@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any
 
 from bot.language.normalize import normalize
 from bot.language.script import runs
@@ -40,7 +40,7 @@ class MixedScriptSplitter:
 
     def __init__(self) -> None:
         """Create a splitter; Janome's dictionary is memory-mapped when first needed."""
-        self._janome: Optional[Any] = None
+        self._janome: Any | None = None
 
     def _analyser(self) -> Any:
         if self._janome is None:
@@ -49,7 +49,7 @@ class MixedScriptSplitter:
             self._janome = JanomeTokenizer()
         return self._janome
 
-    def split(self, text: str) -> List[Word]:
+    def split(self, text: str) -> list[Word]:
         """The words of ``text`` in order.
 
         Args:
@@ -60,7 +60,7 @@ class MixedScriptSplitter:
         """
         normalized = normalize(text)
         plain = normalized.text
-        words: List[Word] = []
+        words: list[Word] = []
         # Two words can come from one original character that NFKC expanded; Rasa's
         # tokens must not overlap, so such a word starts where the previous one ended.
         for start, end, japanese in runs(plain):
@@ -90,9 +90,9 @@ class MixedScriptSplitter:
         return Word(surface, lemma, original_start, original_end)
 
 
-def _without_overlaps(words: List[Word]) -> List[Word]:
+def _without_overlaps(words: list[Word]) -> list[Word]:
     """Words whose original spans do not overlap (a shared character goes to the first)."""
-    kept: List[Word] = []
+    kept: list[Word] = []
     for word in words:
         start = max(word.start, kept[-1].end) if kept else word.start
         if start < word.end:

@@ -12,7 +12,6 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from bench.report import replace_section
 from bot.launcher import ROOT, latest_model
@@ -26,10 +25,10 @@ MARK_START = "<!-- nlu-report:start -->"
 MARK_END = "<!-- nlu-report:end -->"
 
 
-def evaluate(model: Path, folder: Path) -> Dict[str, tuple]:
+def evaluate(model: Path, folder: Path) -> dict[str, tuple]:
     """``{language: (examples, predictions)}`` for each set in ``folder``."""
     sets = load_sets(folder)
-    every: List[Example] = [e for examples in sets.values() for e in examples]
+    every: list[Example] = [e for examples in sets.values() for e in examples]
     print(f"parsing {len(every)} messages with {model.name} ...", file=sys.stderr, flush=True)
     predictions = parse_all(model, [e.text for e in every])
     out, i = {}, 0
@@ -39,13 +38,13 @@ def evaluate(model: Path, folder: Path) -> Dict[str, tuple]:
     return out
 
 
-def scores_of(examples: List[Example], labels: List[str], predictions: List[Prediction]) -> Scores:
+def scores_of(examples: list[Example], labels: list[str], predictions: list[Prediction]) -> Scores:
     """Score one language with the given final labels."""
     return score([e.label for e in examples], labels, [list(e.entities) for e in examples],
                  [[p[:3] for p in pr.entities] for pr in predictions])
 
 
-def tune(results: Dict[str, tuple]) -> str:
+def tune(results: dict[str, tuple]) -> str:
     """A table of the headline figures under other fallback thresholds."""
     rows = ["| threshold | ambiguity | " + " | ".join(f"{lang} macro-F1 | {lang} OOS→acting | {lang} fallback"
                                                    for lang in results) + " |",
@@ -61,7 +60,7 @@ def tune(results: Dict[str, tuple]) -> str:
     return "\n".join(rows)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the command; exit 0."""
     parser = argparse.ArgumentParser(prog="python -m bot.nlu_eval", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -77,7 +76,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     scores = {lang: scores_of(ex, [p.label for p in pr], pr) for lang, (ex, pr) in results.items()}
     if args.tune:
         print(tune(results))
-    plots: Dict[str, str] = {}
+    plots: dict[str, str] = {}
     if args.plots:
         for language, s in scores.items():
             path = args.plots / f"nlu-confusion-{language}.png"

@@ -14,8 +14,8 @@ Scoring conventions (stated in docs/nlu.md):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence, Tuple
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -47,20 +47,20 @@ class Scores:
     examples: int
     accuracy: float
     macro_f1: float
-    per_label: Dict[str, LabelScore]
+    per_label: dict[str, LabelScore]
     faq_accuracy: float
     faq_examples: int
     fallback_rate_in_scope: float
     oos_examples: int
     oos_recall: float
     oos_false_accept_acting: float
-    oos_acting_counts: Dict[str, int]
+    oos_acting_counts: dict[str, int]
     wrong_acting_in_scope: float
     entity_precision: float
     entity_recall: float
     entity_f1: float
-    entity_per_type: Dict[str, LabelScore]
-    confusion: Dict[Tuple[str, str], int] = field(default_factory=dict)
+    entity_per_type: dict[str, LabelScore]
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _prf(true_positive: int, predicted: int, actual: int) -> LabelScore:
@@ -70,7 +70,7 @@ def _prf(true_positive: int, predicted: int, actual: int) -> LabelScore:
     return LabelScore(round(precision, 4), round(recall, 4), round(f1, 4), actual)
 
 
-def label_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, LabelScore]:
+def label_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, LabelScore]:
     """Per gold label: precision, recall, F1 and support."""
     pairs = list(zip(gold, map(scored_label, predicted)))
     return {label: _prf(sum(1 for g, p in pairs if g == p == label), sum(1 for _, p in pairs if p == label),
@@ -78,15 +78,15 @@ def label_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, Lab
             for label in sorted(set(gold))}
 
 
-def entity_scores(gold: Sequence[Sequence[Tuple[str, int, int]]],
-                  predicted: Sequence[Sequence[Tuple[str, int, int]]]) -> Tuple[LabelScore, Dict[str, LabelScore]]:
+def entity_scores(gold: Sequence[Sequence[tuple[str, int, int]]],
+                  predicted: Sequence[Sequence[tuple[str, int, int]]]) -> tuple[LabelScore, dict[str, LabelScore]]:
     """Overall and per-type entity scores; a match needs the same type and overlapping spans.
 
     Precision counts the predicted entities that overlap a labelled one, recall the
     labelled ones that a prediction overlaps (one wide prediction over two labelled
     entities is one right prediction and two found entities).
     """
-    counts: Dict[str, List[int]] = {}  # type -> [predicted right, predicted, labelled found, labelled]
+    counts: dict[str, list[int]] = {}  # type -> [predicted right, predicted, labelled found, labelled]
     for wanted, found in zip(gold, predicted):
         for kind in {e[0] for e in wanted} | {e[0] for e in found}:
             w = [e for e in wanted if e[0] == kind]
@@ -108,8 +108,8 @@ def _score(right: int, predicted: int, found: int, actual: int) -> LabelScore:
 
 
 def score(gold: Sequence[str], predicted: Sequence[str],
-          gold_entities: Sequence[Sequence[Tuple[str, int, int]]],
-          predicted_entities: Sequence[Sequence[Tuple[str, int, int]]]) -> Scores:
+          gold_entities: Sequence[Sequence[tuple[str, int, int]]],
+          predicted_entities: Sequence[Sequence[tuple[str, int, int]]]) -> Scores:
     """Score one language's predictions."""
     scored = [scored_label(p) for p in predicted]
     per_label = label_scores(gold, predicted)

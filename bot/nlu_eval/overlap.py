@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Optional, Set
 
 import yaml
 
@@ -40,18 +40,18 @@ def examples(path: Path) -> Iterator[str]:
                     yield line[2:]
 
 
-def sentences(path: Path) -> Set[str]:
+def sentences(path: Path) -> set[str]:
     """The comparison forms of every example under ``path``."""
     return {plain(e) for e in examples(path)} - {""}
 
 
-def shared(evaluation: Path, training: Path = ROOT / "data" / "nlu") -> List[str]:
+def shared(evaluation: Path, training: Path = ROOT / "data" / "nlu") -> list[str]:
     """The lines of ``evaluation`` whose comparison form occurs in ``training``."""
     seen = sentences(training)
     return [e for e in examples(evaluation) if plain(e) in seen]
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Print the shared lines of each file; exit 1 when there are any."""
     args = list(argv if argv is not None else sys.argv[1:])
     against = [ROOT / "data" / "nlu"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any
 
 FALLBACK = "nlu_fallback"
 
@@ -21,12 +22,12 @@ class Prediction:
 
     label: str
     confidence: float
-    ranking: Tuple[Tuple[str, float], ...]
+    ranking: tuple[tuple[str, float], ...]
     faq_key: str
-    entities: Tuple[Tuple[str, int, int, str], ...]
+    entities: tuple[tuple[str, int, int, str], ...]
 
 
-def prediction_from(result: Dict[str, Any]) -> Prediction:
+def prediction_from(result: dict[str, Any]) -> Prediction:
     """A :class:`Prediction` from a Rasa parse result."""
     intent = result.get("intent") or {}
     ranking = tuple((r["name"], float(r["confidence"])) for r in result.get("intent_ranking") or []
@@ -40,7 +41,7 @@ def prediction_from(result: Dict[str, Any]) -> Prediction:
     return Prediction(label, float(intent.get("confidence") or 0.0), ranking, faq_key, entities)
 
 
-def parse_all(model: Path, texts: Sequence[str]) -> List[Prediction]:
+def parse_all(model: Path, texts: Sequence[str]) -> list[Prediction]:
     """Load ``model`` once and parse every text with its NLU."""
     import logging
 
@@ -50,7 +51,7 @@ def parse_all(model: Path, texts: Sequence[str]) -> List[Prediction]:
     logging.getLogger("rasa").setLevel(logging.WARNING)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
-    async def run() -> List[Prediction]:
+    async def run() -> list[Prediction]:
         agent = Agent.load(str(model))
         return [prediction_from(await agent.parse_message(text)) for text in texts]
 

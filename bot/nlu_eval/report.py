@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import List, Mapping, Sequence
 
 from bot.nlu_eval.metrics import ACTING_INTENTS, Scores
 
@@ -59,7 +59,7 @@ def entity_table(scores: Mapping[str, Scores]) -> str:
     return "\n".join(rows)
 
 
-def top_confusions(scores: Scores, limit: int = 12) -> List[str]:
+def top_confusions(scores: Scores, limit: int = 12) -> list[str]:
     """The most frequent wrong (gold → predicted) pairs."""
     wrong = sorted(((n, g, p) for (g, p), n in scores.confusion.items() if g != p), reverse=True)[:limit]
     return [f"{g} → {p} ({n})" for n, g, p in wrong]
@@ -110,7 +110,7 @@ def markdown(scores: Mapping[str, Scores], model: str, sets: str, plots: Mapping
         name = LANGUAGE_NAMES.get(language, language)
         parts += [f"### {name}: most frequent confusions", "", "; ".join(top_confusions(s)) or "none", ""]
         if s.oos_acting_counts:
-            parts += [f"Out-of-scope messages that reached an acting intent: "
+            parts += ["Out-of-scope messages that reached an acting intent: "
                       + ", ".join(f"{k} {v}" for k, v in s.oos_acting_counts.items()), ""]
         if language in plots:
             parts += [f"![{name} confusion matrix]({plots[language]})", ""]

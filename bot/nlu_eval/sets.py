@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
@@ -18,10 +17,10 @@ class Example:
 
     text: str
     label: str
-    entities: Tuple[Tuple[str, int, int], ...]
+    entities: tuple[tuple[str, int, int], ...]
 
 
-def load_set(path: Path) -> List[Example]:
+def load_set(path: Path) -> list[Example]:
     """Every example of one Rasa NLU YAML file, parsed by Rasa's own reader."""
     examples = []
     for message in load_data(str(path)).intent_examples:
@@ -31,7 +30,7 @@ def load_set(path: Path) -> List[Example]:
     return examples
 
 
-def load_sets(folder: Path) -> Dict[str, List[Example]]:
+def load_sets(folder: Path) -> dict[str, list[Example]]:
     """``{language: examples}`` for each language file present in ``folder``."""
     return {language: load_set(folder / f"{language}.yml")
             for language in LANGUAGES if (folder / f"{language}.yml").exists()}

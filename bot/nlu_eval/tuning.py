@@ -9,7 +9,7 @@ development set without retraining.
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from collections.abc import Sequence
 
 from bot.nlu_eval.parse import FALLBACK, Prediction
 
@@ -30,6 +30,6 @@ def relabel(prediction: Prediction, threshold: float, ambiguity: float) -> str:
     return top_name
 
 
-def relabel_all(predictions: Sequence[Prediction], threshold: float, ambiguity: float) -> List[str]:
+def relabel_all(predictions: Sequence[Prediction], threshold: float, ambiguity: float) -> list[str]:
     """:func:`relabel` for each prediction."""
     return [relabel(p, threshold, ambiguity) for p in predictions]

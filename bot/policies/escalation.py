@@ -21,7 +21,7 @@ escalate, handoff) are custom actions in ``actions/``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, FrozenSet, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.graph import ExecutionContext
@@ -96,7 +96,7 @@ class EscalationPolicy(Policy):
     """Decides on escalation every turn; predicts handoffs and offers of a person."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Above RulePolicy (6), so a decision to hand over wins even inside a form."""
         return {"priority": 7}
 
@@ -107,7 +107,7 @@ class EscalationPolicy(Policy):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -124,7 +124,7 @@ class EscalationPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         """Full confidence in the routed action, or all zeros to abstain; the new decision as an event."""

@@ -20,15 +20,15 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
 from bot.launcher import RASA, ROOT, latest_model, rasa, rasa_env
 from bot.trainer import conversations as logs
 from bot.trainer.evaluation import EvaluationFailed, evaluate_model, regressions, report
-from bot.trainer.export import build_batch, pseudonym
+from bot.trainer.export import build_batch
 from bot.trainer.merge import MergeRefused, known_intents, merge
 from bot.trainer.nludata import REVIEWED_FILE, labels_by_text
 from bot.trainer.rasa_server import ServerError, load_model, server_token, server_url
@@ -57,19 +57,19 @@ def _filters(args: argparse.Namespace) -> logs.Filters:
                         satisfaction_at_most=args.satisfaction_at_most)
 
 
-def _log(url: Optional[str]) -> logs.TrackerLog:
+def _log(url: str | None) -> logs.TrackerLog:
     url = url or logs.tracker_db_url()
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         raise Refused(f"no tracker store at {url}: run the assistant first (make run), or pass --tracker-db")
     log = logs.TrackerLog(url)
     try:
         log.conversation_ids()
-    except Exception as e:  # noqa: BLE001 - the database's own error, shown to the trainer
+    except Exception as e:
         raise Refused(f"cannot read conversations from {url}: {e}") from e
     return log
 
 
-def _selected(args: argparse.Namespace) -> List[tuple]:
+def _selected(args: argparse.Namespace) -> list[tuple]:
     log = _log(args.tracker_db)
     filters = _filters(args)
     chosen = []
@@ -139,7 +139,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _intents_for_review(domain: Path) -> List[str]:
+def _intents_for_review(domain: Path) -> list[str]:
     intents, retrieval = known_intents(domain)
     return sorted(intents | retrieval)
 
@@ -150,7 +150,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(data: Path, domain: Path) -> Optional[str]:
+def _validate(data: Path, domain: Path) -> str | None:
     done = rasa("data", "validate", "--domain", str(domain), "--data", str(data), "--config", "config.yml")
     output = done.stdout + done.stderr
     return None if done.returncode == 0 else output[-3000:]
@@ -370,7 +370,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 from bot.launcher import ROOT
 from escalation.reasons import REASON_BY_INTENT
@@ -34,26 +35,26 @@ def tracker_db_url() -> str:
 class TrackerLog:
     """Read-only access to the ``events`` table of Rasa's SQL tracker store."""
 
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         import sqlalchemy as sa
 
         self.url = url or tracker_db_url()
         self._sa = sa
         self._engine = sa.create_engine(self.url)
 
-    def conversation_ids(self) -> List[str]:
+    def conversation_ids(self) -> list[str]:
         """Every conversation id, oldest first."""
         sql = self._sa.text("SELECT sender_id, MIN(id) FROM events GROUP BY sender_id ORDER BY MIN(id)")
         with self._engine.connect() as conn:
             return [row[0] for row in conn.execute(sql)]
 
-    def events(self, conversation_id: str) -> List[Dict[str, Any]]:
+    def events(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's events in order, as Rasa stored them."""
         sql = self._sa.text("SELECT data FROM events WHERE sender_id = :sid ORDER BY id")
         with self._engine.connect() as conn:
             return [json.loads(row[0]) for row in conn.execute(sql, {"sid": conversation_id})]
 
-    def all(self) -> Iterable[Tuple[str, List[Dict[str, Any]]]]:
+    def all(self) -> Iterable[tuple[str, list[dict[str, Any]]]]:
         """Every conversation with its events."""
         for conversation_id in self.conversation_ids():
             yield conversation_id, self.events(conversation_id)
@@ -69,13 +70,13 @@ class Line:
     who: str          # customer | bot | agent | system
     text: str
     intent: str = ""
-    confidence: Optional[float] = None
+    confidence: float | None = None
     agent: str = ""
     human_mode: bool = False  # a customer message relayed to an agent
     detail: str = ""          # for ``show`` only: may quote the customer (never exported)
 
 
-def _intent(event: Mapping[str, Any]) -> Tuple[str, Optional[float]]:
+def _intent(event: Mapping[str, Any]) -> tuple[str, float | None]:
     parse = event.get("parse_data") or {}
     intent = parse.get("intent") or {}
     name = str(intent.get("name") or "")
@@ -87,9 +88,9 @@ def _intent(event: Mapping[str, Any]) -> Tuple[str, Optional[float]]:
     return name, float(confidence) if confidence is not None else None
 
 
-def lines(events: Sequence[Mapping[str, Any]]) -> List[Line]:
+def lines(events: Sequence[Mapping[str, Any]]) -> list[Line]:
     """The conversation as customer, bot, agent and system lines."""
-    out: List[Line] = []
+    out: list[Line] = []
     for event in events:
         kind, ts = event.get("event"), float(event.get("timestamp") or 0)
         if kind == "user" and event.get("text"):
@@ -128,24 +129,24 @@ class Summary:
     started: float
     ended: float
     customer_turns: int
-    intents: Tuple[str, ...]
+    intents: tuple[str, ...]
     fallbacks: int
     low_confidence: int
     handed_off: bool
-    reasons: Tuple[str, ...]
+    reasons: tuple[str, ...]
     agent_turns: int
-    satisfaction: Optional[int] = None
+    satisfaction: int | None = None
 
 
 def summarise(conversation_id: str, events: Sequence[Mapping[str, Any]], low_confidence: float = 0.5) -> Summary:
     """The summary of one conversation."""
     timestamps = [float(e["timestamp"]) for e in events if e.get("timestamp")]
-    intents: List[str] = []
+    intents: list[str] = []
     fallbacks = low = agent_turns = 0
-    reasons: List[str] = []
+    reasons: list[str] = []
     handed_off = False
-    satisfaction: Optional[int] = None
-    last_decision: Optional[Mapping[str, Any]] = None
+    satisfaction: int | None = None
+    last_decision: Mapping[str, Any] | None = None
     last_intent = ""
     for event in events:
         kind = event.get("event")
@@ -182,16 +183,16 @@ def summarise(conversation_id: str, events: Sequence[Mapping[str, Any]], low_con
 class Filters:
     """Which conversations to show or export; ``None`` means any."""
 
-    handed_off: Optional[bool] = None
-    reason: Optional[str] = None
+    handed_off: bool | None = None
+    reason: str | None = None
     with_fallbacks: bool = False
     low_confidence: bool = False
-    intent: Optional[str] = None
-    since: Optional[float] = None
-    until: Optional[float] = None
-    satisfaction_at_most: Optional[int] = None
+    intent: str | None = None
+    since: float | None = None
+    until: float | None = None
+    satisfaction_at_most: int | None = None
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The filters that are set, for the review file."""
         return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
-
-import yaml
+from typing import Any
 
 from bot.launcher import ROOT, rasa
 
@@ -45,13 +44,13 @@ def _run(*args: str) -> None:
         raise EvaluationFailed(f"rasa {' '.join(args)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
 
 
-def _scores(report: Mapping[str, Any]) -> Dict[str, Dict[str, float]]:
+def _scores(report: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     return {label: {"precision": s["precision"], "recall": s["recall"], "f1": s["f1-score"], "support": s["support"]}
             for label, s in report.items()
             if isinstance(s, dict) and "f1-score" in s and label not in ("macro avg", "weighted avg", "micro avg")}
 
 
-def escalation_with_model(model: Path, root: Path = ROOT) -> Dict[str, float]:
+def escalation_with_model(model: Path, root: Path = ROOT) -> dict[str, float]:
     """Escalation F1 and calm false handoffs on the labelled set, with this model's intents and confidences."""
     from escalation import settings as escalation_settings
     from escalation.evaluation import evaluate as escalation
@@ -62,7 +61,7 @@ def escalation_with_model(model: Path, root: Path = ROOT) -> Dict[str, float]:
     return {"escalation_f1": round(m.f1, 4), "escalation_calm_false_handoffs": round(m.false_handoff_rate_calm, 4)}
 
 
-def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> Dict[str, Any]:
+def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> dict[str, Any]:
     """Run every evaluation of ``model`` into ``out``; return its metrics (``per_intent`` included)."""
     if out.exists():
         shutil.rmtree(out)
@@ -77,7 +76,7 @@ def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> Dict[str, Any]:
     faq = json.loads(faq_path.read_text()) if faq_path.exists() else {}
     stories = json.loads((core / "story_report.json").read_text())["conversation_accuracy"]
     print("  escalation set with this model's NLU", flush=True)
-    metrics: Dict[str, Any] = {
+    metrics: dict[str, Any] = {
         "intent_macro_f1": round(intent["macro avg"]["f1-score"], 4),
         "intent_weighted_f1": round(intent["weighted avg"]["f1-score"], 4),
         "intent_accuracy": round(intent["accuracy"], 4),
@@ -92,7 +91,7 @@ def evaluate_model(model: Path, out: Path, root: Path = ROOT) -> Dict[str, Any]:
     return metrics
 
 
-def regressions(candidate: Mapping[str, Any], current: Mapping[str, Any]) -> List[str]:
+def regressions(candidate: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     """Where the candidate is worse than the current model beyond the tolerance (empty: may be promoted)."""
     worse = []
     for key, tolerance in TOLERANCE.items():
@@ -120,7 +119,7 @@ def _delta(new: Any, old: Any) -> str:
     return "±0" if abs(diff) < 1e-9 else (f"{diff:+.3f}" if isinstance(diff, float) else f"{diff:+d}")
 
 
-def report(candidate: Tuple[str, Mapping[str, Any], Path], current: Tuple[str, Mapping[str, Any], Path],
+def report(candidate: tuple[str, Mapping[str, Any], Path], current: tuple[str, Mapping[str, Any], Path],
            out: Path) -> Path:
     """Write ``out/report.md`` comparing the two models, with both intent confusion matrices as images."""
     (cname, cm, cdir), (oname, om, odir) = candidate, current

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.trainer.conversations import Filters, Line, lines
 from bot.trainer.nludata import normalised
@@ -28,12 +29,12 @@ def pseudonym(conversation_id: str, secret: bytes = b"") -> str:
 
 
 def build_batch(
-    conversations: Sequence[Tuple[str, Sequence[Mapping[str, Any]]]],
-    existing: Mapping[str, Set[str]],
+    conversations: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
+    existing: Mapping[str, set[str]],
     batch: str,
-    filters: Optional[Filters] = None,
-    now: Optional[dt.datetime] = None,
-) -> Dict[str, Any]:
+    filters: Filters | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The review file's content for ``conversations`` (already filtered).
 
     ``existing`` maps normalised training examples to their intents: messages
@@ -44,17 +45,17 @@ def build_batch(
     def redact(text: str):  # type: ignore[no-untyped-def]
         return redact_text(text, secret=secret)
 
-    examples: List[Dict[str, Any]] = []
-    responses: List[Dict[str, Any]] = []
-    stories: List[Dict[str, Any]] = []
-    seen: Set[str] = set(existing)
-    seen_responses: Set[str] = set()
+    examples: list[dict[str, Any]] = []
+    responses: list[dict[str, Any]] = []
+    stories: list[dict[str, Any]] = []
+    seen: set[str] = set(existing)
+    seen_responses: set[str] = set()
     for conversation_id, events in conversations:
         pseudo = pseudonym(conversation_id, secret)
         transcript = lines(events)
-        last_customer: Optional[Line] = None
+        last_customer: Line | None = None
         handed_off = any(line.who == "system" and line.text.startswith("handed to a person") for line in transcript)
-        steps: List[Dict[str, Any]] = []
+        steps: list[dict[str, Any]] = []
         for line in transcript:
             if line.who == "customer":
                 if line.text.startswith("/"):

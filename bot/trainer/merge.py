@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Sequence, Set, Tuple
 
 import yaml
 
@@ -20,7 +20,7 @@ class MergeResult:
     """What a merge added."""
 
     path: Path
-    added: Dict[str, int] = field(default_factory=dict)
+    added: dict[str, int] = field(default_factory=dict)
     already_there: int = 0
 
     @property
@@ -28,7 +28,7 @@ class MergeResult:
         return sum(self.added.values())
 
 
-def known_intents(domain_path: Path) -> Tuple[Set[str], Set[str]]:
+def known_intents(domain_path: Path) -> tuple[set[str], set[str]]:
     """The domain's intents, and its retrieval responses (``faq/shipping_times``)."""
     domain = yaml.safe_load(domain_path.read_text(encoding="utf-8")) or {}
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
@@ -37,15 +37,15 @@ def known_intents(domain_path: Path) -> Tuple[Set[str], Set[str]]:
 
 
 def plan(
-    decided: Sequence[Tuple[str, str, str]],
-    existing: Mapping[str, Set[str]],
-    intents: Set[str],
-    retrieval: Set[str],
-) -> Tuple[Dict[str, List[str]], List[str], int]:
+    decided: Sequence[tuple[str, str, str]],
+    existing: Mapping[str, set[str]],
+    intents: set[str],
+    retrieval: set[str],
+) -> tuple[dict[str, list[str]], list[str], int]:
     """Pure: ``(example id, text, label)`` triples → examples to add by intent, problems, and how many were already there."""
-    problems: List[str] = []
-    add: Dict[str, List[str]] = {}
-    batch_labels: Dict[str, Tuple[str, str]] = {}
+    problems: list[str] = []
+    add: dict[str, list[str]] = {}
+    batch_labels: dict[str, tuple[str, str]] = {}
     already = 0
     for example_id, text, label in decided:
         if any(ord(c) < 32 or ord(c) == 127 for c in text):
@@ -77,7 +77,7 @@ def plan(
     return add, problems, already
 
 
-def merge(decided: Sequence[Tuple[str, str, str]], data_dir: Path, domain_path: Path) -> MergeResult:
+def merge(decided: Sequence[tuple[str, str, str]], data_dir: Path, domain_path: Path) -> MergeResult:
     """Write the decided examples into ``<data_dir>/nlu/reviewed.yml``; ``MergeRefused`` and no change on any conflict."""
     nlu_dir = data_dir / "nlu"
     intents, retrieval = known_intents(domain_path)

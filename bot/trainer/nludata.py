@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Set, Tuple
 
 import yaml
 
@@ -25,12 +25,12 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def _examples(block: Mapping) -> List[str]:
+def _examples(block: Mapping) -> list[str]:
     raw = block.get("examples") or ""
     return [line[2:].strip() for line in str(raw).splitlines() if line.strip().startswith("- ")]
 
 
-def read_examples(nlu_dir: Path) -> List[Tuple[str, str, Path]]:
+def read_examples(nlu_dir: Path) -> list[tuple[str, str, Path]]:
     """Every ``(intent, example, file)`` in the NLU files under ``nlu_dir``."""
     out = []
     for path in sorted(nlu_dir.rglob("*.yml")):
@@ -41,9 +41,9 @@ def read_examples(nlu_dir: Path) -> List[Tuple[str, str, Path]]:
     return out
 
 
-def labels_by_text(nlu_dir: Path) -> Dict[str, Set[str]]:
+def labels_by_text(nlu_dir: Path) -> dict[str, set[str]]:
     """Normalised example text → the intents it is an example of."""
-    index: Dict[str, Set[str]] = {}
+    index: dict[str, set[str]] = {}
     for intent, example, _ in read_examples(nlu_dir):
         index.setdefault(normalised(example), set()).add(intent)
     return index
@@ -66,12 +66,12 @@ def render(by_intent: Mapping[str, Iterable[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_reviewed(path: Path) -> Dict[str, List[str]]:
+def read_reviewed(path: Path) -> dict[str, list[str]]:
     """The current reviewed file, by intent (empty if there is none)."""
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out: Dict[str, List[str]] = {}
+    out: dict[str, list[str]] = {}
     for block in data.get("nlu") or []:
         out.setdefault(str(block["intent"]), []).extend(_examples(block))
     return out

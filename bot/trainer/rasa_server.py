@@ -7,7 +7,7 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any
 
 from bot.launcher import ROOT
 
@@ -16,13 +16,13 @@ class ServerError(RuntimeError):
     """The Rasa server could not be reached or refused the model."""
 
 
-def server_url(explicit: Optional[str] = None) -> str:
+def server_url(explicit: str | None = None) -> str:
     """``--rasa-url``, else ``RASA_URL``, else ``http://RASA_HOST:RASA_PORT`` (127.0.0.1:5005)."""
     return (explicit or os.environ.get("RASA_URL")
             or f"http://{os.environ.get('RASA_HOST', '127.0.0.1')}:{os.environ.get('RASA_PORT', '5005')}")
 
 
-def server_token(explicit: Optional[str] = None) -> str:
+def server_token(explicit: str | None = None) -> str:
     """``--token``, else ``RASA_AUTH_TOKEN``, else the token ``make run`` keeps in ``var/rasa-auth-token``."""
     if explicit or os.environ.get("RASA_AUTH_TOKEN"):
         return str(explicit or os.environ["RASA_AUTH_TOKEN"])
@@ -32,7 +32,7 @@ def server_token(explicit: Optional[str] = None) -> str:
     raise ServerError("no token for Rasa's HTTP API: pass --token or set RASA_AUTH_TOKEN")
 
 
-def _request(method: str, url: str, body: Optional[Dict[str, Any]] = None, timeout: float = 300) -> Any:
+def _request(method: str, url: str, body: dict[str, Any] | None = None, timeout: float = 300) -> Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     try:

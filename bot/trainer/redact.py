@@ -38,8 +38,8 @@ import contextvars
 import hashlib
 import hmac
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 EMAIL = "email"
 PHONE = "phone_number"
@@ -140,9 +140,9 @@ class Redacted:
     """A redacted message and its replacements, in order of position."""
 
     text: str
-    spans: Tuple[Span, ...]
+    spans: tuple[Span, ...]
 
-    def kinds(self) -> Set[str]:
+    def kinds(self) -> set[str]:
         """The kinds of personal data that were replaced."""
         return {span.kind for span in self.spans}
 
@@ -153,7 +153,7 @@ class Redacted:
         Placeholders (``[email]`` …) cannot be entity values in that markup, so
         in placeholder mode they stay plain as well.
         """
-        parts: List[str] = []
+        parts: list[str] = []
         position = 0
         for span in self.spans:
             parts.append(self.text[position:span.start])
@@ -341,7 +341,7 @@ def _looks_like_name(token: str) -> bool:
     return not (len(word) >= 6 and (word.endswith("ing") or word.endswith(_NON_NAME_SUFFIXES)))
 
 
-def _name_at(text: str, position: int) -> Optional[Tuple[int, int, List[str]]]:
+def _name_at(text: str, position: int) -> tuple[int, int, list[str]] | None:
     """The name (one or two Capitalised words) starting at ``position``, if any."""
     first = _TOKEN_RE.match(text, position)
     if not first:
@@ -367,7 +367,7 @@ class _Scanner:
         self.text = text
         self.masked = text
         self.mode = mode
-        self.found: List[_Found] = []
+        self.found: list[_Found] = []
 
     def claim(self, kind: str, start: int, end: int, fake: Callable[[], str]) -> None:
         replacement = fake() if self.mode == "fake" and kind != CARD else PLACEHOLDERS[kind]
@@ -415,9 +415,9 @@ class _Scanner:
             self.claim(PHONE, match.start(), match.end(), lambda value=value: _fake_phone(value))
 
     def names(self) -> None:
-        seen: List[Tuple[str, str]] = []  # (original word, role) to replace again elsewhere
+        seen: list[tuple[str, str]] = []  # (original word, role) to replace again elsewhere
 
-        def take(start: int, end: int, tokens: List[str], titled: bool) -> None:
+        def take(start: int, end: int, tokens: list[str], titled: bool) -> None:
             if titled and len(tokens) == 1:
                 roles = ["last"]
             else:
@@ -461,7 +461,7 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _card_end(groups: Sequence[Tuple[int, int, str]], i: int) -> Optional[int]:
+def _card_end(groups: Sequence[tuple[int, int, str]], i: int) -> int | None:
     """The last group of the longest card number starting at group ``i``, if any.
 
     A card number is one run of 13-19 digits, or groups written like on a card
@@ -521,8 +521,8 @@ def _redact(text: str, mode: str) -> Redacted:
     scanner.bare_orders()
     scanner.names()
 
-    parts: List[str] = []
-    spans: List[Span] = []
+    parts: list[str] = []
+    spans: list[Span] = []
     position = 0
     length = 0
     for found in sorted(scanner.found, key=lambda f: f.start):

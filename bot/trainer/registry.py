@@ -13,7 +13,7 @@ import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bot.launcher import ROOT
 
@@ -48,9 +48,9 @@ class Entry:
     trained_at: str
     config: str = "config.yml"
     status: str = "candidate"      # candidate | promoted | retired | rejected
-    metrics: Dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
     report: str = ""
-    events: List[Dict[str, str]] = field(default_factory=list)  # {at, what}
+    events: list[dict[str, str]] = field(default_factory=list)  # {at, what}
 
     def note(self, what: str) -> None:
         self.events.append({"at": now(), "what": what})
@@ -65,12 +65,12 @@ class Registry:
     """The history of models in one models folder."""
 
     folder: Path
-    entries: List[Entry] = field(default_factory=list)
-    current: Optional[str] = None
-    served: List[str] = field(default_factory=list)  # models in the order they were promoted (rollbacks pop)
+    entries: list[Entry] = field(default_factory=list)
+    current: str | None = None
+    served: list[str] = field(default_factory=list)  # models in the order they were promoted (rollbacks pop)
 
     @classmethod
-    def load(cls, folder: Path) -> "Registry":
+    def load(cls, folder: Path) -> Registry:
         path = folder / REGISTRY
         if not path.exists():
             return cls(folder)
@@ -106,7 +106,7 @@ class Registry:
     def model_file(self, entry: Entry) -> Path:
         return self.folder / entry.path
 
-    def current_entry(self) -> Optional[Entry]:
+    def current_entry(self) -> Entry | None:
         return self.get(self.current) if self.current else None
 
     def latest_candidate(self) -> Entry:
@@ -153,7 +153,7 @@ class Registry:
             self.served.append(name)
         return entry
 
-    def rollback_target(self, name: Optional[str]) -> Entry:
+    def rollback_target(self, name: str | None) -> Entry:
         """The model to go back to: ``name``, or the one served before the current one."""
         if name:
             entry = self.get(name)

@@ -25,9 +25,10 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any
 
 import yaml
 
@@ -51,7 +52,7 @@ def valid_intent(name: Any) -> bool:
     return isinstance(name, str) and bool(INTENT_PATTERN.match(name))
 
 
-def _merge(source: Dict[str, Any], values: Dict[str, Any]) -> Dict[str, Any]:
+def _merge(source: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """``values`` laid out in ``source``'s key order; keys only in ``source`` are kept,
     keys only in ``values`` go at the end."""
     values = dict(values)
@@ -66,15 +67,15 @@ class Example:
 
     id: str
     text: str
-    predicted_intent: Optional[str]
-    confidence: Optional[float]
-    conversation: Optional[str]
+    predicted_intent: str | None
+    confidence: float | None
+    conversation: str | None
     status: str = "pending"
-    label: Optional[str] = None
+    label: str | None = None
     # The entry as it was read (key order, keys this module does not know).
-    source: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    source: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         predicted_source = self.source.get("predicted")
         predicted = _merge(
             predicted_source if isinstance(predicted_source, dict) else {},
@@ -92,13 +93,13 @@ class Response:
 
     id: str
     text: str
-    agent: Optional[str]
-    after: Optional[str]
-    conversation: Optional[str]
+    agent: str | None
+    after: str | None
+    conversation: str | None
     status: str = "pending"
-    source: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    source: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return _merge(self.source, {
             "id": self.id, "text": self.text, "agent": self.agent, "after": self.after,
             "conversation": self.conversation, "status": self.status,
@@ -114,7 +115,7 @@ def _entry_name(kind: str, index: int, raw: Any) -> str:
     return f"{kind} #{index + 1}"
 
 
-def _text_field(raw: Dict[str, Any], key: str, where: str, optional: bool = False) -> Optional[str]:
+def _text_field(raw: dict[str, Any], key: str, where: str, optional: bool = False) -> str | None:
     value = raw.get(key)
     if value is None and optional:
         return None
@@ -123,7 +124,7 @@ def _text_field(raw: Dict[str, Any], key: str, where: str, optional: bool = Fals
     return value
 
 
-def _label(value: Any, where: str) -> Optional[str]:
+def _label(value: Any, where: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not valid_intent(value):
@@ -221,7 +222,7 @@ def _read_response(index: int, raw: Any, path: Path) -> Response:
     )
 
 
-def _list(document: Dict[str, Any], key: str, path: Path) -> List[Any]:
+def _list(document: dict[str, Any], key: str, path: Path) -> list[Any]:
     value = document.get(key)
     if value is None:
         return []
@@ -230,7 +231,7 @@ def _list(document: Dict[str, Any], key: str, path: Path) -> List[Any]:
     return value
 
 
-def _check_unique(entries: Sequence[Union[Example, Response]], kind: str, path: Path) -> None:
+def _check_unique(entries: Sequence[Example | Response], kind: str, path: Path) -> None:
     seen = set()
     for entry in entries:
         if entry.id in seen:
@@ -258,15 +259,15 @@ class Review:
     path: Path
     batch: str
     created: str
-    filters: Dict[str, Any]
-    examples: List[Example]
-    responses: List[Response]
-    stories: List[Dict[str, Any]]
-    source: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    filters: dict[str, Any]
+    examples: list[Example]
+    responses: list[Response]
+    stories: list[dict[str, Any]]
+    source: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     header: str = field(default="", repr=False, compare=False)
 
     @classmethod
-    def load(cls, path: Union[str, Path]) -> "Review":
+    def load(cls, path: str | Path) -> Review:
         """Read and check a review file; raises ReviewError naming the entry and the problem."""
         path = Path(path)
         try:
@@ -308,7 +309,7 @@ class Review:
         _check_unique(responses, "response", path)
         return cls(path, batch, created, filters, examples, responses, stories, source=document, header=_header(text))
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return _merge(self.source, {
             "version": VERSION, "batch": self.batch, "created": self.created, "filters": self.filters,
             "examples": [example.to_dict() for example in self.examples],
@@ -409,24 +410,24 @@ class Review:
 
     # --- where the review stands ------------------------------------------------------------------------------------
 
-    def pending(self) -> List[Example]:
+    def pending(self) -> list[Example]:
         return [example for example in self.examples if example.status == "pending"]
 
-    def pending_responses(self) -> List[Response]:
+    def pending_responses(self) -> list[Response]:
         return [response for response in self.responses if response.status == "pending"]
 
-    def decided(self) -> List[Example]:
+    def decided(self) -> list[Example]:
         """The examples to merge into the training data: accepted, relabelled and out of scope."""
         return [example for example in self.examples if example.status in DECIDED]
 
-    def progress(self) -> Dict[str, int]:
+    def progress(self) -> dict[str, int]:
         """How many examples have each status (every status is listed)."""
         counts = {status: 0 for status in STATUSES}
         for example in self.examples:
             counts[example.status] += 1
         return counts
 
-    def response_progress(self) -> Dict[str, int]:
+    def response_progress(self) -> dict[str, int]:
         counts = {status: 0 for status in RESPONSE_STATUSES}
         for response in self.responses:
             counts[response.status] += 1
@@ -478,14 +479,14 @@ def interactive(
     known_intents: Sequence[str],
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
-) -> Dict[str, int]:
+) -> dict[str, int]:
     """Ask about every pending example, then every pending response; save after each decision.
 
     Stops when nothing is pending, on [q]uit, at the end of input or on Ctrl-C (the file is saved in
     every case). Returns the counts per status of the examples.
     """
-    known: List[str] = list(dict.fromkeys(known_intents))
-    history: List[Tuple[str, str]] = []  # ("example" | "response", id), this session's decisions
+    known: list[str] = list(dict.fromkeys(known_intents))
+    history: list[tuple[str, str]] = []  # ("example" | "response", id), this session's decisions
 
     def ask(prompt: str) -> str:
         try:
@@ -510,7 +511,7 @@ def interactive(
         write(f"undone: {kind} {entry_id} is pending again")
         return True
 
-    def ask_intent(example: Example) -> Optional[str]:
+    def ask_intent(example: Example) -> str | None:
         while True:
             answer = ask(INTENT_PROMPT).strip()
             if not answer:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 import yaml
 
@@ -43,8 +44,8 @@ class Outcome:
     """What happened in one replayed conversation."""
 
     action: str
-    reason: Optional[str]
-    turn: Optional[int]
+    reason: str | None
+    turn: int | None
     summary: str = ""
 
 
@@ -55,19 +56,19 @@ class Case:
     id: str
     category: str
     expect: str
-    reason: Optional[str]
-    turn: Optional[int]
+    reason: str | None
+    turn: int | None
     got: Outcome
 
 
-def _user(turn: Mapping[str, Any]) -> Dict[str, Any]:
+def _user(turn: Mapping[str, Any]) -> dict[str, Any]:
     return {"event": "user", "text": str(turn.get("text") or ""),
             "parse_data": {"intent": {"name": turn.get("intent") or "", "confidence": float(turn.get("confidence", 0.9))}}}
 
 
 def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings) -> Outcome:
     """Replay a scripted conversation through decision and routing."""
-    events: List[Dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     best = Outcome(NONE, None, None)
     for index, turn in enumerate(turns, start=1):
         events.append(_user(turn))
@@ -77,7 +78,7 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
         intent = str(turn.get("intent") or "")
         action = next_action(as_dict, intent, history.offer_pending)
         if action is None and intent in RULE_HANDLED_INTENTS:
-            reason = decision.reason if decision.reason and decision.score > 0 else REASON_BY_INTENT[intent]
+            reason: str | None = decision.reason if decision.reason and decision.score > 0 else REASON_BY_INTENT[intent]
             return Outcome(HANDOFF, reason, index, decision.explain())
         if action == ESCALATE_ACTION:
             reason = decision.reason if decision.action == HANDOFF else (best.reason or decision.reason)
@@ -104,12 +105,12 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
     return best
 
 
-def with_model_intents(conversations: Sequence[Mapping[str, Any]], model: Path) -> List[Dict[str, Any]]:
+def with_model_intents(conversations: Sequence[Mapping[str, Any]], model: Path) -> list[dict[str, Any]]:
     """The conversations with each message's intent and confidence from a trained Rasa model's NLU
     instead of the labels: how the decision does with the intents production really sees."""
     import asyncio
 
-    async def parse_all(texts: Sequence[str]) -> Dict[str, Tuple[str, float]]:
+    async def parse_all(texts: Sequence[str]) -> dict[str, tuple[str, float]]:
         from rasa.core.agent import Agent  # the Rasa environment only
 
         agent = Agent.load(str(model))
@@ -124,13 +125,13 @@ def with_model_intents(conversations: Sequence[Mapping[str, Any]], model: Path) 
                             for t in c["turns"]]} for c in conversations]
 
 
-def load_set(path: Path) -> List[Dict[str, Any]]:
+def load_set(path: Path) -> list[dict[str, Any]]:
     """The labelled conversations of ``path``."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return list(data.get("conversations") or [])
 
 
-def run(conversations: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings) -> List[Case]:
+def run(conversations: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings) -> list[Case]:
     """Replay every conversation."""
     return [Case(str(c["id"]), str(c["category"]), str(c["expect"]), c.get("reason"), c.get("turn"),
                  replay(c["turns"], settings)) for c in conversations]
@@ -179,7 +180,7 @@ def metrics(cases: Sequence[Case]) -> Metrics:
 
 
 def threshold_sweep(conversations: Sequence[Mapping[str, Any]], settings: escalation_settings.Settings,
-                    thresholds: Sequence[float]) -> List[Tuple[float, Metrics]]:
+                    thresholds: Sequence[float]) -> list[tuple[float, Metrics]]:
     """The metrics at each handoff threshold (the offer threshold kept at most as high)."""
     import dataclasses
 
@@ -191,7 +192,7 @@ def threshold_sweep(conversations: Sequence[Mapping[str, Any]], settings: escala
     return out
 
 
-def plot_sweeps(sweeps: Mapping[str, List[Tuple[float, Metrics]]], current: float, path: Path) -> None:
+def plot_sweeps(sweeps: Mapping[str, list[tuple[float, Metrics]]], current: float, path: Path) -> None:
     """Escalation F1 and calm false-handoff rate against the handoff threshold, one line per set."""
     import matplotlib
 
@@ -216,7 +217,7 @@ def plot_sweeps(sweeps: Mapping[str, List[Tuple[float, Metrics]]], current: floa
     plt.close(fig)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> List[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return lines
@@ -254,11 +255,11 @@ def report(cases: Sequence[Case], set_path: Path, settings_path: str) -> str:
     reasons = sorted({c.reason for c in cases if c.reason} | {c.got.reason for c in cases if c.got.reason})
     lines += ["", "Reason confusion (rows: labelled reason, columns: decided reason; conversations escalated in both):", ""]
     confusion_rows = []
-    for expected in reasons:
-        row = Counter(c.got.reason for c in cases if c.reason == expected and c.got.action != NONE and c.expect != NONE)
-        confusion_rows.append([expected, *(row[r] for r in reasons)])
+    for labelled in reasons:
+        row = Counter(c.got.reason for c in cases if c.reason == labelled and c.got.action != NONE and c.expect != NONE)
+        confusion_rows.append([labelled, *(row[r] for r in reasons)])
     lines += _table(["labelled \\ decided", *reasons], confusion_rows)
-    deltas = Counter(c.got.turn - c.turn for c in cases  # type: ignore[operator]
+    deltas = Counter(c.got.turn - c.turn for c in cases
                      if c.expect != NONE and c.got.action == c.expect and c.turn and c.got.turn)
     lines += ["", "Turn of escalation against the labelled turn (same outcome):", ""]
     lines += _table(["got − expected", "conversations"], [[f"{d:+d}", n] for d, n in sorted(deltas.items())])
@@ -280,7 +281,7 @@ _SECTIONS = {
 }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Print the report for each set; optionally write them into a Markdown file."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", type=Path, action="append", default=None,
@@ -299,7 +300,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     sets = args.set or [p for p in (DEFAULT_SET, HELD_OUT_SET) if p.exists()]
     sections = []
-    sweeps: Dict[str, List[Tuple[float, Metrics]]] = {}
+    sweeps: dict[str, list[tuple[float, Metrics]]] = {}
     for path in sets:
         try:
             conversations = load_set(path)
