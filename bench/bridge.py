@@ -45,7 +45,6 @@ from bench.bridge_report import (
     agent_plan,
     body,
     cap_levels,
-    command_line,
     has_errors,
     render_section,
     replace_marked,
@@ -53,21 +52,7 @@ from bench.bridge_report import (
     rounds_for,
 )
 from bench.machine import read_machine, settled
-from bench.report import display_path
-from bench.services import (
-    BridgeServer,
-    RedisServer,
-    SocketRasaStack,
-    agent_id,
-    cpu_seconds,
-    nofile_limits,
-    raise_nofile_limit,
-    seed_shop,
-    stop_all,
-    tail,
-    write_agents_file,
-    write_credentials,
-)
+from bench.report import command_line, display_path
 from bench.socket_load import (
     CONNECT_CONCURRENCY,
     idle_phase,
@@ -79,7 +64,13 @@ from bench.socket_load import (
     short_error,
 )
 from bench.stats import Sample, summarize
-from bot.launcher import ROOT, free_port, latest_model
+from bot.launcher import ROOT, latest_model
+from harness.bridge import BridgeServer, agent_id, write_agents_file
+from harness.ports import free_port
+from harness.processes import stop_all, tail
+from harness.rasa import RasaStack, seed_shop, write_socketio_credentials
+from harness.redis import RedisServer
+from harness.resources import cpu_seconds, nofile_limits, raise_nofile_limit
 
 DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 PHASES = ("latency", "relay", "idle")
@@ -229,8 +220,9 @@ class Run:
                     self.dump_logs()
             if "idle" in args.phases:
                 levels, note = cap_levels(args.idle, fd_soft, fd_hard)
-                fresh = self.start(BridgeServer(self.workdir, "bridge-idle", redis.url,
-                                                f"http://127.0.0.1:{free_port()}", "", secret, agents_file))
+                fresh = self.start(BridgeServer(self.workdir / "bridge-idle.log", redis.url,
+                                                f"http://127.0.0.1:{free_port()}", secret, name="bridge-idle",
+                                                agents_file=agents_file))
                 measured["idle"] = self.phase("idle", lambda: measure_idle(fresh, levels, args.idle, fd_soft, note))
         except OverallTimeout:
             self.failures.append(f"the run was stopped by --timeout {args.timeout:.0f} s")
@@ -239,10 +231,10 @@ class Run:
             log(f"failed: {e}")
             self.dump_logs()
         finally:
-            stop_all(self.services)
+            stop_all(self.services[::-1])
         return BridgeReport(
             date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            command=command_line(argv), machine=read_machine(), rasa_version=measured["rasa_version"],
+            command=command_line("bench.bridge", argv), machine=read_machine(), rasa_version=measured["rasa_version"],
             model=display_path(model), latency=measured.get("latency"), relay=measured.get("relay"),
             idle=measured.get("idle"), failures=tuple(self.failures))
 
@@ -252,19 +244,19 @@ class Run:
         args = self.args
         shop = self.workdir / "shop.sqlite3"
         seed_shop(shop, self.workdir / "seed.log")
-        stack = SocketRasaStack(workdir=self.workdir, shop_db=shop, model=model,
-                                credentials=write_credentials(self.workdir),
-                                extra_env={"HANDOFF_URL": ""})  # the script never hands off
+        stack = RasaStack(workdir=self.workdir, shop_db=shop, model=model,
+                          credentials=write_socketio_credentials(self.workdir),
+                          extra_env={"HANDOFF_URL": ""})  # the script never hands off
         log("starting the action server and the Rasa server (REST + socketio; loading the model takes a while)")
         self.start(stack)
         measured["rasa_version"] = stack.version()
-        bridge = self.start(BridgeServer(self.workdir, "bridge", redis.url, stack.rasa_url, stack.token, secret,
-                                         agents_file))
+        bridge = self.start(BridgeServer(self.workdir / "bridge.log", redis.url, stack.rasa_url, secret,
+                                         rasa_token=stack.token, agents_file=agents_file))
         try:
             if "latency" in args.phases:
                 measured["latency"] = self.phase("latency", lambda: measure_latency(
                     bridge.url, stack.rasa_url, args.levels, args.min_messages, args.think_ms,
-                    {"rasa": stack.server_pid, "bridge": bridge.pid}))
+                    {"rasa": stack.server.pid, "bridge": bridge.pid}))
             if "relay" in args.phases:
                 agents = [(agent_id(i), password) for i in range(agents_count)]
                 measured["relay"] = self.phase("relay", lambda: measure_relay(
@@ -272,7 +264,7 @@ class Run:
             if not stack.alive() or not bridge.alive():
                 self.failures.append("a server (Rasa, the action server or the bridge) died during the run")
         finally:
-            stop_all([stack, bridge])  # the idle phase gets the machine to itself
+            stop_all([bridge, stack])  # the idle phase gets the machine to itself
 
 
 # --------------------------------------------------------------------------- command line

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import math
 import random
-import shlex
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench.machine import Machine
-from bench.report import GB, display_path, megabytes, millis, replace_section
+from bench.report import GB, megabytes, millis, replace_section
 from bench.stats import LatencyStats
 
 START_MARKER = "<!-- bridge:start -->"
@@ -196,11 +193,6 @@ def kilobytes(size: float) -> str:
 def errors_cell(stats: LatencyStats) -> str:
     text = f"{stats.errors} of {stats.sent}"
     return f"**{text}**" if stats.errors else text
-
-
-def command_line(argv: Sequence[str], python: str = sys.executable) -> str:
-    """The command as run, with the interpreter relative to the project root when inside it."""
-    return shlex.join([display_path(Path(python)), "-m", "bench.bridge", *argv])
 
 
 def pair_at(result: LatencyResult, level: int) -> Tuple[Optional[LevelFigures], Optional[LevelFigures]]:

@@ -36,11 +36,12 @@ from actions.store.seed import seed
 from bench.machine import read_machine, settled
 from bench.report import replace_section
 from bench.stats import mean, percentile
-from bot.launcher import ROOT, RasaStack, latest_model, rasa
+from bot.launcher import ROOT, latest_model, rasa
 from escalation import settings as escalation_settings
 from escalation.decision import decide
 from escalation.evaluation import evaluate
 from escalation.turns import read_history
+from harness.rasa import RasaStack
 
 START = "<!-- escalation-cost:start -->"
 END = "<!-- escalation-cost:end -->"

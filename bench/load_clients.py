@@ -1,7 +1,7 @@
 """Customers and agents of the load-and-fault benchmark, and the ledger where every message is counted.
 
-Real Socket.IO clients (python-socketio ``AsyncClient``) that behave like the widget and the
-console under faults: every message carries a unique ``message_id`` and waits for the
+Real Socket.IO clients (``harness.clients``, a fresh one per socket) that behave like the
+widget and the console under faults: every message carries a unique ``message_id`` and waits for the
 bridge's acknowledgement; a client that gets no acknowledgement, an error, or loses its
 socket reconnects (``session_request`` with its conversation id) and sends the same
 ``message_id`` again. Everything a client receives, live or in a ``history``/``claimed``
@@ -26,6 +26,7 @@ import aiohttp
 import socketio
 
 from handoff import messages, protocol
+from harness.clients import Agent, Customer, Handler, SocketClient
 
 SEND_TIMEOUT_S = 30.0  # an acknowledgement not received by then: reconnect and send again
 GIVE_UP_S = 240.0  # a message still not acknowledged after this long is given up (and reported)
@@ -146,16 +147,17 @@ async def _first(events: Sequence[asyncio.Event], timeout: float) -> bool:
 
 
 class Client:
-    """A socket that reconnects on its own after losing its connection, and sends with acknowledgements."""
+    """A side of a conversation that keeps a socket: reconnects on its own after losing it, and sends
+    with acknowledgements. Each socket is a fresh ``harness.clients`` client (``_new_socket``); events
+    of an old socket that arrive late are ignored."""
 
     role = "client"
-    namespace = "/"
 
     def __init__(self, url: str, ledger: Ledger, rng: random.Random, http: aiohttp.ClientSession,
                  transports: Sequence[str]) -> None:
         self.url, self.ledger, self.rng, self.http = url, ledger, rng, http
         self.transports = list(transports)
-        self.sio: Optional[socketio.AsyncClient] = None
+        self.socket: Optional[SocketClient] = None
         self.ready = asyncio.Event()  # connected and (customers) session confirmed
         self.lost = asyncio.Event()  # the current socket is gone
         self.closing = False
@@ -166,11 +168,14 @@ class Client:
         self._reconnecting: Optional[asyncio.Task] = None
         self.tasks: Set[asyncio.Task] = set()
 
-    # subclasses: open the socket and do the handshake; register handlers on ``client``
-    async def _open(self, client: socketio.AsyncClient) -> None:
+    # subclasses: a new socket, what to do with its events, and its handshake
+    def _new_socket(self) -> SocketClient:
         raise NotImplementedError
 
-    def _register(self, client: socketio.AsyncClient) -> None:
+    def _handlers(self) -> Dict[str, Handler]:
+        raise NotImplementedError
+
+    async def _handshake(self, socket: Any) -> None:
         raise NotImplementedError
 
     def spawn(self, coro: Awaitable[Any]) -> None:
@@ -181,12 +186,13 @@ class Client:
     async def connect(self) -> None:
         """A new socket (the old one, if any, is closed first)."""
         await self._close_socket()
-        client = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=self.http)
-        self.sio, self.lost = client, asyncio.Event()
-        self._register(client)
+        socket = self._new_socket()
+        self.socket, self.lost = socket, asyncio.Event()
+        for event, handler in self._handlers().items():
+            socket.on(event, self._of(socket, handler))
 
         async def on_disconnect(*_: Any) -> None:
-            if client is not self.sio:
+            if socket is not self.socket:
                 return
             self.ready.clear()
             self.lost.set()
@@ -194,21 +200,26 @@ class Client:
                 self.lost_at = now()
                 self.reconnect("disconnected")
 
-        client.on("disconnect", on_disconnect, namespace=self.namespace)
+        socket.sio.on("disconnect", on_disconnect, namespace=socket.namespace)
         try:
-            await asyncio.wait_for(self._open(client), CONNECT_TIMEOUT_S)
+            await asyncio.wait_for(self._handshake(socket), CONNECT_TIMEOUT_S)
         except BaseException:
             await self._close_socket()
             raise
+        self.ready.set()
+
+    def _of(self, socket: SocketClient, handler: Handler) -> Handler:
+        """``handler`` for the events of ``socket`` while it is the current one."""
+        def current(data: Any) -> None:
+            if socket is self.socket:
+                handler(data)
+        return current
 
     async def _close_socket(self) -> None:
-        client, self.sio = self.sio, None
+        socket, self.socket = self.socket, None
         self.ready.clear()
-        if client is not None:
-            try:
-                await asyncio.wait_for(client.disconnect(), 5)
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+        if socket is not None:
+            await socket.close(timeout=5)
 
     def reconnect(self, cause: str) -> None:
         """Get a new socket in the background (one attempt loop at a time)."""
@@ -231,10 +242,11 @@ class Client:
 
     async def call(self, event: str, data: Any) -> Tuple[bool, Any]:
         """Emit with an acknowledgement: ``(True, ack)``, or ``(False, why)`` when none came."""
-        client, lost = self.sio, self.lost
-        if client is None or not self.ready.is_set():
+        socket, lost = self.socket, self.lost
+        if socket is None or not self.ready.is_set():
             return False, "disconnected"
-        call = asyncio.ensure_future(client.call(event, data, namespace=self.namespace, timeout=SEND_TIMEOUT_S))
+        call = asyncio.ensure_future(socket.sio.call(event, data, namespace=socket.namespace,
+                                                     timeout=SEND_TIMEOUT_S))
         gone = asyncio.ensure_future(lost.wait())
         try:
             done, _ = await asyncio.wait({call, gone}, return_when=asyncio.FIRST_COMPLETED)
@@ -329,39 +341,28 @@ class LoadCustomer(Client):
         self.agent_spoke = asyncio.Event()
         self.turn = asyncio.Lock()  # one message at a time: answers are attributed to the current one
         self._seq = 0
-        self._confirmed: Optional[asyncio.Future] = None
 
-    def _register(self, client: socketio.AsyncClient) -> None:
-        def mine(handler: Any) -> Any:
-            async def wrapped(data: Any = None) -> None:
-                if client is self.sio:
-                    handler(data)
-            return wrapped
+    def _new_socket(self) -> Customer:
+        # An error before session_confirm is counted, and the handshake waits for its timeout.
+        return Customer(self.url, self.http, self.transports, record=False, error_ends_handshake=False)
 
-        client.on(protocol.SESSION_CONFIRM, mine(self._on_confirm))
-        client.on(protocol.HISTORY, mine(self._on_history))
-        client.on(protocol.BOT_UTTERED, mine(self._on_bot_uttered))
-        client.on(protocol.HANDOFF_QUEUED, mine(lambda _: self._set_state("queued")))
-        client.on(protocol.AGENT_JOINED, mine(lambda _: self._set_state("with_agent")))
-        client.on(protocol.HANDOFF_RETURNED, mine(lambda _: self._set_state("bot")))
-        client.on(protocol.HANDOFF_CLOSED, mine(lambda _: self._set_state("closed")))
-        client.on(protocol.ERROR, mine(lambda d: self.ledger.counts.update(
-            [f"customer_error_event:{d.get('code') if isinstance(d, dict) else d}"])))
+    def _handlers(self) -> Dict[str, Handler]:
+        return {
+            protocol.HISTORY: self._on_history,
+            protocol.BOT_UTTERED: self._on_bot_uttered,
+            protocol.HANDOFF_QUEUED: lambda _: self._set_state("queued"),
+            protocol.AGENT_JOINED: lambda _: self._set_state("with_agent"),
+            protocol.HANDOFF_RETURNED: lambda _: self._set_state("bot"),
+            protocol.HANDOFF_CLOSED: lambda _: self._set_state("closed"),
+            protocol.ERROR: lambda d: self.ledger.counts.update(
+                [f"customer_error_event:{d.get('code') if isinstance(d, dict) else d}"]),
+        }
 
-    async def _open(self, client: socketio.AsyncClient) -> None:
-        self._confirmed = asyncio.get_running_loop().create_future()
-        await client.connect(self.url, socketio_path="socket.io", transports=self.transports,
-                             wait_timeout=CONNECT_TIMEOUT_S)
-        await client.emit(protocol.SESSION_REQUEST, {"session_id": self.conversation_id or None})
-        confirmed = await self._confirmed
+    async def _handshake(self, socket: Customer) -> None:
+        confirmed = await socket.connect(self.conversation_id or None, CONNECT_TIMEOUT_S)
         if self.conversation_id and confirmed != self.conversation_id:
             self.ledger.counts["conversation_lost_on_reconnect"] += 1
         self.conversation_id = confirmed
-        self.ready.set()
-
-    def _on_confirm(self, data: Any) -> None:
-        if self._confirmed is not None and not self._confirmed.done():
-            self._confirmed.set_result(str(data))
 
     def _set_state(self, state: str) -> None:
         if state == "queued":
@@ -523,7 +524,6 @@ class LoadAgent(Client):
     """A console: claims from the queue up to capacity, answers every customer message, then wraps up."""
 
     role = "agent"
-    namespace = protocol.AGENT_NAMESPACE
 
     def __init__(self, index: int, username: str, password: str, capacity: int, url: str, ledger: Ledger,
                  rng: random.Random, http: aiohttp.ClientSession) -> None:
@@ -537,36 +537,23 @@ class LoadAgent(Client):
         self._seq = 0
         self.running = True
 
-    async def login(self) -> None:
-        async with self.http.post(f"{self.url}/api/agent/login",
-                                  json={"username": self.username, "password": self.password}) as response:
-            body = await response.json(content_type=None)
-            if response.status != 200:
-                raise RuntimeError(f"login of {self.username}: HTTP {response.status} {body}")
-        self.token = body["token"]
+    def _new_socket(self) -> Agent:
+        # The token of the first login is kept: a reconnect logs in again only if it has none.
+        return Agent(self.url, self.username, self.password, self.http, record=False, token=self.token)
 
-    def _register(self, client: socketio.AsyncClient) -> None:
-        ns = self.namespace
+    def _handlers(self) -> Dict[str, Handler]:
+        return {
+            protocol.QUEUE: self._on_queue,
+            protocol.CLAIMED: self._on_claimed,
+            protocol.CUSTOMER_MESSAGE: self._on_customer_message,
+            protocol.CONVERSATION_ENDED: self._on_ended,
+            protocol.ERROR: lambda d: self.ledger.counts.update(
+                [f"agent_error_event:{d.get('code') if isinstance(d, dict) else d}"]),
+        }
 
-        def mine(handler: Any) -> Any:
-            async def wrapped(data: Any = None) -> None:
-                if client is self.sio:
-                    handler(data)
-            return wrapped
-
-        client.on(protocol.QUEUE, mine(self._on_queue), namespace=ns)
-        client.on(protocol.CLAIMED, mine(self._on_claimed), namespace=ns)
-        client.on(protocol.CUSTOMER_MESSAGE, mine(self._on_customer_message), namespace=ns)
-        client.on(protocol.CONVERSATION_ENDED, mine(self._on_ended), namespace=ns)
-        client.on(protocol.ERROR, mine(lambda d: self.ledger.counts.update(
-            [f"agent_error_event:{d.get('code') if isinstance(d, dict) else d}"])), namespace=ns)
-
-    async def _open(self, client: socketio.AsyncClient) -> None:
-        if not self.token:
-            await self.login()
-        await client.connect(self.url, socketio_path="socket.io", transports=self.transports,
-                             namespaces=[self.namespace], auth={"token": self.token}, wait_timeout=CONNECT_TIMEOUT_S)
-        self.ready.set()
+    async def _handshake(self, socket: Agent) -> None:
+        await socket.connect(CONNECT_TIMEOUT_S)
+        self.token = socket.token
 
     def start(self) -> None:
         self.spawn(self._claim_loop())

@@ -39,11 +39,12 @@ from bench import load_report
 from bench.load_clients import Ledger, LoadAgent, LoadCustomer, now
 from bench.machine import read_machine
 from bench.report import display_path, replace_section
-from bench.services import agent_id, raise_nofile_limit, write_agents_file
 from bench.socket_load import bounded, log, shared_http
 from bot.launcher import ROOT
 from deploy.cluster import Cluster
 from handoff import keys
+from harness.bridge import agent_id, write_agents_file
+from harness.resources import raise_nofile_limit
 
 DEFAULT_JSON = ROOT / "docs" / "operations-figures.json"
 DEFAULT_MARKDOWN = ROOT / "docs" / "operations.md"

@@ -1,17 +1,19 @@
-"""Facts about the machine a benchmark runs on: CPU, cores, RAM, OS, package versions, process RSS.
+"""Facts about the machine a benchmark runs on: CPU, cores, RAM, OS, package versions.
 
-The parsers of /proc and /etc text are pure; the ``read_*`` functions and ``rss_bytes`` do the reading.
+The parsers of /proc and /etc text are pure; the ``read_*`` functions do the reading (a
+process's RSS: ``harness.resources.rss_bytes``).
 """
 
 from __future__ import annotations
 
-import time
-
 import importlib.metadata
 import os
 import platform
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.resources import kib_field
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,6 @@ def cpu_model(cpuinfo: str) -> str:
             if name.strip() == key and value.strip():
                 return value.strip()
     return "unknown"
-
-
-def kib_field(text: str, field: str) -> int:
-    """A ``Field:  123 kB`` value of /proc/meminfo or /proc/PID/status, in bytes.
-
-    Raises:
-        KeyError: If the field is missing.
-    """
-    for line in text.splitlines():
-        name, _, value = line.partition(":")
-        if name == field:
-            return int(value.split()[0]) * 1024
-    raise KeyError(field)
 
 
 def pretty_name(os_release: str) -> str:
@@ -102,11 +91,6 @@ def read_machine() -> Machine:
         rasa=package_version("rasa"),
         rasa_sdk=package_version("rasa-sdk"),
     )
-
-
-def rss_bytes(pid: int) -> int:
-    """Resident set size (VmRSS) of process ``pid``, in bytes."""
-    return kib_field(Path(f"/proc/{pid}/status").read_text(), "VmRSS")
 
 
 def settled(path: Path, quiet_s: float = 5.0, timeout_s: float = 600.0) -> Path:

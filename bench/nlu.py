@@ -39,13 +39,17 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from bench.machine import read_machine, rss_bytes
+from bench.machine import read_machine
 from bench.report import replace_section
 from bench.stats import mean, percentile
-from bot.launcher import RASA, ROOT, free_port, latest_model, rasa_env, wait_until_up
+from bot.launcher import RASA, ROOT, latest_model, rasa_env
 from bot.nlu_eval.__main__ import scores_of
 from bot.nlu_eval.parse import Prediction, prediction_from
 from bot.nlu_eval.sets import load_sets
+from harness.ports import free_port
+from harness.processes import stop_together
+from harness.rasa import rasa_server
+from harness.resources import rss_bytes
 
 BEFORE_COMMIT = "1998e9a"
 START = "<!-- nlu-cost:start -->"
@@ -125,29 +129,26 @@ def measure(variants: Sequence[Variant], texts: Sequence[str], workdir: Path, ro
     try:
         for variant in variants:
             port = free_port()
-            log_path = workdir / f"server-{port}.log"
-            process = subprocess.Popen([RASA, "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-                                        "--model", str(variant.model), "--endpoints", str(endpoints)], cwd=ROOT, env=rasa_env(),
-                                       stdout=log_path.open("w"), stderr=subprocess.STDOUT)
-            servers.append((variant, process, f"http://127.0.0.1:{port}", log_path))
-        for variant, process, url, log_path in servers:
-            wait_until_up(f"{url}/status", process, log_path)
+            server = rasa_server(port, variant.model, rasa_env(), workdir / f"server-{port}.log", name=variant.name,
+                                 endpoints=endpoints, credentials=None, start_timeout_s=240)
+            server.spawn()
+            servers.append((variant, server, f"http://127.0.0.1:{port}"))
+        for variant, server, url in servers:
+            server.wait_ready()
             parse(url, "hello")  # warm-up: the first parse loads lazily built parts
-            variant.rss_loaded = rss_bytes(process.pid)
+            variant.rss_loaded = rss_bytes(server.pid)
         log(f"parsing {len(texts)} messages x {rounds} on {len(servers)} servers")
         for round_ in range(rounds):
             for text in texts:
-                for variant, _, url, _ in servers:
+                for variant, _, url in servers:
                     ms, result = parse(url, text)
                     variant.latencies_ms.append(ms)
                     if round_ == 0:
                         variant.predictions.append(prediction_from(result))
-        for variant, process, _, _ in servers:
-            variant.rss_after = rss_bytes(process.pid)
+        for variant, server, _ in servers:
+            variant.rss_after = rss_bytes(server.pid)
     finally:
-        for _, process, _, _ in servers:
-            process.terminate()
-            process.wait(timeout=30)
+        stop_together([server for _, server, _ in servers], timeout_s=30)
 
 
 def render(variants: Sequence[Variant], sets: Dict[str, list], argv: Sequence[str]) -> str:

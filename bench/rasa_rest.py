@@ -16,7 +16,7 @@ One run measures:
   conversations run at the same time; one warm-up message per conversation
   is sent first and not counted.
 
-The real stack runs (bot.launcher.RasaStack: action server + Rasa server with
+The real stack runs (harness.rasa.RasaStack: action server + Rasa server with
 a freshly seeded shop store and tracker store in a temporary folder). The
 figures go to stdout and into the ``Rasa assistant (REST channel)`` section of
 the Markdown file (default docs/benchmarks.md); the rest of that file is kept.
@@ -38,7 +38,7 @@ from typing import List, Optional, Sequence, Tuple
 import aiohttp
 
 from actions.store.seed import seed
-from bench.machine import read_machine, rss_bytes, settled
+from bench.machine import read_machine, settled
 from bench.report import (
     Memory,
     Report,
@@ -53,7 +53,9 @@ from bench.report import (
     replace_section,
 )
 from bench.stats import Sample, summarize
-from bot.launcher import RASA, ROOT, RasaStack, latest_model, rasa_env
+from bot.launcher import RASA, ROOT, latest_model, rasa_env
+from harness.rasa import RasaStack
+from harness.resources import rss_bytes
 
 DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 
@@ -205,12 +207,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> Tuple[Training, Memory, 
     try:
         log("starting the action server and the Rasa server (loading the model takes a while)")
         stack.start()
-        server_start, actions_start = rss_bytes(stack.server_pid), rss_bytes(stack.processes[0].pid)
+        server_start, actions_start = rss_bytes(stack.server.pid), rss_bytes(stack.actions.pid)
         scripts = [conversation_script(i, args.messages_per_conversation) for i in range(args.conversations)]
         total = args.conversations * args.messages_per_conversation
         log(f"load test: {args.conversations} conversations × {args.messages_per_conversation} messages = {total}")
         warm_up, timed, elapsed = asyncio.run(load_test(stack.rasa_url, scripts))
-        memory = Memory(server_start, rss_bytes(stack.server_pid), actions_start, rss_bytes(stack.processes[0].pid))
+        memory = Memory(server_start, rss_bytes(stack.server.pid), actions_start, rss_bytes(stack.actions.pid))
         if not stack.alive():
             raise RuntimeError(f"a server died during the load test; logs in {workdir}")
         if any(not s.ok for s in [*warm_up, *timed]):
@@ -230,7 +232,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> Report:
         model_bytes = training.model.stat().st_size
     return Report(
         date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        command=command_line(argv),
+        command=command_line("bench.rasa_rest", argv),
         machine=read_machine(),
         training=training,
         model_bytes=model_bytes,

@@ -78,9 +78,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def command_line(argv: Sequence[str], python: str = sys.executable) -> str:
-    """The command as run, with the interpreter relative to the project root when inside it."""
-    return shlex.join([display_path(Path(python)), "-m", "bench.rasa_rest", *argv])
+def command_line(module: str, argv: Sequence[str], python: str = sys.executable) -> str:
+    """``python -m module ARGV`` as run, with the interpreter relative to the project root when inside it."""
+    return shlex.join([display_path(Path(python)), "-m", module, *argv])
 
 
 def training_figure(training: Training) -> str:

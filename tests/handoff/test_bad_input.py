@@ -8,7 +8,7 @@ import pytest
 import socketio
 
 from handoff import keys, protocol
-from tests.handoff.clients import Agent, Customer, login, post_handoff
+from harness.clients import Agent, Customer, login, post_handoff
 from tests.handoff.conftest import SECRET
 
 

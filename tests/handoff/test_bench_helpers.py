@@ -35,8 +35,9 @@ from bench.bridge_report import (
 from bench.machine import Machine
 from bench.report import END_MARKER as REST_END
 from bench.report import START_MARKER as REST_START
-from bench.services import agent_accounts, agent_id, cpu_ticks
 from bench.stats import LatencyStats, Sample, summarize
+from harness.bridge import agent_accounts, agent_id
+from harness.resources import cpu_ticks
 
 MACHINE = Machine(cpu="Test CPU", cores=2, ram_bytes=8 * 10 ** 9, os="TestOS", kernel="6.0", python="3.11.0",
                   rasa="not installed", rasa_sdk="not installed")

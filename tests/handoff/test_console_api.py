@@ -10,7 +10,7 @@ import socketio
 
 from handoff import keys, protocol
 from handoff.accounts import SESSION_COOKIE
-from tests.handoff.clients import Agent, Customer, Recorder, post_handoff
+from harness.clients import Agent, Customer, Recorder, post_handoff
 from tests.handoff.conftest import SECRET
 from tests.handoff.test_queue_and_agents import queued_customer
 

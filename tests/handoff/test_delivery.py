@@ -9,7 +9,7 @@ import pytest
 from handoff import keys, protocol
 from handoff.delivery import message_id
 from handoff.rasa_client import server_order
-from tests.handoff.clients import Agent, Customer
+from harness.clients import Agent, Customer
 from tests.handoff.test_queue_and_agents import queued_customer
 
 

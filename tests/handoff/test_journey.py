@@ -7,10 +7,11 @@ import asyncio
 
 import pytest
 
-from bot.launcher import RasaStack
 from handoff import keys, protocol
-from tests.handoff.clients import Agent, Customer
+from harness.clients import Agent, Customer
+from harness.rasa import RasaStack
 from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
+
 
 def tracker_turns(stack: RasaStack, conversation_id: str) -> list:
     events = stack.tracker(conversation_id)["events"]

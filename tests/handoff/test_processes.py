@@ -3,61 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Iterator, List
 
 import pytest
 
 from handoff import protocol
-from tests.handoff.clients import Agent, Customer, post_handoff
-from tests.handoff.conftest import SECRET, free_port
+from harness.bridge import BridgeServer
+from harness.clients import Agent, Customer, post_handoff
+from harness.ports import free_port
+from tests.handoff.conftest import SECRET
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-class BridgeProcess:
-    """``python -m handoff`` as its own OS process."""
-
-    def __init__(self, redis_url: str, port: int, log: Path) -> None:
-        self.port, self.log = port, log
-        self.url = f"http://127.0.0.1:{port}"
-        self.env: Dict[str, str] = dict(os.environ, PYTHONPATH=str(ROOT), REDIS_URL=redis_url,
-                                        BRIDGE_PORT=str(port), HANDOFF_SECRET=SECRET, AGENT_GRACE_S="30",
-                                        RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_TIMEOUT_S="2")
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "BridgeProcess":
-        self.process = subprocess.Popen([sys.executable, "-m", "handoff"], cwd=ROOT, env=self.env,
-                                        stdout=self.log.open("a"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"bridge did not start: {self.log.read_text()[-2000:]}")
-
-    def kill(self) -> None:
-        if self.process:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+def bridge_process(redis_url: str, log: Path) -> BridgeServer:
+    """``python -m handoff`` as its own OS process, with Rasa down (nothing listens on its port)."""
+    return BridgeServer(log, redis_url, f"http://127.0.0.1:{free_port()}", SECRET,
+                        env={"AGENT_GRACE_S": "30", "RASA_TIMEOUT_S": "2"})
 
 
 @pytest.fixture
-def two_bridges(redis, redis_server, tmp_path) -> Iterator[List[BridgeProcess]]:
-    bridges = [BridgeProcess(redis_server.url, free_port(), tmp_path / f"bridge{i}.log").start() for i in range(2)]
+def two_bridges(redis, redis_server, tmp_path) -> Iterator[List[BridgeServer]]:
+    bridges = [bridge_process(redis_server.url, tmp_path / f"bridge{i}.log").start() for i in range(2)]
     yield bridges
     for bridge in bridges:
         bridge.stop()
@@ -127,15 +95,15 @@ async def test_sigterm_drains_clients_reconnect_elsewhere_and_logs_are_json(two_
     dropped = asyncio.Event()
     customer.sio.on("disconnect", lambda *_: dropped.set())
     started = time.monotonic()
-    first.process.send_signal(signal.SIGTERM)
+    first.send_signal(signal.SIGTERM)
     await asyncio.wait_for(dropped.wait(), timeout=10)  # the bridge closed our socket while draining
-    assert await asyncio.to_thread(first.process.wait, 20) == 0 and time.monotonic() - started < 15
+    assert await asyncio.to_thread(first.popen.wait, 20) == 0 and time.monotonic() - started < 15
 
     moved = Customer(second.url)  # what the load balancer does: the next connection goes to another bridge
     assert await moved.connect(conversation_id) == conversation_id
     await moved.close()
 
-    third = BridgeProcess(second.env["REDIS_URL"], free_port(), tmp_path / "json.log")
+    third = bridge_process(second.env["REDIS_URL"], tmp_path / "json.log")
     third.env.update(LOG_FORMAT="json", BRIDGE_ID="bridge-json")
     third.start()
     visitor = Customer(third.url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from handoff import keys, protocol
-from tests.handoff.clients import Agent, Customer, post_handoff
+from harness.clients import Agent, Customer, post_handoff
 from tests.handoff.conftest import SECRET
 
 

@@ -16,9 +16,10 @@ from typing import Any, Dict, Iterator
 import pytest
 import yaml
 
-from bot.launcher import RASA, ROOT, RasaStack, http_json, latest_model
+from bot.launcher import RASA, ROOT, http_json, latest_model
 from handoff import protocol
-from tests.handoff.clients import Agent, Customer
+from harness.clients import Agent, Customer
+from harness.rasa import RasaStack
 from tests.handoff.conftest import start_rasa_stack
 
 PYTHON = str(Path(RASA).parent / "python")

@@ -1,0 +1,144 @@
+"""The Rasa side as processes: action servers, Rasa servers and ``RasaStack`` (one of each).
+
+The processes run from the Rasa environment (``bot.launcher.RASA``) whichever environment
+starts them. Standard library plus ``bot.launcher`` only: both Python environments import it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.launcher import RASA, ROOT, http_json, latest_model, rasa_env
+from harness.ports import HOST, free_port, http_status
+from harness.processes import Process, stop_together, tail
+
+RASA_PYTHON = Path(RASA).parent / "python"
+# Rasa's own socketio channel next to the REST channel the bridge uses. session_persistence
+# stays off: the conversation is the socket (Rasa 3.6 does not await enter_room when it is on).
+SOCKETIO_CREDENTIALS = """\
+rest:
+socketio:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: false
+"""
+
+
+def stack_env(action_port: int, tracker_db: Path, shop_db: Path,
+              extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of an action server and the Rasa servers that call it: loopback, their stores."""
+    env = rasa_env()
+    env.update(SANIC_HOST=HOST, ACTION_SERVER_HOST=HOST, ACTION_SERVER_PORT=str(action_port),
+               TRACKER_DB=str(tracker_db), SHOP_DB_URL=f"sqlite+aiosqlite:///{shop_db}")
+    env.update(extra or {})
+    return env
+
+
+def action_server(port: int, env: dict[str, str], log: Path, *, name: str = "actions",
+                  start_timeout_s: float = 180.0) -> Process:
+    """``rasa run actions`` on ``port``; ready when ``/health`` answers 200."""
+    args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
+    return Process(name, args, env, log, lambda: http_status(f"http://{HOST}:{port}/health") == 200,
+                   start_timeout_s=start_timeout_s)
+
+
+def rasa_server(port: int, model: Path, env: dict[str, str], log: Path, *, name: str = "rasa",
+                token: str | None = None, endpoints: Path = ROOT / "endpoints.yml",
+                credentials: Path | None = ROOT / "credentials.yml", start_timeout_s: float = 360.0) -> Process:
+    """``rasa run --enable-api`` with ``model`` on ``port``; ready when ``/status`` answers 200 (model loaded).
+
+    ``token``: the HTTP API's auth token (none: an open API); ``credentials``: the channels (none: REST only).
+    """
+    args = [RASA, "run", "--enable-api", *(["--auth-token", token] if token else []), "--interface", HOST,
+            "--port", str(port), "--model", str(model), "--endpoints", str(endpoints),
+            *(["--credentials", str(credentials)] if credentials else [])]
+    status = f"http://{HOST}:{port}/status" + (f"?token={token}" if token else "")
+    return Process(name, args, env, log, lambda: http_status(status) == 200, start_timeout_s=start_timeout_s)
+
+
+def seed_shop(db_path: Path, log: Path) -> None:
+    """Create and fill a shop store with the Rasa environment's seeder (a subprocess)."""
+    with log.open("w") as output:
+        result = subprocess.run([str(RASA_PYTHON), "-m", "actions.store.seed", "--db-url",
+                                 f"sqlite+aiosqlite:///{db_path}"], cwd=ROOT, env=rasa_env(), stdout=output,
+                                stderr=subprocess.STDOUT, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"seeding the shop store failed ({result.returncode}):\n{tail(log)}")
+
+
+def write_socketio_credentials(folder: Path) -> Path:
+    """A credentials file with the REST and socketio channels; returns its path."""
+    path = folder / "credentials.yml"
+    path.write_text(SOCKETIO_CREDENTIALS)
+    return path
+
+
+@dataclass
+class RasaStack:
+    """A running action server and Rasa server with their own shop store and tracker store (in ``workdir``)."""
+
+    workdir: Path
+    shop_db: Path
+    rasa_url: str = ""
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    model: Path = field(default_factory=latest_model)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    credentials: Path = ROOT / "credentials.yml"
+    start_timeout_s: float = 240.0
+    processes: list[Process] = field(default_factory=list)
+
+    def start(self) -> RasaStack:
+        """Start both servers and wait until they answer."""
+        action_port, rasa_port = free_port(), free_port()
+        env = stack_env(action_port, self.workdir / "trackers.sqlite3", self.shop_db, self.extra_env)
+        self.processes = [
+            action_server(action_port, env, self.workdir / "action-server.log", start_timeout_s=self.start_timeout_s),
+            rasa_server(rasa_port, self.model, env, self.workdir / "rasa-server.log", token=self.token,
+                        credentials=self.credentials, start_timeout_s=self.start_timeout_s)]
+        for process in self.processes:
+            process.spawn()
+        self.actions.wait_ready()
+        self.rasa_url = f"http://{HOST}:{rasa_port}"
+        self.server.wait_ready()
+        return self
+
+    @property
+    def actions(self) -> Process:
+        """The action server."""
+        return self.processes[0]
+
+    @property
+    def server(self) -> Process:
+        """The Rasa server."""
+        return self.processes[1]
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Terminate both servers (SIGKILL after ``timeout_s``). Safe to call twice and after a failed start."""
+        stop_together(self.processes, timeout_s)
+
+    def alive(self) -> bool:
+        """Whether both servers are still running."""
+        return all(p.alive() for p in self.processes)
+
+    def say(self, sender: str, message: str, timeout: float = 60) -> list[dict[str, Any]]:
+        """Send one customer message over the REST channel; return the replies."""
+        return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook",
+                         {"sender": sender, "message": message}, timeout) or []
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation's tracker from Rasa's HTTP API."""
+        tracker: dict[str, Any] = http_json(
+            "GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}", timeout=30)
+        return tracker
+
+    def version(self) -> str:
+        """Rasa's version as the running server reports it."""
+        try:
+            return str(http_json("GET", f"{self.rasa_url}/version", timeout=10).get("version", "unknown"))
+        except (OSError, ValueError, AttributeError):
+            return "unknown"
