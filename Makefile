@@ -10,7 +10,7 @@ test:
 	@scripts/test.sh
 
 # ruff over both environments' code (each at its own target version, pyproject.toml) and
-# mypy --strict over the bridge and the escalation package; the test command runs it first.
+# mypy --strict over the bridge, the escalation package and the harness; the test command runs it first.
 lint:
 	@test -x .venv-bridge/bin/ruff || scripts/setup.sh --test
 	@scripts/lint.sh

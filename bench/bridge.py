@@ -31,8 +31,9 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from bench.bridge_report import (
     BRIDGE,
@@ -74,7 +75,7 @@ from harness.resources import cpu_seconds, nofile_limits, raise_nofile_limit
 
 DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 PHASES = ("latency", "relay", "idle")
-SCRIPT: Tuple[str, ...] = ("hi", "how much is shipping", "do you ship to canada", "where is my order ORD-100101",
+SCRIPT: tuple[str, ...] = ("hi", "how much is shipping", "do you ship to canada", "where is my order ORD-100101",
                            "thanks")
 FULL = dict(levels=(1, 10, 50), min_messages=200, think_ms=250.0, relay_chats=500, relay_turns=2, relay_rate=10.0,
             idle=(1000, 5000), timeout=3600.0)
@@ -90,22 +91,22 @@ class OverallTimeout(Exception):
 
 
 async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int], min_messages: int,
-                          think_ms: float, pids: Dict[str, int]) -> LatencyResult:
+                          think_ms: float, pids: dict[str, int]) -> LatencyResult:
     """Phase a: warm-up (learn reply counts), then each level's rounds, alternating which target goes first.
 
     ``pids`` names the Rasa server's and the bridge's processes (``rasa``, ``bridge``): their CPU
     time is read around every round and charged to the round's target.
     """
     targets = {BRIDGE: bridge_url, RASA_SOCKETIO: rasa_url}
-    counts: Dict[str, List[int]] = {}
+    counts: dict[str, list[int]] = {}
     for target in (BRIDGE, RASA_SOCKETIO):
         counts[target] = await learn_reply_counts(targets[target], SCRIPT)
         log(f"latency: warm-up on {target}: bot messages per scripted message {counts[target]}")
-    rows: List[LevelFigures] = []
+    rows: list[LevelFigures] = []
     async with shared_http() as http:
         for level in levels:
             rounds = rounds_for(level, len(SCRIPT), min_messages)
-            samples: Dict[str, List[Sample]] = {BRIDGE: [], RASA_SOCKETIO: []}
+            samples: dict[str, list[Sample]] = {BRIDGE: [], RASA_SOCKETIO: []}
             elapsed = {BRIDGE: 0.0, RASA_SOCKETIO: 0.0}
             extra = {BRIDGE: 0, RASA_SOCKETIO: 0}
             short = {BRIDGE: 0, RASA_SOCKETIO: 0}
@@ -134,7 +135,7 @@ async def measure_latency(bridge_url: str, rasa_url: str, levels: Sequence[int],
                          think_ms=think_ms)
 
 
-async def measure_relay(bridge: BridgeServer, agents: Sequence[Tuple[str, str]], capacity: int, chats: int,
+async def measure_relay(bridge: BridgeServer, agents: Sequence[tuple[str, str]], capacity: int, chats: int,
                         turns: int, rate: float) -> RelayResult:
     """Phase b, on the running bridge."""
     outcome = await relay_phase(bridge.url, bridge.secret, agents, chats, turns, rate, bridge.rss)
@@ -166,8 +167,8 @@ class Run:
     def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
         self.args, self.workdir = args, workdir
         self.deadline = time.monotonic() + args.timeout
-        self.failures: List[str] = []
-        self.services: List[Any] = []
+        self.failures: list[str] = []
+        self.services: list[Any] = []
 
     def phase(self, name: str, factory: Callable[[], Awaitable[Any]]) -> Any:
         """Run one async phase within the time left; a failure is recorded, not raised."""
@@ -203,7 +204,7 @@ class Run:
         fd_soft, fd_hard = nofile_limits()
         model = settled(latest_model())
         log(f"model {display_path(model)}; work folder {self.workdir}; RLIMIT_NOFILE {fd_soft} (hard {fd_hard})")
-        measured: Dict[str, Any] = {"rasa_version": "not started (no latency or relay phase)"}
+        measured: dict[str, Any] = {"rasa_version": "not started (no latency or relay phase)"}
         try:
             redis = self.start(RedisServer(self.workdir))
             agents_count, capacity = agent_plan(args.relay_chats)
@@ -239,7 +240,7 @@ class Run:
             idle=measured.get("idle"), failures=tuple(self.failures))
 
     def with_rasa(self, model: Path, redis: RedisServer, secret: str, agents_file: Path, password: str,
-                  agents_count: int, capacity: int, measured: Dict[str, Any]) -> None:
+                  agents_count: int, capacity: int, measured: dict[str, Any]) -> None:
         """Phases a and b: one Rasa stack (REST + socketio) and one bridge, stopped afterwards."""
         args = self.args
         shop = self.workdir / "shop.sqlite3"
@@ -270,7 +271,7 @@ class Run:
 # --------------------------------------------------------------------------- command line
 
 
-def int_list(text: str) -> Tuple[int, ...]:
+def int_list(text: str) -> tuple[int, ...]:
     """argparse type: comma-separated positive integers."""
     try:
         values = tuple(int(part) for part in text.split(",") if part.strip())
@@ -281,7 +282,7 @@ def int_list(text: str) -> Tuple[int, ...]:
     return values
 
 
-def phase_list(text: str) -> Tuple[str, ...]:
+def phase_list(text: str) -> tuple[str, ...]:
     """argparse type: some of latency,relay,idle."""
     values = tuple(part.strip() for part in text.split(",") if part.strip())
     unknown = [v for v in values if v not in PHASES]
@@ -326,7 +327,7 @@ def _raise(exc: BaseException) -> Callable[..., None]:
     return handler
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (1 if anything failed)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench.machine import Machine
 from bench.report import GB, megabytes, millis, replace_section
@@ -37,17 +37,17 @@ class LevelFigures:
     stats: LatencyStats
     extra_replies: int = 0
     short_replies: int = 0
-    rasa_cpu_ms: Optional[float] = None  # the Rasa server's CPU time per answered message (connecting included)
-    bridge_cpu_ms: Optional[float] = None  # the bridge's, likewise (≈ 0 when the target is Rasa's channel)
+    rasa_cpu_ms: float | None = None  # the Rasa server's CPU time per answered message (connecting included)
+    bridge_cpu_ms: float | None = None  # the bridge's, likewise (≈ 0 when the target is Rasa's channel)
 
 
 @dataclass(frozen=True)
 class LatencyResult:
     """Phase a: first bot reply, bridge vs Rasa's socketio channel."""
 
-    script: Tuple[str, ...]
-    reply_counts: Dict[str, Tuple[int, ...]]  # target → bot messages per scripted message (warm-up)
-    rows: Tuple[LevelFigures, ...]
+    script: tuple[str, ...]
+    reply_counts: dict[str, tuple[int, ...]]  # target → bot messages per scripted message (warm-up)
+    rows: tuple[LevelFigures, ...]
     think_ms: float = 0.0  # pause between a message's last reply and the next message
 
 
@@ -62,7 +62,7 @@ class RelayResult:
     turns: int
     rate_per_s: float
     setup_s: float
-    setup_errors: Tuple[str, ...]
+    setup_errors: tuple[str, ...]
     to_agent: LatencyStats
     to_customer: LatencyStats
     bridge_rss: int
@@ -77,7 +77,7 @@ class IdleStep:
     failed: int
     seconds: float
     rss: int
-    errors: Tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class IdleResult:
     """Phase c: the levels reached, the baseline RSS and any limit that capped a level."""
 
     baseline_rss: int
-    steps: Tuple[IdleStep, ...]
-    asked: Tuple[int, ...]  # the levels the run was asked for
+    steps: tuple[IdleStep, ...]
+    asked: tuple[int, ...]  # the levels the run was asked for
     fd_limit: int
     note: str = ""
     concurrency: int = 50  # connections opened at once
@@ -101,10 +101,10 @@ class BridgeReport:
     machine: Machine
     rasa_version: str
     model: str
-    latency: Optional[LatencyResult]
-    relay: Optional[RelayResult]
-    idle: Optional[IdleResult]
-    failures: Tuple[str, ...] = ()  # phases that could not finish, with why
+    latency: LatencyResult | None
+    relay: RelayResult | None
+    idle: IdleResult | None
+    failures: tuple[str, ...] = ()  # phases that could not finish, with why
 
 
 # --------------------------------------------------------------------------- planning
@@ -120,19 +120,19 @@ def rounds_for(level: int, script_length: int, min_messages: int) -> int:
     return rounds + rounds % 2
 
 
-def round_order(round_index: int) -> Tuple[str, str]:
+def round_order(round_index: int) -> tuple[str, str]:
     """Which target goes first in a round: the bridge in even rounds, Rasa's channel in odd ones."""
     return (BRIDGE, RASA_SOCKETIO) if round_index % 2 == 0 else (RASA_SOCKETIO, BRIDGE)
 
 
-def agent_plan(chats: int, max_agents: int = 50, min_capacity: int = 10) -> Tuple[int, int]:
+def agent_plan(chats: int, max_agents: int = 50, min_capacity: int = 10) -> tuple[int, int]:
     """(agents, capacity each) so that every chat has an agent; at most ``max_agents``, capacity ≥ ``min_capacity``.
     """
     agents = max(1, min(max_agents, math.ceil(chats / min_capacity)))
     return agents, max(min_capacity, math.ceil(chats / agents))
 
 
-def relay_schedule(chats: int, turns: int, rate_per_s: float, seed: int = 7) -> List[List[float]]:
+def relay_schedule(chats: int, turns: int, rate_per_s: float, seed: int = 7) -> list[list[float]]:
     """When (seconds from the start) each chat sends each of its ``turns`` messages.
 
     Customer messages arrive at ``rate_per_s`` overall: turn ``k`` of every chat comes
@@ -144,14 +144,14 @@ def relay_schedule(chats: int, turns: int, rate_per_s: float, seed: int = 7) -> 
     return [[(turn * chats + slot[chat]) / rate_per_s for turn in range(turns)] for chat in range(chats)]
 
 
-def cap_levels(levels: Sequence[int], fd_soft: int, fd_hard: int, reserve: int = FD_RESERVE) -> Tuple[List[int], str]:
+def cap_levels(levels: Sequence[int], fd_soft: int, fd_hard: int, reserve: int = FD_RESERVE) -> tuple[list[int], str]:
     """Levels of idle connections this process can open with ``fd_soft`` descriptors (one per socket).
 
     Returns:
         The levels (capped and deduplicated, in order) and a note saying why when any was capped.
     """
     room = max(0, fd_soft - reserve)
-    capped: List[int] = []
+    capped: list[int] = []
     for level in levels:
         value = min(level, room)
         if value > 0 and (not capped or value > capped[-1]):
@@ -163,7 +163,7 @@ def cap_levels(levels: Sequence[int], fd_soft: int, fd_hard: int, reserve: int =
                     f"limit (`ulimit -Hn`, or `nofile` in /etc/security/limits.conf) to go further")
 
 
-def overhead(bridge_ms: Optional[float], rasa_ms: Optional[float]) -> Optional[Tuple[float, float]]:
+def overhead(bridge_ms: float | None, rasa_ms: float | None) -> tuple[float, float] | None:
     """The bridge's extra latency over Rasa's channel: (ms, % of Rasa's), or None without both."""
     if bridge_ms is None or rasa_ms is None or rasa_ms <= 0:
         return None
@@ -182,7 +182,7 @@ def signed_pct(value: float) -> str:
     return f"{'+' if value >= 0 else '−'}{abs(value):,.{digits}f} %"
 
 
-def overhead_text(pair: Optional[Tuple[float, float]]) -> str:
+def overhead_text(pair: tuple[float, float] | None) -> str:
     return "n/a" if pair is None else f"{signed_ms(pair[0])} ({signed_pct(pair[1])})"
 
 
@@ -195,13 +195,13 @@ def errors_cell(stats: LatencyStats) -> str:
     return f"**{text}**" if stats.errors else text
 
 
-def pair_at(result: LatencyResult, level: int) -> Tuple[Optional[LevelFigures], Optional[LevelFigures]]:
+def pair_at(result: LatencyResult, level: int) -> tuple[LevelFigures | None, LevelFigures | None]:
     """(bridge, rasa) figures at ``level``."""
     found = {row.target: row for row in result.rows if row.level == level}
     return found.get(BRIDGE), found.get(RASA_SOCKETIO)
 
 
-def levels_of(result: LatencyResult) -> List[int]:
+def levels_of(result: LatencyResult) -> list[int]:
     return sorted({row.level for row in result.rows})
 
 
@@ -276,7 +276,7 @@ def has_errors(report: BridgeReport) -> bool:
     return False
 
 
-def warnings(report: BridgeReport) -> List[str]:
+def warnings(report: BridgeReport) -> list[str]:
     """Warning paragraphs: failed phases, errors with examples, capped or unreached levels."""
     found = [f"**Warning: {failure}**" for failure in report.failures]
     if report.latency:
@@ -318,7 +318,7 @@ def warnings(report: BridgeReport) -> List[str]:
     return found
 
 
-def _multi_reply_messages(latency: LatencyResult) -> List[str]:
+def _multi_reply_messages(latency: LatencyResult) -> list[str]:
     counts = latency.reply_counts.get(RASA_SOCKETIO) or latency.reply_counts.get(BRIDGE) or ()
     return [message for message, count in zip(latency.script, counts) if count > 1]
 
@@ -327,7 +327,7 @@ NOISE_MS = 3.0  # p50 differences below this (and below NOISE_SHARE) count as "a
 NOISE_SHARE = 5.0  # %
 
 
-def gap_kind(pair: Tuple[float, float]) -> str:
+def gap_kind(pair: tuple[float, float]) -> str:
     """``slower``, ``faster`` or ``same``: how the bridge's p50 compares, allowing for noise."""
     ms, pct = pair
     if abs(ms) < NOISE_MS or abs(pct) < NOISE_SHARE:
@@ -335,7 +335,7 @@ def gap_kind(pair: Tuple[float, float]) -> str:
     return "slower" if ms > 0 else "faster"
 
 
-def trend_kind(low: Tuple[float, float], high: Tuple[float, float]) -> str:
+def trend_kind(low: tuple[float, float], high: tuple[float, float]) -> str:
     """How the bridge's p50 overhead changes from the lowest to the highest level: ``grows``, ``shrinks``, ``flat``."""
     if high[0] - low[0] > max(NOISE_MS, abs(low[0]) * 0.25):
         return "grows"
@@ -357,12 +357,12 @@ PATHS = (
 )
 
 
-def _stats_pair(latency: LatencyResult, level: int) -> Optional[Tuple[LatencyStats, LatencyStats]]:
+def _stats_pair(latency: LatencyResult, level: int) -> tuple[LatencyStats, LatencyStats] | None:
     bridge, rasa = pair_at(latency, level)
     return None if bridge is None or rasa is None else (bridge.stats, rasa.stats)
 
 
-def _cpu_at(latency: LatencyResult, level: int) -> Optional[Tuple[float, float, float]]:
+def _cpu_at(latency: LatencyResult, level: int) -> tuple[float, float, float] | None:
     """(Rasa CPU/message direct, Rasa CPU/message behind the bridge, bridge CPU/message) at ``level``, if measured."""
     bridge, rasa = pair_at(latency, level)
     if bridge is None or rasa is None:
@@ -371,7 +371,7 @@ def _cpu_at(latency: LatencyResult, level: int) -> Optional[Tuple[float, float, 
     return None if any(v is None for v in values) else values  # type: ignore[return-value]
 
 
-def _trend_text(trend: str, kind_high: str, cpu: Optional[Tuple[float, float, float]], cores: int) -> str:
+def _trend_text(trend: str, kind_high: str, cpu: tuple[float, float, float] | None, cores: int) -> str:
     """How the bridge's overhead changes with load, and why, using the CPU figures when they tell."""
     elsewhere = ", on another core" if cores > 1 else ""
     if trend == "grows":
@@ -396,7 +396,7 @@ def _trend_text(trend: str, kind_high: str, cpu: Optional[Tuple[float, float, fl
             f"most likely in how replies leave it. {writer}")
 
 
-def why_latency(latency: LatencyResult, cores: int) -> List[str]:
+def why_latency(latency: LatencyResult, cores: int) -> list[str]:
     """The explanation of the latency figures, driven by the numbers of this run."""
     both = {lv: _stats_pair(latency, lv) for lv in levels_of(latency)}
     levels = [lv for lv, pair in both.items() if pair is not None]
@@ -446,7 +446,7 @@ def why_latency(latency: LatencyResult, cores: int) -> List[str]:
     return paragraphs
 
 
-def why_relay(relay: RelayResult) -> List[str]:
+def why_relay(relay: RelayResult) -> list[str]:
     a, c, c99 = relay.to_agent.p50_ms, relay.to_customer.p50_ms, relay.to_customer.p99_ms
     if a is None or c is None or c99 is None:
         return []
@@ -465,7 +465,7 @@ def why_relay(relay: RelayResult) -> List[str]:
     ]
 
 
-def why_idle(idle: IdleResult) -> List[str]:
+def why_idle(idle: IdleResult) -> list[str]:
     if not idle.steps or not idle.steps[-1].connected:
         return []
     last = idle.steps[-1]
@@ -479,7 +479,7 @@ def why_idle(idle: IdleResult) -> List[str]:
 # --------------------------------------------------------------------------- the section
 
 
-def body(report: BridgeReport) -> List[str]:
+def body(report: BridgeReport) -> list[str]:
     """The section's content without markers (also what stdout shows)."""
     m = report.machine
     parts = [
@@ -566,6 +566,6 @@ def render_section(report: BridgeReport) -> str:
     return "\n".join([START_MARKER, *body(report), END_MARKER])
 
 
-def replace_marked(existing: Optional[str], section: str) -> str:
+def replace_marked(existing: str | None, section: str) -> str:
     """The Markdown file's new text with this benchmark's section replaced (see ``report.replace_section``)."""
     return replace_section(existing, section, START_MARKER, END_MARKER)

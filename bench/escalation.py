@@ -28,9 +28,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from actions.store.seed import seed
 from bench.machine import read_machine, settled
@@ -74,11 +74,11 @@ def figures(values: Sequence[float]) -> Figures:
 
 # --------------------------------------------------------------------------- the decision alone
 
-def decision_cost(settings: escalation_settings.Settings) -> Tuple[Figures, Dict[int, Figures]]:
+def decision_cost(settings: escalation_settings.Settings) -> tuple[Figures, dict[int, Figures]]:
     """Microseconds per decision: over the labelled turns, and by conversation length."""
-    per_turn: List[float] = []
+    per_turn: list[float] = []
     for conversation in evaluate.load_set(evaluate.DEFAULT_SET):
-        events: List[dict] = []
+        events: list[dict] = []
         for turn in conversation["turns"]:
             events.append({"event": "user", "text": turn["text"],
                            "parse_data": {"intent": {"name": turn["intent"], "confidence": turn["confidence"]}}})
@@ -87,7 +87,7 @@ def decision_cost(settings: escalation_settings.Settings) -> Tuple[Figures, Dict
             per_turn.append((time.perf_counter() - started) * 1e6)
             events += [{"event": "action", "name": name} for name in turn.get("bot") or []]
             events.append({"event": "action", "name": "action_listen"})
-    by_length: Dict[int, Figures] = {}
+    by_length: dict[int, Figures] = {}
     for length in (1, 10, 30, 100):
         events = []
         for i in range(length):
@@ -129,9 +129,9 @@ def start_stack(workdir: Path, model: Path) -> RasaStack:
     return RasaStack(workdir=workdir, shop_db=shop_db, model=model).start()
 
 
-def turn_latencies(stacks: Dict[str, RasaStack], rounds: int) -> Dict[str, List[float]]:
+def turn_latencies(stacks: dict[str, RasaStack], rounds: int) -> dict[str, list[float]]:
     """Milliseconds per message on each stack, the script sent ``rounds`` times, alternating order."""
-    samples: Dict[str, List[float]] = {name: [] for name in stacks}
+    samples: dict[str, list[float]] = {name: [] for name in stacks}
     names = list(stacks)
     for r in range(rounds):
         senders = {name: f"bench-{name}-{secrets.token_hex(4)}" for name in names}
@@ -160,7 +160,7 @@ def action_response_validation_ms(samples: int = 30) -> float:
     return (time.perf_counter() - started) / samples * 1000
 
 
-def render(per_turn: Figures, by_length: Dict[int, Figures], turns: Optional[Dict[str, Figures]],
+def render(per_turn: Figures, by_length: dict[int, Figures], turns: dict[str, Figures] | None,
            rounds: int, command: str, validation_ms: float) -> str:
     """The Markdown section."""
     machine = read_machine()
@@ -207,7 +207,7 @@ def render(per_turn: Figures, by_length: Dict[int, Figures], turns: Optional[Dic
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Measure and write the section."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=40, help="times the scripted visit is sent to each stack")
@@ -218,10 +218,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     settings = escalation_settings.load()
     per_turn, by_length = decision_cost(settings)
     print(f"decision: p50 {per_turn.p50:.0f} µs, p95 {per_turn.p95:.0f} µs over {per_turn.n} turns", flush=True)
-    turns: Optional[Dict[str, Figures]] = None
+    turns: dict[str, Figures] | None = None
     if not args.decision_only:
         folder = Path(tempfile.mkdtemp(prefix="bench-escalation-"))
-        stacks: Dict[str, RasaStack] = {}
+        stacks: dict[str, RasaStack] = {}
         try:
             without_model = train_without_check(folder)
             stacks["with check"] = start_stack(folder / "with", latest_model())

@@ -19,8 +19,9 @@ import random
 import re
 import time
 from collections import Counter
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any
 
 import aiohttp
 import socketio
@@ -37,7 +38,7 @@ PERMANENT = frozenset({"malformed", "empty", "too_long", "bad_id", "bad_message_
 TOKEN = re.compile(r"\[([A-Za-z0-9_.:-]{1,64})\]\s*$")  # agent texts end with their message id
 
 # What customers say. Bot conversations are short scripts of real questions.
-BOT_SCRIPTS: Tuple[Tuple[str, ...], ...] = (
+BOT_SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("hi", "where is my order ORD-100101"),
     ("where is my order ORD-100202", "thanks"),
     ("what is your return policy",),
@@ -73,14 +74,14 @@ class Sent:
     text: str
     sent_at: float
     attempts: int = 0
-    acked_at: Optional[float] = None
+    acked_at: float | None = None
     ack_status: str = ""  # ok or duplicate (the first attempt had finished)
-    errors: List[str] = field(default_factory=list)  # error codes, "no_ack", "disconnected"
+    errors: list[str] = field(default_factory=list)  # error codes, "no_ack", "disconnected"
     gave_up: str = ""  # why the client stopped trying ("" while it has not)
-    reply_at: Optional[float] = None  # first bot answer the customer saw (bot turns)
+    reply_at: float | None = None  # first bot answer the customer saw (bot turns)
     reply_via: str = ""
     unavailable: bool = False  # the answer was the bridge's "assistant unavailable"
-    deliveries: Dict[str, Tuple[float, str]] = field(default_factory=dict)  # entry id → (first arrival, how)
+    deliveries: dict[str, tuple[float, str]] = field(default_factory=dict)  # entry id → (first arrival, how)
     repeats: int = 0  # an entry received again (merged by id, so shown once)
 
 
@@ -98,8 +99,8 @@ class Ledger:
     """Every message of the run, every reconnect, and counters of the unexpected."""
 
     def __init__(self) -> None:
-        self.messages: Dict[str, Sent] = {}
-        self.reconnects: List[Reconnect] = []
+        self.messages: dict[str, Sent] = {}
+        self.reconnects: list[Reconnect] = []
         self.counts: Counter = Counter()
         self.phase = "live"  # "final" during the closing reload: deliveries found then are marked so
 
@@ -108,7 +109,7 @@ class Ledger:
         self.messages[mid] = sent
         return sent
 
-    def delivered(self, mid: Optional[str], entry_id: Optional[str], via: str) -> None:
+    def delivered(self, mid: str | None, entry_id: str | None, via: str) -> None:
         """The receiver saw message ``mid`` (as transcript entry ``entry_id``)."""
         sent = self.messages.get(mid or "")
         if sent is None:
@@ -120,7 +121,7 @@ class Ledger:
         else:
             sent.deliveries[key] = (now(), via if self.phase == "live" else "final reload")
 
-    def replied(self, sent: Optional[Sent], via: str, unavailable: bool = False) -> None:
+    def replied(self, sent: Sent | None, via: str, unavailable: bool = False) -> None:
         """The customer saw the bot's first answer to ``sent``."""
         if sent is not None and sent.reply_at is None:
             sent.reply_at, sent.unavailable = now(), unavailable
@@ -157,7 +158,7 @@ class Client:
                  transports: Sequence[str]) -> None:
         self.url, self.ledger, self.rng, self.http = url, ledger, rng, http
         self.transports = list(transports)
-        self.socket: Optional[SocketClient] = None
+        self.socket: SocketClient | None = None
         self.ready = asyncio.Event()  # connected and (customers) session confirmed
         self.lost = asyncio.Event()  # the current socket is gone
         self.closing = False
@@ -165,14 +166,14 @@ class Client:
         self.lost_at = 0.0
         self.inflight = 0  # messages being sent now (the run drains until none is left)
         self.stop = asyncio.Event()  # the run is over: start nothing new
-        self._reconnecting: Optional[asyncio.Task] = None
-        self.tasks: Set[asyncio.Task] = set()
+        self._reconnecting: asyncio.Task | None = None
+        self.tasks: set[asyncio.Task] = set()
 
     # subclasses: a new socket, what to do with its events, and its handshake
     def _new_socket(self) -> SocketClient:
         raise NotImplementedError
 
-    def _handlers(self) -> Dict[str, Handler]:
+    def _handlers(self) -> dict[str, Handler]:
         raise NotImplementedError
 
     async def _handshake(self, socket: Any) -> None:
@@ -240,7 +241,7 @@ class Client:
             self.ledger.reconnected(self.role, lost_at, cause)
             return
 
-    async def call(self, event: str, data: Any) -> Tuple[bool, Any]:
+    async def call(self, event: str, data: Any) -> tuple[bool, Any]:
         """Emit with an acknowledgement: ``(True, ack)``, or ``(False, why)`` when none came."""
         socket, lost = self.socket, self.lost
         if socket is None or not self.ready.is_set():
@@ -262,7 +263,7 @@ class Client:
         except Exception:  # noqa: BLE001 - the socket went away under the call
             return False, "disconnected"
 
-    async def send(self, sent: Sent, event: str, payload: Dict[str, Any]) -> Sent:
+    async def send(self, sent: Sent, event: str, payload: dict[str, Any]) -> Sent:
         """Send until acknowledged (``ok``/``duplicate``) or given up; the same ``message_id`` every time."""
         self.inflight += 1
         try:
@@ -270,7 +271,7 @@ class Client:
         finally:
             self.inflight -= 1
 
-    async def _send(self, sent: Sent, event: str, payload: Dict[str, Any]) -> Sent:
+    async def _send(self, sent: Sent, event: str, payload: dict[str, Any]) -> Sent:
         deadline = sent.sent_at + GIVE_UP_S
         backoff = 0.5
         while True:
@@ -335,8 +336,8 @@ class LoadCustomer(Client):
         super().__init__(url, ledger, rng, http, ["polling", "websocket"] if polling else ["websocket"])
         self.index = index
         self.conversation_id = ""
-        self.seen: Set[str] = set()
-        self.current: Optional[Sent] = None
+        self.seen: set[str] = set()
+        self.current: Sent | None = None
         self.queued, self.with_agent, self.ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
         self.agent_spoke = asyncio.Event()
         self.turn = asyncio.Lock()  # one message at a time: answers are attributed to the current one
@@ -346,7 +347,7 @@ class LoadCustomer(Client):
         # An error before session_confirm is counted, and the handshake waits for its timeout.
         return Customer(self.url, self.http, self.transports, record=False, error_ends_handshake=False)
 
-    def _handlers(self) -> Dict[str, Handler]:
+    def _handlers(self) -> dict[str, Handler]:
         return {
             protocol.HISTORY: self._on_history,
             protocol.BOT_UTTERED: self._on_bot_uttered,
@@ -403,7 +404,7 @@ class LoadCustomer(Client):
         if not isinstance(data, dict):
             return
         self._set_state({"queued": "queued", "with_agent": "with_agent"}.get(str(data.get("state")), "bot"))
-        last_customer: Optional[str] = None
+        last_customer: str | None = None
         for entry in data.get("transcript") or []:
             role, entry_id = entry.get("role"), entry.get("id")
             if role == "customer":
@@ -512,12 +513,12 @@ class AgentChat:
 
     conversation_id: str
     wrap_up_after: int  # replies before handing back or closing
-    inbox: "asyncio.Queue[str]" = field(default_factory=asyncio.Queue)
-    answered: Set[str] = field(default_factory=set)
+    inbox: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    answered: set[str] = field(default_factory=set)
     replies: int = 0
     greeted: bool = False
     wrapping: bool = False
-    worker: Optional[asyncio.Task] = None
+    worker: asyncio.Task | None = None
 
 
 class LoadAgent(Client):
@@ -530,9 +531,9 @@ class LoadAgent(Client):
         super().__init__(url, ledger, rng, http, ["websocket"])
         self.index, self.username, self.password, self.capacity = index, username, password, capacity
         self.token = ""
-        self.queue: List[Dict[str, Any]] = []
+        self.queue: list[dict[str, Any]] = []
         self.queue_changed = asyncio.Event()
-        self.chats: Dict[str, AgentChat] = {}
+        self.chats: dict[str, AgentChat] = {}
         self.wrapped_up: Counter = Counter()
         self._seq = 0
         self.running = True
@@ -541,7 +542,7 @@ class LoadAgent(Client):
         # The token of the first login is kept: a reconnect logs in again only if it has none.
         return Agent(self.url, self.username, self.password, self.http, record=False, token=self.token)
 
-    def _handlers(self) -> Dict[str, Handler]:
+    def _handlers(self) -> dict[str, Handler]:
         return {
             protocol.QUEUE: self._on_queue,
             protocol.CLAIMED: self._on_claimed,
@@ -581,7 +582,7 @@ class LoadAgent(Client):
         if not isinstance(view, dict) or not view.get("conversation_id"):
             return
         chat = self._chat(view["conversation_id"])
-        unanswered: List[str] = []
+        unanswered: list[str] = []
         for entry in view.get("transcript") or []:
             role = entry.get("role")
             if role == "customer" and entry.get("message_id"):

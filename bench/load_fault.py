@@ -27,9 +27,10 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 import aiohttp
 import psutil
@@ -66,7 +67,7 @@ class Plan:
     human_share: float = 0.12  # episodes in which the customer asks for a person
     drop_share: float = 0.06  # episodes that start with the customer dropping and coming back
     polling_share: float = 0.10  # customers that start with long-polling (sticky cookie needed), not WebSocket
-    faults: Tuple[Tuple[str, float], ...] = (("bridge", 120.0), ("redis", 270.0), ("rasa", 420.0))
+    faults: tuple[tuple[str, float], ...] = (("bridge", 120.0), ("redis", 270.0), ("rasa", 420.0))
     bridge_down_s: float = 20.0
     kill_burst: int = 10  # customers who send at once just before the kill, so it hits turns in flight
     redis_down_s: float = 2.0
@@ -96,11 +97,11 @@ class RunData:
 
     t0: float
     ledger: Ledger
-    faults: List[Dict[str, Any]]
-    memory: List[Dict[str, float]]
-    transcripts: Dict[str, List[Dict[str, Any]]]
-    failures: List[str]
-    wrapped_up: Dict[str, int]
+    faults: list[dict[str, Any]]
+    memory: list[dict[str, float]]
+    transcripts: dict[str, list[dict[str, Any]]]
+    failures: list[str]
+    wrapped_up: dict[str, int]
 
 
 # --------------------------------------------------------------------------- the background jobs
@@ -115,11 +116,11 @@ def rss_tree(pid: int) -> int:
         return 0
 
 
-async def sample_memory(cluster: Cluster, t0: float, samples: List[Dict[str, float]]) -> None:
+async def sample_memory(cluster: Cluster, t0: float, samples: list[dict[str, float]]) -> None:
     """Every 5 s: the RSS of every process of the cluster, and of this load generator."""
     me = psutil.Process()
     while True:
-        row: Dict[str, float] = {"t": round(now() - t0, 1)}
+        row: dict[str, float] = {"t": round(now() - t0, 1)}
         for process in cluster.processes():
             pid = process.pid
             row[process.name] = rss_tree(pid) if pid else 0
@@ -128,7 +129,7 @@ async def sample_memory(cluster: Cluster, t0: float, samples: List[Dict[str, flo
         await asyncio.sleep(MEMORY_EVERY_S)
 
 
-async def run_faults(cluster: Cluster, plan: Plan, t0: float, record: List[Dict[str, Any]],
+async def run_faults(cluster: Cluster, plan: Plan, t0: float, record: list[dict[str, Any]],
                      customers: Sequence[LoadCustomer]) -> None:
     """Every fault at its own time (a slow one, a Rasa model loading, does not delay the next); each
     recorded with when its process was back."""
@@ -149,9 +150,9 @@ async def burst(customers: Sequence[LoadCustomer], count: int, rng: random.Rando
 
 
 async def one_fault(cluster: Cluster, plan: Plan, kind: str, when: float, t0: float,
-                    record: List[Dict[str, Any]], customers: Sequence[LoadCustomer]) -> None:
+                    record: list[dict[str, Any]], customers: Sequence[LoadCustomer]) -> None:
     await asyncio.sleep(max(0.0, when - now()))
-    fault: Dict[str, Any] = {"kind": kind, "at": round(now() - t0, 2)}
+    fault: dict[str, Any] = {"kind": kind, "at": round(now() - t0, 2)}
     log(f"fault at {fault['at']:.0f} s: {kind}")
     if kind == "bridge":
         fault["burst"] = await burst(customers, plan.kill_burst, random.Random(plan.seed))
@@ -201,15 +202,15 @@ async def drive(cluster: Cluster, plan: Plan, password: str) -> RunData:
     raise_nofile_limit()
     rng = random.Random(plan.seed)
     ledger = Ledger()
-    failures: List[str] = []
-    faults: List[Dict[str, Any]] = []
-    samples: List[Dict[str, float]] = []
+    failures: list[str] = []
+    faults: list[dict[str, Any]] = []
+    samples: list[dict[str, float]] = []
     url = cluster.url
-    polling_sessions: List[aiohttp.ClientSession] = []
+    polling_sessions: list[aiohttp.ClientSession] = []
     async with shared_http() as http:
         agents = [LoadAgent(i, agent_id(i), password, plan.capacity, url, ledger, random.Random(rng.random()), http)
                   for i in range(plan.agents)]
-        customers: List[LoadCustomer] = []
+        customers: list[LoadCustomer] = []
         for i in range(plan.customers):
             polling = rng.random() < plan.polling_share
             session = http
@@ -287,20 +288,20 @@ async def drive(cluster: Cluster, plan: Plan, password: str) -> RunData:
             transcripts[conversation] = [json.loads(item) for item in raw]
     finally:
         await redis.aclose()
-    wrapped: Dict[str, int] = {}
+    wrapped: dict[str, int] = {}
     for agent in agents:
         for how, count in agent.wrapped_up.items():
             wrapped[how] = wrapped.get(how, 0) + count
     return RunData(t0, ledger, faults, samples, transcripts, failures, wrapped)
 
 
-def build_report(plan: Plan, data: RunData, cluster: Cluster, command: str, json_path: str) -> Tuple[Dict[str, Any],
-                                                                                                    List[Any]]:
+def build_report(plan: Plan, data: RunData, cluster: Cluster, command: str, json_path: str) -> tuple[dict[str, Any],
+                                                                                                    list[Any]]:
     """The figures (plain data) and the per-message outcomes."""
     sent = list(data.ledger.messages.values())
     outcomes = load_report.account(sent, data.transcripts)
     machine = read_machine()
-    report: Dict[str, Any] = {
+    report: dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": command,
         "machine": {"cpu": machine.cpu, "cores": machine.cores, "ram_gb": round(machine.ram_bytes / 2 ** 30),
@@ -330,7 +331,7 @@ def build_report(plan: Plan, data: RunData, cluster: Cluster, command: str, json
 
 
 def execute(plan: Plan, workdir: Path, command: str = "", json_path: str = "",
-            plots: Optional[Path] = None) -> Dict[str, Any]:
+            plots: Path | None = None) -> dict[str, Any]:
     """Start the cluster in ``workdir``, run the load and faults, stop everything; the report."""
     password = "bench-agent-password"
     agents_file = write_agents_file(workdir, plan.agents, plan.capacity, password)
@@ -401,7 +402,7 @@ def _alarm(signum: int, frame: Any) -> None:
     raise TimeoutError("the run went past --timeout")
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     plan = plan_for(args)

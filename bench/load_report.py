@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 from bench.load_clients import Reconnect, Sent
 from bench.stats import percentile
@@ -39,12 +40,12 @@ class InTranscript:
     claimed_after: bool = False  # queued mode: an agent joined afterwards (and saw it in the transcript)
 
 
-def read_transcript(entries: Sequence[Mapping[str, Any]]) -> Dict[str, InTranscript]:
+def read_transcript(entries: Sequence[Mapping[str, Any]]) -> dict[str, InTranscript]:
     """Every customer and agent message of a transcript (by ``message_id``), with its mode and answer."""
-    found: Dict[str, InTranscript] = {}
+    found: dict[str, InTranscript] = {}
     mode = "bot"
-    awaiting_answer: Optional[str] = None
-    waiting: List[str] = []  # queued-mode messages not yet seen by an agent
+    awaiting_answer: str | None = None
+    waiting: list[str] = []  # queued-mode messages not yet seen by an agent
     for entry in entries:
         role, event, mid = entry.get("role"), entry.get("event"), entry.get("message_id")
         if role == "system":
@@ -90,7 +91,7 @@ class Outcome:
     sent_at: float
     acked: bool
     in_transcript: int
-    delivered_at: Optional[float]
+    delivered_at: float | None
     via: str
     lost: str = ""  # why it counts as lost ("" if it does not)
     duplicated: bool = False
@@ -100,7 +101,7 @@ class Outcome:
     reload_shows: bool = False  # missed while the run lasted, but the closing reload showed it
 
     @property
-    def latency_s(self) -> Optional[float]:
+    def latency_s(self) -> float | None:
         return None if self.delivered_at is None else max(0.0, self.delivered_at - self.sent_at)
 
     @property
@@ -111,7 +112,7 @@ class Outcome:
 FINAL = "final reload"
 
 
-def _first_live(deliveries: Mapping[str, Tuple[float, str]]) -> Optional[Tuple[float, str]]:
+def _first_live(deliveries: Mapping[str, tuple[float, str]]) -> tuple[float, str] | None:
     """The receiver's first sight of a message while the run lasted (live, or in a reconnect's transcript)."""
     return min((d for d in deliveries.values() if d[1] != FINAL), default=None)
 
@@ -161,13 +162,13 @@ def check(sent: Sent, transcript: Mapping[str, InTranscript]) -> Outcome:
     return outcome
 
 
-def account(sent: Iterable[Sent], transcripts: Mapping[str, Sequence[Mapping[str, Any]]]) -> List[Outcome]:
+def account(sent: Iterable[Sent], transcripts: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Outcome]:
     """Check every message against its conversation's transcript."""
     read = {conversation: read_transcript(entries) for conversation, entries in transcripts.items()}
     return [check(s, read.get(s.conversation, {})) for s in sent]
 
 
-def stats(values: Sequence[float]) -> Dict[str, Any]:
+def stats(values: Sequence[float]) -> dict[str, Any]:
     """Count and latency percentiles (ms) of ``values`` (seconds)."""
     if not values:
         return {"n": 0}
@@ -176,7 +177,7 @@ def stats(values: Sequence[float]) -> Dict[str, Any]:
             "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(max(ms), 1)}
 
 
-def totals(outcomes: Sequence[Outcome], sent: Sequence[Sent], t0: float = 0.0) -> Dict[str, Any]:
+def totals(outcomes: Sequence[Outcome], sent: Sequence[Sent], t0: float = 0.0) -> dict[str, Any]:
     """The delivery figures of the whole run (``t0``: the load's start, for times in the examples)."""
     lost = [o for o in outcomes if o.lost]
     by_mid = {s.mid: s for s in sent}
@@ -208,7 +209,7 @@ def totals(outcomes: Sequence[Outcome], sent: Sequence[Sent], t0: float = 0.0) -
     }
 
 
-def _example(outcome: Outcome, sent: Sent, t0: float) -> Dict[str, Any]:
+def _example(outcome: Outcome, sent: Sent, t0: float) -> dict[str, Any]:
     """One message with what its sender went through (``sent_at`` in seconds after ``t0``)."""
     errors = Counter(sent.errors)
     return {"message_id": outcome.mid, "kind": outcome.kind, "why": outcome.lost, "conversation": sent.conversation,
@@ -219,9 +220,9 @@ def _example(outcome: Outcome, sent: Sent, t0: float) -> Dict[str, Any]:
             "in_transcript": outcome.in_transcript}
 
 
-def latency_by_kind(outcomes: Sequence[Outcome], start: float = -math.inf, end: float = math.inf) -> Dict[str, Any]:
+def latency_by_kind(outcomes: Sequence[Outcome], start: float = -math.inf, end: float = math.inf) -> dict[str, Any]:
     """Latency percentiles per kind for messages first sent in ``[start, end)``."""
-    rows: Dict[str, Any] = {}
+    rows: dict[str, Any] = {}
     for kind in KINDS:
         values = [o.latency_s for o in outcomes
                   if o.kind == kind and o.latency_s is not None and not o.unavailable and start <= o.sent_at < end]
@@ -230,7 +231,7 @@ def latency_by_kind(outcomes: Sequence[Outcome], start: float = -math.inf, end: 
 
 
 def windows(outcomes: Sequence[Outcome], faults: Sequence[Mapping[str, Any]], t0: float, width_s: float,
-            settle_s: float) -> List[Dict[str, Any]]:
+            settle_s: float) -> list[dict[str, Any]]:
     """Latency and delivery before, during and after each fault.
 
     ``before``: ``width_s`` up to the fault; ``during``: from the fault until ``settle_s`` after
@@ -251,9 +252,9 @@ def windows(outcomes: Sequence[Outcome], faults: Sequence[Mapping[str, Any]], t0
     return rows
 
 
-def reconnects(records: Sequence[Reconnect], faults: Sequence[Mapping[str, Any]], t0: float) -> Dict[str, Any]:
+def reconnects(records: Sequence[Reconnect], faults: Sequence[Mapping[str, Any]], t0: float) -> dict[str, Any]:
     """How long clients took to get their conversation back: after the bridge kill, and overall."""
-    figures: Dict[str, Any] = {"all": {"n": len(records)}}
+    figures: dict[str, Any] = {"all": {"n": len(records)}}
     for fault in faults:
         if fault["kind"] != "bridge":
             continue
@@ -268,7 +269,7 @@ def reconnects(records: Sequence[Reconnect], faults: Sequence[Mapping[str, Any]]
     return figures
 
 
-def memory(samples: Sequence[Mapping[str, float]]) -> Dict[str, Dict[str, float]]:
+def memory(samples: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
     """Per process: RSS (MB) at the start, the highest, and at the end of the run."""
     names = sorted({k for row in samples for k in row if k != "t"})
     figures = {}
@@ -410,7 +411,7 @@ def render_text(report: Mapping[str, Any]) -> str:
 
 
 def plot(report: Mapping[str, Any], outcomes: Sequence[Outcome], samples: Sequence[Mapping[str, float]],
-         t0: float, folder: Path) -> Dict[str, Path]:
+         t0: float, folder: Path) -> dict[str, Path]:
     """Latency over time and memory over time, faults marked; PNG files in ``folder``."""
     import matplotlib
 
@@ -428,7 +429,7 @@ def plot(report: Mapping[str, Any], outcomes: Sequence[Outcome], samples: Sequen
                           xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right", fontsize=8,
                           color="tab:red")
 
-    paths: Dict[str, Path] = {}
+    paths: dict[str, Path] = {}
     figure, axis = plt.subplots(figsize=(11, 4.8))
     for kind in KINDS:
         points = [((o.sent_at - t0) / 60, o.latency_s) for o in outcomes
@@ -470,7 +471,7 @@ def plot(report: Mapping[str, Any], outcomes: Sequence[Outcome], samples: Sequen
     return paths
 
 
-def as_json(outcome: Outcome) -> Dict[str, Any]:
+def as_json(outcome: Outcome) -> dict[str, Any]:
     """An outcome as plain data (for debugging dumps)."""
     return {**asdict(outcome), "latency_s": outcome.latency_s, "delayed": outcome.delayed}
 

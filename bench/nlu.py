@@ -33,9 +33,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 import yaml
 
@@ -65,11 +65,11 @@ class Variant:
     config: Path
     data: Path = ROOT / "data"
     train_s: float = 0.0
-    model: Optional[Path] = None
+    model: Path | None = None
     rss_loaded: int = 0
     rss_after: int = 0
-    latencies_ms: List[float] = field(default_factory=list)
-    predictions: List[Prediction] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    predictions: list[Prediction] = field(default_factory=list)
 
 
 def log(message: str) -> None:
@@ -151,7 +151,7 @@ def measure(variants: Sequence[Variant], texts: Sequence[str], workdir: Path, ro
         stop_together([server for _, server, _ in servers], timeout_s=30)
 
 
-def render(variants: Sequence[Variant], sets: Dict[str, list], argv: Sequence[str]) -> str:
+def render(variants: Sequence[Variant], sets: dict[str, list], argv: Sequence[str]) -> str:
     """The Markdown section."""
     machine = read_machine()
     rows = ["| | " + " | ".join(v.name for v in variants) + " |", "|---|" + "---|" * len(variants)]
@@ -189,7 +189,7 @@ def render(variants: Sequence[Variant], sets: Dict[str, list], argv: Sequence[st
         *rows, "", END])
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write its section."""
     parser = argparse.ArgumentParser(prog="python -m bench.nlu", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

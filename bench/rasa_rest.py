@@ -32,8 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
 
 import aiohttp
 
@@ -60,7 +60,7 @@ from harness.resources import rss_bytes
 DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 
 # One customer's session; each conversation starts at a different point of it.
-SCRIPT: Tuple[str, ...] = (
+SCRIPT: tuple[str, ...] = (
     "hi",
     "where is my order ORD-100101",
     "how much is shipping",
@@ -79,7 +79,7 @@ REQUEST_TIMEOUT_S = 120.0
 # --------------------------------------------------------------------------- pure: scripts
 
 
-def conversation_script(index: int, length: int, script: Sequence[str] = SCRIPT) -> List[str]:
+def conversation_script(index: int, length: int, script: Sequence[str] = SCRIPT) -> list[str]:
     """The messages conversation ``index`` sends: ``script`` rotated by ``index``, cycled to ``length``.
 
     Rotating (rather than shuffling) varies the order between conversations
@@ -165,12 +165,12 @@ async def send(session: aiohttp.ClientSession, endpoint: str, sender: str, messa
 
 
 async def conversation(session: aiohttp.ClientSession, endpoint: str, sender: str,
-                       messages: Sequence[str]) -> List[Sample]:
+                       messages: Sequence[str]) -> list[Sample]:
     """One customer's conversation: each message waits for the previous reply."""
     return [await send(session, endpoint, sender, message) for message in messages]
 
 
-async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]]) -> Tuple[List[Sample], List[Sample], float]:
+async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]]) -> tuple[list[Sample], list[Sample], float]:
     """Run all conversations at once, after one warm-up message each.
 
     Args:
@@ -198,7 +198,7 @@ async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]]) -> Tuple[Li
 # --------------------------------------------------------------------------- the run
 
 
-def measure(args: argparse.Namespace, workdir: Path) -> Tuple[Training, Memory, List[Sample], List[Sample], float]:
+def measure(args: argparse.Namespace, workdir: Path) -> tuple[Training, Memory, list[Sample], list[Sample], float]:
     """Train (or reuse) a model, start the stack, take memory figures and run the load test."""
     training = reuse_model() if args.skip_training else train(workdir / "model")
     shop_db = workdir / "shop.sqlite3"
@@ -274,7 +274,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (1 if any message failed)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
 
 from bench.machine import Machine
 from bench.stats import LatencyStats
@@ -28,7 +28,7 @@ class Training:
     """Which model the benchmark ran and how long training it took."""
 
     model: Path
-    seconds: Optional[float]  # None: not measured (--skip-training)
+    seconds: float | None  # None: not measured (--skip-training)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def megabytes(size: int) -> str:
     return f"{size / MB:,.1f} MB"
 
 
-def millis(value: Optional[float]) -> str:
+def millis(value: float | None) -> str:
     """A latency in ms, or "n/a" when there is none."""
     return "n/a" if value is None else f"{value:,.1f} ms"
 
@@ -98,7 +98,7 @@ def has_errors(report: Report) -> bool:
     return report.stats.errors > 0 or report.warm_up_errors > 0
 
 
-def figures(report: Report) -> List[Tuple[str, str]]:
+def figures(report: Report) -> list[tuple[str, str]]:
     """The table's rows: (figure, value)."""
     stats, memory = report.stats, report.memory
     errors = f"{stats.errors} of {stats.sent}"
@@ -124,7 +124,7 @@ def figures(report: Report) -> List[Tuple[str, str]]:
     ]
 
 
-def markdown_table(rows: Iterable[Tuple[str, str]]) -> str:
+def markdown_table(rows: Iterable[tuple[str, str]]) -> str:
     """A two-column Markdown table of (figure, value) rows."""
     lines = ["| Figure | Value |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
@@ -158,7 +158,7 @@ def no_reply_note(report: Report) -> str:
             "empty reply), which usually means custom actions failed; check the Rasa server's log.")
 
 
-def notes(report: Report) -> List[str]:
+def notes(report: Report) -> list[str]:
     """The warning and the note that apply to ``report``, in display order (possibly none)."""
     return [note for note in (error_warning(report), no_reply_note(report)) if note]
 
@@ -200,7 +200,7 @@ def render_section(report: Report) -> str:
     return "\n".join(parts)
 
 
-def replace_section(existing: Optional[str], section: str, start: str = START_MARKER, end: str = END_MARKER) -> str:
+def replace_section(existing: str | None, section: str, start: str = START_MARKER, end: str = END_MARKER) -> str:
     """The Markdown file's new text: ``section`` replaces the text between ``start`` and ``end``.
 
     Every other section of the file is kept, so several benchmarks share one file.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, List, Sequence, Tuple
+from typing import Any
 
 import aiohttp
 
@@ -49,7 +50,7 @@ def short_error(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}"[:160]
 
 
-async def bounded(coros: Sequence[Any], limit: int) -> List[Any]:
+async def bounded(coros: Sequence[Any], limit: int) -> list[Any]:
     """Run awaitables with at most ``limit`` at a time; results in order (exceptions returned, not raised)."""
     gate = asyncio.Semaphore(limit)
 
@@ -63,7 +64,7 @@ async def bounded(coros: Sequence[Any], limit: int) -> List[Any]:
 # --------------------------------------------------------------------------- clients (harness.clients)
 
 
-def replies(customer: Customer) -> List[float]:
+def replies(customer: Customer) -> list[float]:
     """Arrival times of the customer's ``bot_uttered`` events so far."""
     return customer.seen.times_of(protocol.BOT_UTTERED)
 
@@ -96,17 +97,17 @@ async def close_all(clients: Sequence[Any], limit: int = 200) -> None:
 class RoundOutcome:
     """One round of ``conversations`` concurrent conversations against one target."""
 
-    samples: List[Sample]
+    samples: list[Sample]
     elapsed_s: float
     extra_replies: int = 0  # bot messages beyond the expected count (arrived late or unexpected)
     short_replies: int = 0  # messages that got fewer bot messages than expected
 
 
-async def learn_reply_counts(url: str, script: Sequence[str]) -> List[int]:
+async def learn_reply_counts(url: str, script: Sequence[str]) -> list[int]:
     """Warm-up conversation: how many ``bot_uttered`` each scripted message gets (waits for quiet)."""
     customer = Customer(url)
     await customer.connect()
-    counts: List[int] = []
+    counts: list[int] = []
     try:
         for message in script:
             before = len(replies(customer))
@@ -182,9 +183,9 @@ class RelayOutcome:
     chats_live: int = 0
     agents: int = 0
     setup_s: float = 0.0
-    setup_errors: List[str] = field(default_factory=list)
-    to_agent: List[Sample] = field(default_factory=list)
-    to_customer: List[Sample] = field(default_factory=list)
+    setup_errors: list[str] = field(default_factory=list)
+    to_agent: list[Sample] = field(default_factory=list)
+    to_customer: list[Sample] = field(default_factory=list)
     relay_s: float = 0.0
     bridge_rss: int = 0
 
@@ -231,12 +232,12 @@ async def _exchange(customer: Customer, agent: Agent, chat: int, turn: int, outc
         protocol.BOT_UTTERED))
 
 
-async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], chats: int, turns: int,
+async def relay_phase(url: str, secret: str, agents: Sequence[tuple[str, str]], chats: int, turns: int,
                       rate_per_s: float, rss: Callable[[], int]) -> RelayOutcome:
     """``chats`` customers with a person each, then paced messages both ways."""
     outcome = RelayOutcome(chats_asked=chats, agents=len(agents))
-    customers: List[Customer] = []
-    consoles: List[Agent] = []
+    customers: list[Customer] = []
+    consoles: list[Agent] = []
     async with shared_http() as http, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=20)) as api:
         try:
             started = time.perf_counter()
@@ -282,7 +283,7 @@ async def relay_phase(url: str, secret: str, agents: Sequence[Tuple[str, str]], 
 
 
 async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], limit: int = CONNECT_CONCURRENCY,
-                     settle_s: float = 2.0) -> Tuple[int, List[IdleStep]]:
+                     settle_s: float = 2.0) -> tuple[int, list[IdleStep]]:
     """Open idle customers (connect + session_request) up to each level in turn; RSS at each.
 
     Returns:
@@ -290,8 +291,8 @@ async def idle_phase(url: str, levels: Sequence[int], rss: Callable[[], int], li
         whose connections mostly fail ends the phase.
     """
     baseline = rss()
-    steps: List[IdleStep] = []
-    connected: List[Customer] = []
+    steps: list[IdleStep] = []
+    connected: list[Customer] = []
     async with shared_http() as http:
         try:
             for level in levels:

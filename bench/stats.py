@@ -6,8 +6,8 @@ No I/O here; ``bench.rasa_rest`` collects the samples and ``bench.report`` rende
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,13 @@ class LatencyStats:
     errors: int
     no_reply: int
     elapsed_s: float
-    p50_ms: Optional[float]
-    p95_ms: Optional[float]
-    p99_ms: Optional[float]
-    max_ms: Optional[float]
-    mean_ms: Optional[float]
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+    mean_ms: float | None
     throughput: float  # answered messages per second
-    error_examples: Tuple[str, ...]
+    error_examples: tuple[str, ...]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -95,12 +95,12 @@ def summarize(samples: Sequence[Sample], elapsed_s: float, max_examples: int = 3
     """
     latencies = [s.latency_ms for s in samples if s.ok]
     failures = [s for s in samples if not s.ok]
-    examples: List[str] = []
+    examples: list[str] = []
     for failure in failures:
         if failure.error not in examples and len(examples) < max_examples:
             examples.append(failure.error)
 
-    def stat(q: float) -> Optional[float]:
+    def stat(q: float) -> float | None:
         return percentile(latencies, q) if latencies else None
 
     return LatencyStats(

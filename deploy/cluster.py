@@ -39,9 +39,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
 from bot.launcher import ROOT, latest_model, rasa_env
 from harness.bridge import BRIDGE_PYTHON, DEFAULT_AGENTS, BridgeServer
@@ -108,7 +108,7 @@ class Cluster:
     rasa_count: int = 2
     nginx_port: int = 0
     agents_file: Path = DEFAULT_AGENTS
-    model: Optional[Path] = None
+    model: Path | None = None
     handoff_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     bridge_env: Mapping[str, str] = field(default_factory=dict)
@@ -150,11 +150,11 @@ class Cluster:
         return f"redis://{HOST}:{self.redis_port}/0"  # known before self.redis exists
 
     @property
-    def rasa_urls(self) -> List[str]:
+    def rasa_urls(self) -> list[str]:
         return [f"http://{HOST}:{port}" for port in self.rasa_ports]
 
     @property
-    def bridge_urls(self) -> List[str]:
+    def bridge_urls(self) -> list[str]:
         return [f"http://{HOST}:{port}" for port in self.bridge_ports]
 
     @property
@@ -162,7 +162,7 @@ class Cluster:
         """Where the action server posts handoffs: nginx, so any live bridge takes them."""
         return f"http://{HOST}:{self.nginx_port}/api/handoff"
 
-    def urls(self) -> Dict[str, object]:
+    def urls(self) -> dict[str, object]:
         """Every address worth knowing, by name."""
         return {
             "shop": f"http://{HOST}:{self.nginx_port}/shop/",
@@ -175,17 +175,17 @@ class Cluster:
             "redis": self.redis_url,
         }
 
-    def processes(self) -> List[Process]:
+    def processes(self) -> list[Process]:
         """Every process of the cluster, in start order."""
         return [self.redis, self.actions, *self.rasa, *self.bridges, self.nginx]
 
-    def pids(self) -> Dict[str, int]:
+    def pids(self) -> dict[str, int]:
         """Process ids of the processes running now, by name."""
         return {p.name: p.pid for p in self.processes() if p.pid is not None}
 
     # --- the processes -----------------------------------------------------
 
-    def _rasa_side_env(self) -> Dict[str, str]:
+    def _rasa_side_env(self) -> dict[str, str]:
         return stack_env(self.action_port, self.tracker_db, self.shop_db, {
             "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port), "HANDOFF_URL": self.handoff_url,
             "HANDOFF_SECRET": self.handoff_secret})
@@ -211,7 +211,7 @@ class Cluster:
 
     # --- starting and stopping ---------------------------------------------------
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         """Start everything in order, waiting until each tier answers; on failure stop what started."""
         if not Path(NGINX).exists():
             raise RuntimeError(f"nginx is not installed at {NGINX}: apt-get install nginx-light (or set NGINX=...)")
@@ -235,7 +235,7 @@ class Cluster:
 
     def _prepare_stores(self) -> None:
         """The shared tracker store (schema, WAL) and the shop store, side by side."""
-        errors: List[BaseException] = []
+        errors: list[BaseException] = []
 
         def run(job: Callable[[], None]) -> None:
             try:
@@ -258,7 +258,7 @@ class Cluster:
         """Stop everything, front to back: nginx, bridges (they drain), Rasa, actions, Redis. Safe to call twice."""
         stop_all([self.nginx, *self.bridges, *self.rasa, self.actions, self.redis], timeout_s=30)
 
-    def __enter__(self) -> "Cluster":
+    def __enter__(self) -> Cluster:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -326,7 +326,7 @@ def describe(cluster: Cluster) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the cluster until Ctrl-C (or SIGTERM); report processes that die meanwhile."""
     parser = argparse.ArgumentParser(prog="python -m deploy.cluster", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -352,7 +352,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         cluster.start()
         print(describe(cluster), flush=True)
-        reported: Dict[str, int] = {}
+        reported: dict[str, int] = {}
         while True:
             time.sleep(1.0)
             for process in cluster.processes():

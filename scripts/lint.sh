@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lint: ruff over all Python code (the Rasa side at 3.10, the bridge at 3.11+: pyproject.toml),
-# mypy --strict over the bridge (handoff/) and the escalation package.
+# mypy --strict over the bridge (handoff/), the escalation package and the harness.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$BRIDGE_VENV/bin/ruff" check .
-"$BRIDGE_VENV/bin/mypy" handoff escalation
+"$BRIDGE_VENV/bin/mypy" handoff escalation harness

@@ -9,6 +9,8 @@ cd "$ROOT"
 "$ROOT/scripts/setup.sh" --test
 
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+step "Lint: ruff over both environments' code, mypy --strict over handoff/, escalation/ and harness/"
+"$ROOT/scripts/lint.sh"
 step "The pages' pure parts: Node's test runner over tests/web/"
 node --test tests/web/
 step "Rasa side: actions, rasa data validate, NLU and story tests, end-to-end through Rasa"

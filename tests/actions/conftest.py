@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ SEED_DAY = dt.date(2026, 11, 20)
 
 
 @pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
+def domain() -> dict[str, Any]:
     """The assistant's domain as a plain dict (what the action server receives)."""
     return yaml.safe_load((ROOT / "domain.yml").read_text())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SlotSet, UserUttered
@@ -12,12 +12,12 @@ SENDER = "test-conversation"
 
 
 def tracker(
-    slots: Optional[Dict[str, Any]] = None,
+    slots: dict[str, Any] | None = None,
     *,
     intent: str = "inform",
     text: str = "",
-    new_slots: Optional[Dict[str, Any]] = None,
-    active_loop: Optional[str] = None,
+    new_slots: dict[str, Any] | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     """A tracker whose latest turn is ``text`` with ``intent``.
 
@@ -41,18 +41,18 @@ def tracker(
     )
 
 
-async def run(action: Action, trk: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+async def run(action: Action, trk: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action; return its events and the messages it sent."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, trk, domain)
     return list(events), dispatcher.messages
 
 
-def responses(messages: List[Dict[str, Any]]) -> List[str]:
+def responses(messages: list[dict[str, Any]]) -> list[str]:
     """The names of the domain responses in a list of messages."""
     return [m.get("response") for m in messages]
 
 
-def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The slots an action set, by name."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

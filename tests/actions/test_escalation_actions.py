@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -10,7 +10,7 @@ from actions.escalation_actions import ActionEscalate, ActionOfferDeclined, Acti
 from tests.actions.helpers import SENDER, responses, run
 
 
-def conversation(events: List[Dict[str, Any]], active_loop: str = "") -> Tracker:
+def conversation(events: list[dict[str, Any]], active_loop: str = "") -> Tracker:
     """A tracker over raw events; the latest message is the last user event."""
     latest = next(e for e in reversed(events) if e["event"] == "user")
     message = {"text": latest["text"], **latest["parse_data"], "entities": []}
@@ -18,11 +18,11 @@ def conversation(events: List[Dict[str, Any]], active_loop: str = "") -> Tracker
                    "action_listen")
 
 
-def user(text: str, intent: str, confidence: float = 0.95) -> Dict[str, Any]:
+def user(text: str, intent: str, confidence: float = 0.95) -> dict[str, Any]:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence}}}
 
 
-def decision_slot(value: Dict[str, Any]) -> Dict[str, Any]:
+def decision_slot(value: dict[str, Any]) -> dict[str, Any]:
     return {"event": "slot", "name": "escalation", "value": value}
 
 

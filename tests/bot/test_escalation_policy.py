@@ -4,7 +4,6 @@ stores the decision, and predicts offers and handoffs."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -30,7 +29,7 @@ def policy(tmp_path) -> EscalationPolicy:
                                    Resource("escalation"), ExecutionContext(GraphSchema({}), "test"))
 
 
-def tracker(domain: Domain, events: List[Event]) -> DialogueStateTracker:
+def tracker(domain: Domain, events: list[Event]) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("c1", [ActionExecuted("action_listen"), *events], domain.slots)
 
 
@@ -42,7 +41,7 @@ def rejected(response: str = "utter_order_not_found") -> BotUttered:
     return BotUttered("not found", metadata={"utter_action": response})
 
 
-def predicted(policy, trk, domain) -> Tuple[Optional[str], Optional[dict]]:
+def predicted(policy, trk, domain) -> tuple[str | None, dict | None]:
     """The predicted action (None: abstains) and the decision the prediction stores, if any."""
     prediction = policy.predict_action_probabilities(trk, domain)
     stored = [e.value for e in prediction.events if isinstance(e, SlotSet) and e.key == "escalation"]
@@ -98,7 +97,7 @@ def test_rule_handled_intents_get_a_decision_but_are_left_to_their_rules(policy,
 
 
 def test_a_form_rejecting_a_third_answer_is_noticed_at_the_rejection(policy, domain):
-    events: List[Event] = [ActiveLoop("cancel_order_form")]
+    events: list[Event] = [ActiveLoop("cancel_order_form")]
     for answer in ("12345", "ORD-999998"):
         events += [said(answer, "inform"), SlotSet("escalation", {"action": "none"}),
                    ActionExecuted("cancel_order_form"), rejected(), SlotSet("escalation", {"action": "none"}),

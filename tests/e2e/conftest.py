@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple
+from typing import Any
 
 import pytest
 
@@ -25,13 +26,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     running.stop()
 
 
-def rows(db: Path, sql: str, *params: Any) -> List[Tuple[Any, ...]]:
+def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     """Read rows straight from the shop store's SQLite file."""
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()
 
 
-def snapshot(db: Path) -> List[List[Tuple[Any, ...]]]:
+def snapshot(db: Path) -> list[list[tuple[Any, ...]]]:
     """Everything in the shop store, to compare before and after."""
     tables = ("customers", "orders", "outbox", "account_changes", "support_requests")
     return [rows(db, f"SELECT * FROM {table} ORDER BY 1") for table in tables]

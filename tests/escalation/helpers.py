@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from escalation import settings as escalation_settings
 from escalation.turns import History, read_history
 
-Message = Union[str, Tuple[str, str], Tuple[str, str, float]]
+Message = str | tuple[str, str] | tuple[str, str, float]
 
 
-def user(text: str, intent: str = "inform", confidence: float = 0.95) -> Dict[str, Any]:
+def user(text: str, intent: str = "inform", confidence: float = 0.95) -> dict[str, Any]:
     """A customer message event with its NLU result."""
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence}}}
 
 
-def action(name: str) -> Dict[str, Any]:
+def action(name: str) -> dict[str, Any]:
     """An action the assistant ran."""
     return {"event": "action", "name": name}
 
 
-def bot(utter_action: str, text: str = "…") -> Dict[str, Any]:
+def bot(utter_action: str, text: str = "…") -> dict[str, Any]:
     """A message the assistant sent from a domain response."""
     return {"event": "bot", "text": text, "metadata": {"utter_action": utter_action}}
 
 
-def events_for(messages: Iterable[Message], after: Optional[Sequence[Sequence[Dict[str, Any]]]] = None) -> List[Dict[str, Any]]:
+def events_for(messages: Iterable[Message], after: Sequence[Sequence[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """User events for ``messages`` (text, or (text, intent[, confidence])), each followed by its bot events."""
-    events: List[Dict[str, Any]] = [action("action_session_start"), action("action_listen")]
+    events: list[dict[str, Any]] = [action("action_session_start"), action("action_listen")]
     after = list(after or [])
     for i, message in enumerate(messages):
         if isinstance(message, str):
@@ -40,7 +41,7 @@ def events_for(messages: Iterable[Message], after: Optional[Sequence[Sequence[Di
     return events
 
 
-def history(*messages: Message, after: Optional[Sequence[Sequence[Dict[str, Any]]]] = None) -> History:
+def history(*messages: Message, after: Sequence[Sequence[dict[str, Any]]] | None = None) -> History:
     """The history of a conversation of ``messages``, ready to decide on its last one.
 
     The trailing ``action_listen`` is dropped: the check runs right after the customer's message.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from redis.asyncio import Redis
@@ -40,7 +41,7 @@ async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
 class BridgeProcessless:
     """The bridge app served in this test process on a real TCP port."""
 
-    def __init__(self, settings: "Settings") -> None:
+    def __init__(self, settings: Settings) -> None:
         from aiohttp import web
 
         from handoff.app import create_app
@@ -49,7 +50,7 @@ class BridgeProcessless:
         self.runner = web.AppRunner(create_app(settings))
         self.url = f"http://127.0.0.1:{settings.port}"
 
-    async def start(self) -> "BridgeProcessless":
+    async def start(self) -> BridgeProcessless:
         from aiohttp import web
 
         await self.runner.setup()
@@ -60,7 +61,7 @@ class BridgeProcessless:
         await self.runner.cleanup()
 
 
-def bridge_settings(redis_url: str, port: int, rasa_url: str, **overrides: object) -> "Settings":
+def bridge_settings(redis_url: str, port: int, rasa_url: str, **overrides: object) -> Settings:
     from handoff.config import Settings
 
     values = dict(port=port, redis_url=redis_url, rasa_url=rasa_url, handoff_secret=SECRET,
@@ -83,7 +84,7 @@ async def dead_rasa_bridge(redis, redis_server) -> AsyncIterator[BridgeProcessle
 BRIDGE_PORT = free_port()  # where the action server hands conversations over
 
 
-def start_rasa_stack(workdir: Path) -> "RasaStack":
+def start_rasa_stack(workdir: Path) -> RasaStack:
     """Rasa server and action server (from the Rasa environment, with a fresh demo store) whose
     handoffs go to the bridge on ``BRIDGE_PORT``."""
     from harness.rasa import RasaStack, seed_shop
@@ -95,7 +96,7 @@ def start_rasa_stack(workdir: Path) -> "RasaStack":
 
 
 @pytest.fixture(scope="session")
-def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["RasaStack"]:
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     """One real Rasa stack for the end-to-end tests that do not need a fresh tracker store."""
     stack = start_rasa_stack(tmp_path_factory.mktemp("rasa"))
     yield stack
@@ -103,7 +104,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["RasaStack"
 
 
 @pytest.fixture
-async def bridge(rasa_stack: "RasaStack", redis, redis_server) -> AsyncIterator[BridgeProcessless]:
+async def bridge(rasa_stack: RasaStack, redis, redis_server) -> AsyncIterator[BridgeProcessless]:
     """The bridge in front of ``rasa_stack``, on a flushed Redis."""
     running = await BridgeProcessless(bridge_settings(redis_server.url, BRIDGE_PORT, rasa_stack.rasa_url,
                                                       rasa_token=rasa_stack.token)).start()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pytest
 
 from bench.bridge import int_list, parse_args, phase_list
@@ -57,8 +55,8 @@ def latency(b_low: float, r_low: float, b_high: float, r_high: float, cpu: tuple
     return LatencyResult(script=("hi", "thanks"), reply_counts={BRIDGE: (1, 1), RASA_SOCKETIO: (1, 1)}, rows=rows)
 
 
-def report(lat: Optional[LatencyResult] = None, relay: Optional[RelayResult] = None,
-           idle: Optional[IdleResult] = None, failures: tuple = ()) -> BridgeReport:
+def report(lat: LatencyResult | None = None, relay: RelayResult | None = None,
+           idle: IdleResult | None = None, failures: tuple = ()) -> BridgeReport:
     return BridgeReport(date="2026-01-01 00:00 UTC", command=".venv-bridge/bin/python -m bench.bridge",
                         machine=MACHINE, rasa_version="3.6.21", model="models/m.tar.gz", latency=lat, relay=relay,
                         idle=idle, failures=failures)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator, List
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
@@ -51,7 +51,7 @@ class Shots:
 
 async def open_widget(context: BrowserContext, url: str) -> Page:
     page = await context.new_page()
-    errors: List[str] = []
+    errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors  # type: ignore[attr-defined]
     await page.goto(f"{url}/shop/")
@@ -73,7 +73,7 @@ def messages(page: Page, role: str):
 
 async def console_login(context: BrowserContext, url: str, username: str, password: str, page_path: str = "/console/") -> Page:
     page = await context.new_page()
-    errors: List[str] = []
+    errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors  # type: ignore[attr-defined]
     await page.goto(f"{url}{page_path}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List
 
 import pytest
 
@@ -24,7 +24,7 @@ def bridge_process(redis_url: str, log: Path) -> BridgeServer:
 
 
 @pytest.fixture
-def two_bridges(redis, redis_server, tmp_path) -> Iterator[List[BridgeServer]]:
+def two_bridges(redis, redis_server, tmp_path) -> Iterator[list[BridgeServer]]:
     bridges = [bridge_process(redis_server.url, tmp_path / f"bridge{i}.log").start() for i in range(2)]
     yield bridges
     for bridge in bridges:

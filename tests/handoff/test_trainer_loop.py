@@ -10,8 +10,9 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -83,7 +84,7 @@ def quick_config(path: Path) -> Path:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Dict[str, Path]:
+def workspace(tmp_path: Path) -> dict[str, Path]:
     """A copy of data/ and a models folder holding the running model, so the repository stays untouched."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     (tmp_path / "models").mkdir()
@@ -91,7 +92,7 @@ def workspace(tmp_path: Path) -> Dict[str, Path]:
     return {"root": tmp_path, "data": tmp_path / "data", "models": tmp_path / "models"}
 
 
-async def test_from_conversations_to_a_promoted_model_and_back(bridge, rasa_stack, workspace):  # noqa: F811
+async def test_from_conversations_to_a_promoted_model_and_back(bridge, rasa_stack, workspace):
     before = parse(rasa_stack, MISUNDERSTOOD)
     assert before != "order_status"  # the phrasing the current model gets wrong
 
@@ -186,7 +187,7 @@ async def test_from_conversations_to_a_promoted_model_and_back(bridge, rasa_stac
         trainer(*models, "promote", *server, stack=rasa_stack)
     probe.stop()
     assert probe.answered >= 1 and probe.errors == [], probe.errors  # no request failed during the swap
-    status: Dict[str, Any] = http_json("GET", f"{rasa_stack.rasa_url}/status?token={rasa_stack.token}")
+    status: dict[str, Any] = http_json("GET", f"{rasa_stack.rasa_url}/status?token={rasa_stack.token}")
     assert Path(status["model_file"]).name == "cand-1.tar.gz"
     assert parse(rasa_stack, MISUNDERSTOOD) == "order_status"
     assert "cand-1" in trainer(*models, "history", stack=rasa_stack).stdout

@@ -8,7 +8,6 @@ training data. The figures go to reports/nlu/ (docs/nlu.md is written by
 from __future__ import annotations
 
 import json
-from typing import Dict
 
 import pytest
 
@@ -67,7 +66,7 @@ def test_every_language_has_every_label():
 
 
 @pytest.fixture(scope="module")
-def heldout() -> Dict[str, Scores]:
+def heldout() -> dict[str, Scores]:
     """Parse both held-out sets once with the newest model and score them."""
     results = evaluate(latest_model(), HELDOUT)
     scores = {lang: scores_of(ex, [p.label for p in pr], pr) for lang, (ex, pr) in results.items()}

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 T0 = 1_763_800_000.0
 
 
 def user(text: str, intent: str, confidence: float = 0.95, ts: float = T0, channel: str = "rest",
-         response_key: Optional[str] = None) -> Dict[str, Any]:
-    parse: Dict[str, Any] = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text}
+         response_key: str | None = None) -> dict[str, Any]:
+    parse: dict[str, Any] = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text}
     if response_key:
         parse["response_selector"] = {"faq": {"response": {"intent_response_key": response_key}}}
     return {"event": "user", "text": text, "timestamp": ts, "parse_data": parse, "input_channel": channel}
 
 
-def bot(text: str, ts: float = T0, agent: Optional[str] = None, utter: Optional[str] = None) -> Dict[str, Any]:
-    metadata: Dict[str, Any] = {}
+def bot(text: str, ts: float = T0, agent: str | None = None, utter: str | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
     if agent:
         metadata["agent"] = {"id": agent.lower(), "name": agent}
     if utter:
@@ -24,16 +24,16 @@ def bot(text: str, ts: float = T0, agent: Optional[str] = None, utter: Optional[
     return {"event": "bot", "text": text, "timestamp": ts, "metadata": metadata}
 
 
-def action(name: str, ts: float = T0) -> Dict[str, Any]:
+def action(name: str, ts: float = T0) -> dict[str, Any]:
     return {"event": "action", "name": name, "timestamp": ts}
 
 
-def decision(action_name: str, reason: str, summary: str, ts: float = T0) -> Dict[str, Any]:
+def decision(action_name: str, reason: str, summary: str, ts: float = T0) -> dict[str, Any]:
     return {"event": "slot", "name": "escalation", "timestamp": ts,
             "value": {"action": action_name, "reason": reason, "summary": summary}}
 
 
-def handed_off_conversation() -> List[Dict[str, Any]]:
+def handed_off_conversation() -> list[dict[str, Any]]:
     """A customer who got angry, was handed over, talked with Alice, and went back to the bot."""
     return [
         action("action_session_start", T0), action("action_listen", T0),
@@ -50,7 +50,7 @@ def handed_off_conversation() -> List[Dict[str, Any]]:
     ]
 
 
-def calm_conversation(ts: float = T0 + 86400 * 3) -> List[Dict[str, Any]]:
+def calm_conversation(ts: float = T0 + 86400 * 3) -> list[dict[str, Any]]:
     return [
         action("action_session_start", ts),
         user("how long does shipping take", "faq", 0.9, ts + 1, response_key="faq/shipping_times"),

@@ -7,13 +7,13 @@ from tests.trainer.events import T0, calm_conversation, handed_off_conversation
 
 
 def test_the_transcript_shows_customer_bot_agent_and_the_handoff():
-    rendered = [(l.who, l.text) for l in lines(handed_off_conversation())]
+    rendered = [(line.who, line.text) for line in lines(handed_off_conversation())]
     assert ("agent", "I've asked DHL to check, call us on +1 415 555 0134 if needed.") in rendered
     assert ("system", "escalation handoff: frustration") in rendered  # no customer words: the summary stays in detail
     assert ("system", "handed to a person (action_escalate)") in rendered
     assert ("system", "back to the assistant") in rendered
-    relayed = [l for l in lines(handed_off_conversation()) if l.human_mode]
-    assert [l.text for l in relayed] == ["my card 4111 1111 1111 1111 was charged twice"]
+    relayed = [line for line in lines(handed_off_conversation()) if line.human_mode]
+    assert [line.text for line in relayed] == ["my card 4111 1111 1111 1111 was charged twice"]
 
 
 def test_summary_of_a_handed_off_conversation():

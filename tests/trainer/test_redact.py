@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import FrozenInstanceError
-from typing import List
 
 import pytest
 
@@ -352,7 +351,7 @@ def test_no_original_value_survives_anywhere(mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_replacements_are_what_the_spans_say(mode):
     result = redact(MIXED, mode)
-    rebuilt: List[str] = []
+    rebuilt: list[str] = []
     position = 0
     for span in result.spans:
         rebuilt.append(result.text[position:span.start])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List
 
 import pytest
 import yaml
@@ -62,8 +62,8 @@ class Script:
     """A scripted ``read``: answers in order, EOFError when they run out; records the prompts."""
 
     def __init__(self, answers: Iterable[str]) -> None:
-        self.answers: List[str] = list(answers)
-        self.prompts: List[str] = []
+        self.answers: list[str] = list(answers)
+        self.prompts: list[str] = []
 
     def __call__(self, prompt: str) -> str:
         self.prompts.append(prompt)
@@ -72,7 +72,7 @@ class Script:
         return self.answers.pop(0)
 
     @property
-    def unused(self) -> List[str]:
+    def unused(self) -> list[str]:
         return self.answers
 
 
@@ -80,7 +80,7 @@ class Screen:
     """A ``write`` that keeps what was shown."""
 
     def __init__(self) -> None:
-        self.lines: List[str] = []
+        self.lines: list[str] = []
 
     def __call__(self, text: str) -> None:
         self.lines.append(text)
