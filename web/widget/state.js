@@ -3,8 +3,7 @@
 
 import { str } from "../shared/dom.js";
 import { safeImageSrc } from "../shared/url.js";
-import { fillTemplate, segmentsText, statusLine } from "../shared/vocabulary.js";
-import { template } from "./strings.js";
+import { segmentsText, statusLine } from "../shared/vocabulary.js";
 
 export function createState(config) {
   return {
@@ -94,16 +93,13 @@ export function firstSight(state, id) {
 
 /**
  * A status line as text segments: the server's vocabulary line `key` in the widget's language
- * when there is one, else `fallback` (a string: the entry's own text) or, with no fallback, the
- * widget's own string for `key`.
+ * (the vocabulary comes with `history`, before any live event), else `fallback` (the entry's
+ * own text). The widget keeps no status lines of its own: they have one home, on the server.
  */
 export function statusSegments(state, key, params, fallback) {
-  const lang = state.config.language;
-  const line = statusLine(state.vocabulary, key, lang, params);
+  const line = statusLine(state.vocabulary, key, state.config.language, params);
   if (line) return line;
-  if (typeof fallback === "string") return [{ text: fallback }];
-  const own = template(lang, key);
-  return (own && fillTemplate(own, params)) || [{ text: str(own) }];
+  return [{ text: typeof fallback === "string" ? fallback : str(key) }];
 }
 
 function image(attachment, base) {

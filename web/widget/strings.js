@@ -1,5 +1,5 @@
-/* The widget's own UI strings, English and Japanese (pure). Status lines come from the server's
- * vocabulary when it has arrived (see state.js); these are the fallback. */
+/* The widget's own UI strings, English and Japanese (pure). Status lines are not here: they
+ * come from the server's vocabulary (handoff/vocabulary.py; see state.js). */
 
 const STRINGS = {
   en: {
@@ -41,12 +41,7 @@ const STRINGS = {
     cancel: "Cancel",
     badEmail: "Please enter an e-mail address like name@example.com",
     emptyText: "Please write a message",
-    ticket: "Thanks, we'll reply by e-mail (ticket {ticket})",
-    joined: "{agent} from Support joined",
-    left: "{agent} left the chat",
     theAgent: "The agent",
-    returned: "You're back with the assistant",
-    closed: "The conversation was closed",
     surveyTitle: "How did we do?",
     surveyText: "Rate this conversation",
     star: "1 star",
@@ -96,12 +91,7 @@ const STRINGS = {
     cancel: "キャンセル",
     badEmail: "name@example.com の形式でメールアドレスを入力してください",
     emptyText: "メッセージを入力してください",
-    ticket: "ありがとうございます。メールでご返信します（チケット {ticket}）",
-    joined: "サポートの{agent}が参加しました",
-    left: "{agent}がチャットを退出しました",
     theAgent: "担当者",
-    returned: "アシスタントとの会話に戻りました",
-    closed: "会話は終了しました",
     surveyTitle: "今回の対応はいかがでしたか？",
     surveyText: "この会話を評価してください",
     star: "星1つ",
