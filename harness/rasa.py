@@ -54,7 +54,7 @@ def rasa_server(port: int, model: Path, env: dict[str, str], log: Path, *, name:
 
     ``token``: the HTTP API's auth token (none: an open API); ``credentials``: the channels (none: REST only).
     """
-    args = [RASA, "run", "--enable-api", *(["--auth-token", token] if token else []), "--interface", HOST,
+    args = [RASA, "run", "--enable-api", *([f"--auth-token={token}"] if token else []), "--interface", HOST,
             "--port", str(port), "--model", str(model), "--endpoints", str(endpoints),
             *(["--credentials", str(credentials)] if credentials else [])]
     status = f"http://{HOST}:{port}/status" + (f"?token={token}" if token else "")

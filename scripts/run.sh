@@ -50,7 +50,7 @@ wait_for_url "http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT/health" 120 "the ac
   || die "the action server did not start; see $LOG_DIR/action-server.log"
 
 step "Starting the Rasa server on $RASA_HOST:$RASA_PORT (loading the model takes ~20 s)"
-"$RASA_VENV/bin/rasa" run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+"$RASA_VENV/bin/rasa" run --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --interface "$RASA_HOST" --port "$RASA_PORT" --model models \
   --endpoints endpoints.yml --credentials credentials.yml \
   > "$LOG_DIR/rasa-server.log" 2>&1 &
