@@ -381,7 +381,7 @@ class LoadCustomer(Client):
     def _on_bot_uttered(self, data: Any) -> None:
         if not isinstance(data, dict):
             return
-        entry_id = data.get("id")
+        entry_id = (data.get("metadata") or {}).get("id")
         agent = (data.get("metadata") or {}).get("agent")
         if agent:
             match = TOKEN.search(str(data.get("text", "")))

@@ -31,17 +31,22 @@ class CustomerNamespace(socketio.AsyncNamespace):
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:
-        """``{session_id}`` → ``session_confirm <id>``; the same id if it exists, else a new unguessable one."""
-        requested = data.get("session_id") if isinstance(data, dict) else None
-        conversation_id = await self.bridge.open_session(requested)
-        old = (await self.get_session(sid)).get("conversation_id")
-        if old and old != conversation_id:
-            await self.leave_room(sid, old)
-        await self.save_session(sid, {"conversation_id": conversation_id})
-        await self.enter_room(sid, conversation_id)
+        """``{session_id, capabilities?}`` → ``session_confirm <id>``; the same id if it exists, else a new
+        unguessable one. With ``capabilities: ["handoff_events"]`` the socket also gets ``history`` and
+        the handoff events; without, it is a plain Rasa widget and gets the handoff as bot messages."""
+        payload = data if isinstance(data, dict) else {}
+        conversation_id = await self.bridge.open_session(payload.get("session_id"))
+        aware = protocol.HANDOFF_EVENTS in protocol.capabilities(payload.get("capabilities"))
+        room = conversation_id if aware else protocol.plain_room(conversation_id)
+        old = await self.get_session(sid)
+        if old.get("room") and old.get("room") != room:
+            await self.leave_room(sid, old["room"])
+        await self.save_session(sid, {"conversation_id": conversation_id, "room": room})
+        await self.enter_room(sid, room)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
         view = await self.bridge.views.customer(conversation_id)
-        await self.emit(protocol.HISTORY, view, to=sid)
+        if aware:
+            await self.emit(protocol.HISTORY, view, to=sid)
         if view["state"] == "queued":
             await self.bridge.queue.tell_position(conversation_id)
 
@@ -63,9 +68,11 @@ class CustomerNamespace(socketio.AsyncNamespace):
         """
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
-        text = protocol.message_text(payload.get("message"), self.bridge.settings.max_message_chars)
+        text = protocol.optional_message(payload.get("message"), self.bridge.settings.max_message_chars)
         metadata = protocol.custom_data(payload.get("customData"))
         message_id = delivery.message_id(payload.get("message_id"))
+        if not text:
+            return {"status": await self.bridge.relay.empty_turn(conversation_id, metadata), "message_id": message_id}
         status = await self.bridge.relay.customer_message(conversation_id, text, metadata, message_id)
         return {"status": status, "message_id": message_id}
 

@@ -68,7 +68,10 @@ class Desk:
         self.metrics.handoff(reason)
         if pause_rasa:
             await best_effort(self.rasa.pause(conversation_id))
-        await self.queue.refresh_positions()  # a higher-priority arrival moves others back
+        # A higher-priority arrival moves others back. Plain Rasa widgets hear of the new place now,
+        # unless this handoff came from inside a bot turn: then after that turn's words (relay).
+        in_turn = bool(await self.redis.exists(keys.bot_turn(conversation_id)))
+        await self.queue.refresh_positions(announce=set() if in_turn else {conversation_id})
         await self.queue.broadcast()
         if self.settings.auto_assign:
             await self.auto_assign()
@@ -213,6 +216,6 @@ class Desk:
             moved.append(conversation_id)
         if moved:
             await self.queue.broadcast()
-            await self.queue.refresh_positions()
+            await self.queue.refresh_positions(announce=set(moved))
         await self.agents.broadcast()
         return moved

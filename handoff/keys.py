@@ -75,3 +75,9 @@ def message(conversation_id: str, sender: str, message_id: str) -> str:
 def login_failures(kind: str, who: str) -> str:
     """Integer with TTL: failed logins of one username or from one address (``kind`` user/ip)."""
     return f"{PREFIX}:login-failures:{kind}:{who}"
+
+
+def bot_turn(conversation_id: str) -> str:
+    """String with TTL: a bot turn of the conversation is in flight (a handoff arriving meanwhile, from
+    the action server inside that turn, is announced to plain Rasa widgets after the turn's replies)."""
+    return f"{PREFIX}:conv:{conversation_id}:bot-turn"

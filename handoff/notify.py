@@ -2,7 +2,9 @@
 
 The Socket.IO server's Redis manager reaches every bridge process, so whichever
 bridge holds a socket delivers. The rooms are the protocol's (``protocol.agent_room``,
-``protocol.AGENTS_ROOM``; a customer's room is the conversation id).
+``protocol.AGENTS_ROOM``; a customer's room is the conversation id, and
+``protocol.plain_room`` of it for Rasa widgets that know no handoff events: they get
+each event as ``protocol.plain_message`` makes it, a plain bot message or nothing).
 """
 
 from __future__ import annotations
@@ -21,8 +23,26 @@ class Notify:
         self.sio = sio
 
     async def customer(self, conversation_id: str, event: str, payload: Any) -> None:
-        """To every socket of the customer of ``conversation_id``."""
+        """To every socket of the customer of ``conversation_id`` (a place in line: see ``place_in_line``)."""
         await self.sio.emit(event, payload, room=conversation_id)
+        if event != protocol.HANDOFF_QUEUED:
+            await self._plain(conversation_id, event, payload)
+
+    async def place_in_line(self, conversation_id: str, payload: Any, announce: bool) -> None:
+        """A waiting customer's place: to clients with handoff events each time it changes, to plain
+        Rasa widgets only when ``announce`` (the handoff, a reconnect), not at every move of the line."""
+        await self.sio.emit(protocol.HANDOFF_QUEUED, payload, room=conversation_id)
+        if announce:
+            await self._plain(conversation_id, protocol.HANDOFF_QUEUED, payload)
+
+    async def plain_place(self, conversation_id: str, payload: Any) -> None:
+        """A waiting customer's place, to the plain Rasa widgets only."""
+        await self._plain(conversation_id, protocol.HANDOFF_QUEUED, payload)
+
+    async def _plain(self, conversation_id: str, event: str, payload: Any) -> None:
+        message = protocol.plain_message(event, payload)
+        if message is not None:
+            await self.sio.emit(protocol.BOT_UTTERED, message, room=protocol.plain_room(conversation_id))
 
     async def agent(self, agent_id: str, event: str, payload: Any) -> None:
         """To every console socket of one agent."""

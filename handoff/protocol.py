@@ -1,8 +1,13 @@
 """The wire protocol: event names, payload validation and message shaping (pure).
 
-The customer side speaks Rasa's own socket.io protocol on the default
-namespace, so existing Rasa widgets work unchanged; the extra ``handoff_*``
-events are ignored by widgets that do not know them. Agents use ``/agent``.
+The customer side speaks Rasa's own socket.io protocol on the default namespace, so
+existing Rasa widgets work unchanged: every ``bot_uttered`` has, key for key, the shape
+Rasa's socketio channel sends (``{text}``, ``{text, quick_replies}``, ``{attachment}``,
+custom payloads), and whatever is ours (the entry id, ``reply_to``, the agent) rides in
+``metadata``, which Rasa widgets strip before they draw a message. A client that shows
+the handoff itself (our widget) says so with ``capabilities: ["handoff_events"]`` in
+``session_request`` and gets ``history`` and the ``handoff_*`` events; any other client
+gets the handoff as plain bot messages (``plain_message``). Agents use ``/agent``.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from typing import Any
 # Re-exported: the payload checks below raise BadPayload; resolution codes are part of the protocol.
 from handoff.errors import BadPayload as BadPayload
 from handoff.vocabulary import RESOLUTION_CODES as RESOLUTION_CODES
+from handoff.vocabulary import status_line
 
 # --- customer side: Rasa's socket.io protocol ------------------------------
-SESSION_REQUEST = "session_request"
+SESSION_REQUEST = "session_request"  # {session_id, capabilities?: [HANDOFF_EVENTS]}
 SESSION_CONFIRM = "session_confirm"
 USER_UTTERED = "user_uttered"
 BOT_UTTERED = "bot_uttered"
@@ -62,13 +68,23 @@ CANNED = "canned"  # [{id, title, text}]
 CANNED_SAVE = "canned_save"  # {id?, title, text}
 CANNED_DELETE = "canned_delete"  # {id}
 
-# Rooms: a customer's sockets join the room named by their conversation id; on ``/agent``:
+# What a client can announce in ``session_request``: it shows history and handoff events itself.
+HANDOFF_EVENTS = "handoff_events"
+CAPABILITIES = (HANDOFF_EVENTS,)
+
+# Rooms: a customer's sockets join the room named by their conversation id (clients with
+# ``HANDOFF_EVENTS``) or ``plain_room`` of it (any other Rasa widget); on ``/agent``:
 AGENTS_ROOM = "agents"  # every agent socket
 
 
 def agent_room(agent_id: str) -> str:
     """Room of all sockets of one agent (in the agent namespace)."""
     return f"agent:{agent_id}"
+
+
+def plain_room(conversation_id: str) -> str:
+    """Room of a conversation's sockets that speak only Rasa's protocol (no ``HANDOFF_EVENTS``)."""
+    return f"plain:{conversation_id}"
 
 
 AGENT_STATUSES = ("available", "away")
@@ -172,6 +188,19 @@ def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, 
     return shown
 
 
+def capabilities(value: Any) -> frozenset[str]:
+    """The capabilities a ``session_request`` announces (unknown ones are ignored)."""
+    if not isinstance(value, (list, tuple)):
+        return frozenset()
+    return frozenset(item for item in value if item in CAPABILITIES)
+
+
+def optional_message(value: Any, max_chars: int) -> str:
+    """A ``user_uttered`` message as Rasa's channel reads it: absent is the empty message (a widget's
+    init payload may have none); present, it is checked like any message."""
+    return "" if value is None else message_text(value, max_chars)
+
+
 def custom_data(value: Any) -> dict[str, Any]:
     """The widget's ``customData`` (forwarded to Rasa as metadata): an object or nothing."""
     if value is None:
@@ -237,7 +266,35 @@ def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> list[dict[str, Any]
     return payloads
 
 
-def agent_uttered(text: str, agent: AgentIdentity) -> dict[str, Any]:
-    """An agent's message as the customer receives it: a ``bot_uttered`` with the agent in metadata."""
-    return {"text": text, "metadata": agent.as_metadata()}
+def agent_uttered(text: str, agent: AgentIdentity, entry_id: str | None = None) -> dict[str, Any]:
+    """An agent's message as the customer receives it: a ``bot_uttered`` with the agent (and the
+    transcript entry's id) in metadata."""
+    return with_metadata({"text": text}, **agent.as_metadata(), **({"id": entry_id} if entry_id else {}))
+
+
+def with_metadata(payload: Mapping[str, Any], **ours: Any) -> dict[str, Any]:
+    """A ``bot_uttered`` payload with our fields in its ``metadata`` (its Rasa keys unchanged)."""
+    metadata = payload.get("metadata")
+    return {**payload, "metadata": {**(metadata if isinstance(metadata, Mapping) else {}), **ours}}
+
+
+def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") -> dict[str, Any] | None:
+    """What a client without ``HANDOFF_EVENTS`` is told of a handoff event: a plain bot message,
+    or ``None`` for events it has no use for (typing, the survey, errors of another socket)."""
+    agent = payload.get("agent") if isinstance(payload.get("agent"), Mapping) else {}
+    name = str((agent or {}).get("name") or "")
+    lines = {AGENT_JOINED: ("joined", {"agent": name}), AGENT_LEFT: ("left", {"agent": name}),
+             HANDOFF_RETURNED: ("returned", {}), HANDOFF_CLOSED: ("closed", {}),
+             TICKET_CREATED: ("ticket", {"ticket": str(payload.get("ticket_id") or "")})}
+    if event == BOT_UTTERED:
+        return dict(payload)
+    if event == HANDOFF_QUEUED:
+        minutes = max(1, round(int(payload.get("estimated_wait_s") or 0) / 60))
+        key = "queue_plain" if payload.get("agents_available") else "queue_no_agent"
+        return {"text": status_line(key, language, position=str(payload.get("position") or 1),
+                                    minutes=str(minutes))}
+    if event in lines:
+        key, params = lines[event]
+        return {"text": status_line(key, language, **params)}
+    return None
 

@@ -8,7 +8,7 @@ agent vanished. Whole-queue reads are batched into one Redis round trip.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from redis.asyncio import Redis
@@ -91,21 +91,31 @@ class Queue:
         await self.notify.agents(protocol.QUEUE, await self.snapshot())
 
     async def tell_position(self, conversation_id: str) -> None:
-        """Tell a waiting customer their place in line, or that nobody is there."""
+        """Tell a waiting customer their place in line, or that nobody is there (plain Rasa widgets too)."""
         position = await self.position(conversation_id)
         if position is not None:
-            await self._tell(conversation_id, position, await self.agents.available_count())
+            await self._tell(conversation_id, position, await self.agents.available_count(), announce=True)
 
-    async def refresh_positions(self) -> None:
-        """Tell every waiting customer their current place in line."""
+    async def announce(self, conversation_id: str) -> None:
+        """Tell plain Rasa widgets of a waiting conversation its place (clients with handoff events have it)."""
+        position = await self.position(conversation_id)
+        if position is not None:
+            available = await self.agents.available_count()
+            wait = estimated_wait_s(position, available, self.settings.average_handle_s)
+            await self.notify.plain_place(conversation_id, {
+                "position": position, "estimated_wait_s": wait, "agents_available": available})
+
+    async def refresh_positions(self, announce: Collection[str] = ()) -> None:
+        """Tell every waiting customer their current place in line (plain Rasa widgets: only those
+        of the conversations in ``announce``, just queued)."""
         available = await self.agents.available_count()
         for position, conversation_id in enumerate(await self.ids(), 1):
-            await self._tell(conversation_id, position, available)
+            await self._tell(conversation_id, position, available, announce=conversation_id in announce)
 
-    async def _tell(self, conversation_id: str, position: int, available: int) -> None:
+    async def _tell(self, conversation_id: str, position: int, available: int, announce: bool) -> None:
         wait = estimated_wait_s(position, available, self.settings.average_handle_s)
-        await self.notify.customer(conversation_id, protocol.HANDOFF_QUEUED, {
-            "position": position, "estimated_wait_s": wait, "agents_available": available})
+        await self.notify.place_in_line(conversation_id, {
+            "position": position, "estimated_wait_s": wait, "agents_available": available}, announce)
         if available == 0:
             await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT,
                                        {"options": ["wait", "leave_message"]})

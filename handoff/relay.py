@@ -15,7 +15,7 @@ from typing import Any
 
 from escalation import reasons
 from escalation.person import asks_for_person
-from handoff import delivery, messages, protocol, tracker
+from handoff import delivery, keys, messages, protocol, tracker
 from handoff.accounts import Account
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
@@ -124,17 +124,24 @@ class Relay:
         self.metrics.relayed("customer_to_bot")
         started = time.monotonic()
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": True})
+        turn = keys.bot_turn(conversation_id)
+        await self.conversations.redis.set(turn, "1", ex=int(self.settings.rasa_timeout_s) + 5)
         try:
             replies = await self.rasa.send(conversation_id, text, metadata)
         except RasaUnavailable as e:
             logger.warning("rasa unavailable for %s: %s", conversation_id, e)
             self.metrics.error("rasa_unavailable")
+            await self.conversations.redis.delete(turn)
             await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
             await self._assistant_unavailable(conversation_id, text)
             return
         self.metrics.bot_reply(time.monotonic() - started)
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
         await self._send_replies(conversation_id, replies, message_id)
+        await self.conversations.redis.delete(turn)
+        if (await self.conversations.require(conversation_id)).state is State.QUEUED:
+            # Handed off inside this turn: plain Rasa widgets hear of their place after the bot's words.
+            await self.desk.queue.announce(conversation_id)
 
     async def _send_replies(self, conversation_id: str, replies: Sequence[Mapping[str, Any]],
                             message_id: str | None, skip: int = 0) -> None:
@@ -142,11 +149,13 @@ class Relay:
         extra = {"reply_to": message_id} if message_id else {}
         payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply)]
         for payload in payloads[skip:]:
-            # Recorded first, then sent with the entry's id: a widget that missed it live
-            # (reconnecting) finds it in the history by that id, and never shows it twice.
+            # Recorded first, then sent with the entry's id (in metadata: Rasa's keys stay Rasa's): a
+            # widget that missed it live (reconnecting) finds it in the history by that id, and never
+            # shows it twice.
             recorded = await self.conversations.record(conversation_id, "bot", payload.get("text", ""),
                                                        payload=payload, **extra)
-            await self.notify.customer(conversation_id, protocol.BOT_UTTERED, {**payload, "id": recorded["id"]})
+            await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
+                                       protocol.with_metadata(payload, id=recorded["id"], **extra))
             self.metrics.relayed("bot_to_customer")
 
     async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
@@ -174,6 +183,16 @@ class Relay:
         payload = {"text": messages.ASSISTANT_UNAVAILABLE, "quick_replies": [messages.TALK_TO_A_PERSON]}
         await self.notify.customer(conversation_id, protocol.BOT_UTTERED, payload)
         await self.conversations.record(conversation_id, "system", messages.ASSISTANT_UNAVAILABLE)
+
+    async def empty_turn(self, conversation_id: str, metadata: Mapping[str, Any]) -> str:
+        """A ``user_uttered`` without a message (a Rasa widget's init payload may be one): to Rasa as the
+        empty message, as Rasa's own channel does; nothing is recorded, and while a person owns the
+        conversation nothing happens."""
+        about(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is State.BOT:
+            await self._bot_turn(conversation_id, "", metadata, None)
+        return "ok"
 
     async def customer_typing(self, conversation_id: str, typing: bool) -> None:
         """Show the agent that the customer is typing."""
@@ -205,14 +224,14 @@ class Relay:
             entry = await self.conversations.find_message(conversation_id, message_id)
             if entry is not None:
                 await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
-                                           {**protocol.agent_uttered(text, identity), "id": entry["id"]})
+                                           protocol.agent_uttered(text, identity, entry["id"]))
 
         return await deliver(attempt, handle, recover)
 
     async def _to_customer(self, agent: Account, conversation_id: str, text: str,
                            identity: protocol.AgentIdentity, entry: dict[str, Any]) -> None:
         await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
-                                   {**protocol.agent_uttered(text, identity), "id": entry["id"]})
+                                   protocol.agent_uttered(text, identity, entry["id"]))
         self.metrics.relayed("agent_to_customer")
         await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
         await self.desk.first_response(conversation_id, entry["ts"])

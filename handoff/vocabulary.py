@@ -48,6 +48,13 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
     "ticket": {"en": "Thanks, we'll reply by e-mail (ticket {ticket})",
                "ja": "メッセージを承りました。メールにてご返信いたします（受付番号 {ticket}）"},
     "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
+    # Only for widgets that show no handoff events of their own (plain Rasa widgets): the place in line.
+    "queue_plain": {"en": "Connecting you to a person: you are number {position} in line, about {minutes} min.",
+                    "ja": "担当者におつなぎしています。現在{position}番目で、お待ち時間は約{minutes}分です。"},
+    "queue_no_agent": {"en": "Connecting you to a person: you are number {position} in line. Everyone on our "
+                              "team is busy right now; please stay, and someone will be with you as soon as possible.",
+                       "ja": "担当者におつなぎしています。現在{position}番目です。ただいま担当者がすべて対応中のため、"
+                             "このままお待ちいただけますと、順番にご案内いたします。"},
 }
 
 

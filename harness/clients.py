@@ -133,13 +133,17 @@ class Customer(SocketClient):
     """A widget: connects, asks for a session (``session_request`` → ``session_confirm``), sends messages.
 
     ``error_ends_handshake``: an ``error`` event before ``session_confirm`` fails ``connect`` at
-    once; else the handshake waits for its timeout.
+    once; else the handshake waits for its timeout. ``capabilities``: what it announces in
+    ``session_request`` (our widget's by default; ``()`` is a plain Rasa widget, which gets the
+    handoff as bot messages).
     """
 
     def __init__(self, url: str, http: aiohttp.ClientSession | None = None,
                  transports: Sequence[str] = ("websocket",), record: bool = True,
-                 error_ends_handshake: bool = True) -> None:
+                 error_ends_handshake: bool = True,
+                 capabilities: Sequence[str] = (protocol.HANDOFF_EVENTS,)) -> None:
         super().__init__(url, http, transports, record)
+        self.capabilities = list(capabilities)
         self.session_id = ""
         self.error_ends_handshake = error_ends_handshake
         self._confirmed: asyncio.Future[str] | None = None
@@ -161,7 +165,10 @@ class Customer(SocketClient):
 
         async def steps() -> str:
             await self._connect(timeout)
-            await self.sio.emit(protocol.SESSION_REQUEST, {"session_id": session_id})
+            request: dict[str, Any] = {"session_id": session_id}
+            if self.capabilities:
+                request["capabilities"] = self.capabilities
+            await self.sio.emit(protocol.SESSION_REQUEST, request)
             return await confirmed
 
         self.session_id = await asyncio.wait_for(steps(), timeout)

@@ -4,6 +4,10 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RASA_VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
 BRIDGE_VENV="${BRIDGE_VENV:-$ROOT/.venv-bridge}"
+# rasa-webchat from npm for the compatibility test (tests/handoff/test_webchat.py): the last
+# published version, and the registry's integrity of its tarball.
+WEBCHAT_VERSION=1.0.1
+WEBCHAT_INTEGRITY="sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w=="
 # Debian's Chromium, driven by Playwright in the page tests (tests/handoff/test_pages.py)
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 VAR_DIR="$ROOT/var"

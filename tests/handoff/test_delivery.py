@@ -56,7 +56,7 @@ async def test_a_retried_customer_message_is_recorded_and_relayed_once(dead_rasa
     history = Customer(dead_rasa_bridge.url)
     await history.connect(customer.session_id)
     entries = (await history.seen.wait_for(protocol.HISTORY))["transcript"]
-    assert live["id"] in [e.get("id") for e in entries]
+    assert live["metadata"]["id"] in [e.get("id") for e in entries]
     for client in (customer, history, alice):
         await client.close()
 

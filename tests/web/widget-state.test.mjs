@@ -158,3 +158,9 @@ test("a live bot_uttered: agent messages are told apart, images checked", () => 
   assert.equal(W.visible(bot.item), false);
   assert.equal(bot.replies.length, 1);
 });
+
+test("a live bot message's entry id is read from its metadata, where the bridge puts it", () => {
+  assert.equal(W.entryIdOf({ text: "Hi", metadata: { id: "e-1", sender: "agent" } }), "e-1");
+  assert.equal(W.entryIdOf({ text: "Hi", id: "top-level" }), undefined, "Rasa's keys carry nothing of ours");
+  assert.equal(W.entryIdOf(null), undefined);
+});

@@ -5,6 +5,10 @@ export const SOCKET_PATH = "/socket.io";
 export const AGENT_NAMESPACE = "/agent";
 
 /** Default namespace: Rasa's socket.io protocol plus the bridge's handoff events. */
+/** What the widget announces in `session_request`: it shows the history and the handoff events
+ * itself (a client that announces nothing gets the handoff as plain bot messages). */
+export const CAPABILITIES = Object.freeze(["handoff_events"]);
+
 export const CUSTOMER = Object.freeze({
   SESSION_REQUEST: "session_request",
   SESSION_CONFIRM: "session_confirm",

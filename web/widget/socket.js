@@ -5,7 +5,7 @@ import { str } from "../shared/dom.js";
 import { newMessageId } from "../shared/ids.js";
 import { createTypingNotifier } from "../shared/keys.js";
 import { createOutbox } from "../shared/outbox.js";
-import { ACK_TIMEOUT_MS, CUSTOMER as E, SOCKET_PATH, clip, isPassingError } from "../shared/protocol.js";
+import { ACK_TIMEOUT_MS, CAPABILITIES, CUSTOMER as E, SOCKET_PATH, clip, isPassingError } from "../shared/protocol.js";
 import * as S from "./state.js";
 import { addMessage, addStatus, clearLog, expectBotReply, hideTyping, showError, showQuickReplies, showTyping } from "./messages.js";
 import { formError, hideNoAgent, hideSurvey, showNoAgent, showSurvey, surveyShown, surveyThanked, surveyThanks } from "./cards.js";
@@ -40,7 +40,7 @@ export function wire(ctx, io) {
       // ask for the conversation again, which shows whatever we missed.
       if (ack.status !== "ok" || state.conv !== "bot" || state.lastReplyAt >= item.sentAt) return;
       setTimeout(() => {
-        if (state.lastReplyAt < item.sentAt && S.canSend(state)) socket.emit(E.SESSION_REQUEST, { session_id: state.sessionId });
+        if (state.lastReplyAt < item.sentAt && S.canSend(state)) socket.emit(E.SESSION_REQUEST, { session_id: state.sessionId, capabilities: CAPABILITIES });
       }, 400);
     },
     // Refused for good (too long, empty…): the error event already told the customer.
@@ -82,7 +82,7 @@ export function wire(ctx, io) {
   socket.on("connect", () => {
     S.connected(state, storage.loadId());
     renderConnection(ctx);
-    socket.emit(E.SESSION_REQUEST, { session_id: state.requestedId });
+    socket.emit(E.SESSION_REQUEST, { session_id: state.requestedId, capabilities: CAPABILITIES });
   });
   socket.on("disconnect", () => {
     state.connected = false;
@@ -125,7 +125,7 @@ export function wire(ctx, io) {
   socket.on(E.BOT_UTTERED, (data) => {
     if (!data || typeof data !== "object") return;
     state.lastReplyAt = Date.now();
-    if (!S.firstSight(state, data.id)) return;  // already drawn from the history
+    if (!S.firstSight(state, S.entryIdOf(data))) return;  // already drawn from the history
     hideTyping(ctx);
     const { item, replies } = S.botItem(state, data);
     const shown = addMessage(ctx, item);

@@ -116,6 +116,12 @@ export function visible(item) {
   return item.role === "system" ? segmentsText(item.segments) !== "" : Boolean(str(item.text) || item.image);
 }
 
+/** The transcript entry id of a live `bot_uttered`: in its metadata (Rasa's keys stay Rasa's). */
+export function entryIdOf(data) {
+  const meta = data && data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+  return meta.id;
+}
+
 /** A message item for a live `bot_uttered` (bot or agent): {item, replies}. */
 export function botItem(state, data) {
   const meta = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
