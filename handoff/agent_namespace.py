@@ -28,6 +28,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         self.canned = CannedResponses(bridge.redis)
         self._grace: dict[str, asyncio.Task[None]] = {}
         self._tokens: dict[str, str] = {}  # this process's agent sockets and their login tokens
+        self._agents: dict[str, str] = {}  # this process's agent sockets and whose they are
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """``auth = {token}`` from ``POST /api/agent/login``, or the console's session cookie; else refused."""
@@ -39,6 +40,7 @@ class AgentNamespace(socketio.AsyncNamespace):
                                                               "message": "log in first (POST /api/agent/login)"})
         await self.save_session(sid, {"agent_id": agent.id, "token": token})
         self._tokens[sid] = str(token)
+        self._agents[sid] = agent.id
         self.bridge.metrics.connect("agent", 1)
         await self.enter_room(sid, protocol.AGENTS_ROOM)
         await self.enter_room(sid, protocol.agent_room(agent.id))
@@ -46,7 +48,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         if pending:
             pending.cancel()
         agents = self.bridge.agents
-        await agents.connected(agent.id)
+        await agents.connected(agent.id, self._socket_id(sid))
         status = await agents.status(agent.id)
         words = vocabulary.for_agents()
         await self.emit(protocol.HELLO, {"agent": agent.public(), "status": status,
@@ -63,17 +65,38 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """After the grace period with no socket left, the agent's conversations go back to the queue."""
         self._tokens.pop(sid, None)
+        self._agents.pop(sid, None)
         session = await self.get_session(sid)
         agent = self.bridge.accounts.get(session.get("agent_id", ""))
         if agent is None:
             return
         self.bridge.metrics.connect("agent", -1)
         try:
-            if await self.bridge.agents.disconnected(agent.id) <= 0:
+            if await self.bridge.agents.disconnected(agent.id, self._socket_id(sid)) <= 0:
                 self._grace[agent.id] = asyncio.create_task(self._after_grace(agent.id))
                 await self.bridge.agents.broadcast()
         except Exception:
             logger.exception("disconnect of %s", agent.id)
+
+    def _socket_id(self, sid: str) -> str:
+        """The socket's id across bridges (presence entries say which bridge holds them)."""
+        return f"{self.bridge.settings.bridge_id}:{sid}"
+
+    async def keep_presence(self, every_s: float) -> None:
+        """Background task: renew this bridge's agent sockets; notice agents whose bridge died (their
+        sockets expire) and apply the grace rules to them; survive any one failure."""
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                held: dict[str, list[str]] = {}
+                for sid, agent_id in list(self._agents.items()):
+                    held.setdefault(agent_id, []).append(self._socket_id(sid))
+                await self.bridge.agents.renew(held)
+                await self.bridge.desk.sweep_absent(self.bridge.settings.agent_grace_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis may be briefly down: next round
+                logger.warning("presence round failed", exc_info=True)
 
     async def _after_grace(self, agent_id: str) -> None:
         await asyncio.sleep(self.bridge.settings.agent_grace_s)

@@ -1,12 +1,15 @@
 """The team: each agent's presence (connected sockets), availability, and the conversations they hold.
 
-Reads of the whole team are batched into one Redis round trip.
+Presence is per socket, with an expiry: each bridge renews its agents' sockets every
+``Settings.presence_heartbeat_s``; a socket not renewed for ``MISSED_RENEWALS`` of them (its
+bridge died) no longer counts, so an agent whose bridge was killed is offline within seconds, not "available"
+forever. Reads of the whole team are batched into one Redis round trip.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from redis.asyncio import Redis
@@ -17,30 +20,64 @@ from handoff.assignment import AgentLoad
 from handoff.notify import Notify
 
 DEFAULT_STATUS = "available"
+MISSED_RENEWALS = 3  # a socket not renewed for this many heartbeats (``Settings.presence_heartbeat_s``) is gone
 
 
 class Agents:
     """Presence, availability and load of the agents in ``accounts``."""
 
-    def __init__(self, redis: Redis, accounts: Mapping[str, Account], notify: Notify) -> None:
+    def __init__(self, redis: Redis, accounts: Mapping[str, Account], notify: Notify,
+                 heartbeat_s: float = 5.0) -> None:
         self.redis, self.accounts, self.notify = redis, accounts, notify
+        self.ttl_s = MISSED_RENEWALS * heartbeat_s
 
     # --- presence ---------------------------------------------------------------
 
-    async def connected(self, agent_id: str) -> None:
-        """One more console socket of this agent."""
-        await self.redis.incr(keys.agent_connections(agent_id))
+    async def connected(self, agent_id: str, socket_id: str) -> None:
+        """One more console socket of this agent (``socket_id``: unique across bridges)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(keys.agent_sockets(agent_id), {socket_id: time.time() + self.ttl_s})
+            pipe.hdel(keys.agent(agent_id), "absent_since")
+            await pipe.execute()
 
-    async def disconnected(self, agent_id: str) -> int:
-        """One socket fewer; the number left. With none left the agent is no longer available."""
-        left = int(await self.redis.decr(keys.agent_connections(agent_id)))
+    async def disconnected(self, agent_id: str, socket_id: str) -> int:
+        """One socket fewer; the number of live ones left. With none left the agent is no longer available."""
+        await self.redis.zrem(keys.agent_sockets(agent_id), socket_id)
+        left = await self.live_sockets(agent_id)
         if left <= 0:
             await self.redis.srem(keys.AVAILABLE_AGENTS, agent_id)
         return left
 
+    async def renew(self, sockets: Mapping[str, Iterable[str]]) -> None:
+        """Renew the sockets this bridge holds (agent id → socket ids), and drop every expired one."""
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for agent_id, socket_ids in sockets.items():
+                pipe.zadd(keys.agent_sockets(agent_id), {socket_id: now + self.ttl_s for socket_id in socket_ids})
+            for agent_id in self.accounts:
+                pipe.zremrangebyscore(keys.agent_sockets(agent_id), "-inf", now)
+            await pipe.execute()
+
+    async def live_sockets(self, agent_id: str) -> int:
+        """How many of the agent's sockets are live (renewed within ``ttl_s``)."""
+        return int(await self.redis.zcount(keys.agent_sockets(agent_id), time.time(), "+inf"))
+
     async def online(self, agent_id: str) -> bool:
-        """Whether any socket of the agent is connected."""
-        return int(await self.redis.get(keys.agent_connections(agent_id)) or 0) > 0
+        """Whether any socket of the agent is live."""
+        return await self.live_sockets(agent_id) > 0
+
+    async def absent(self) -> list[str]:
+        """Agents with no live socket who still count as available or hold conversations (one round trip)."""
+        now = time.time()
+        ids = list(self.accounts)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for agent_id in ids:
+                pipe.zcount(keys.agent_sockets(agent_id), now, "+inf")
+                pipe.sismember(keys.AVAILABLE_AGENTS, agent_id)
+                pipe.scard(keys.agent_conversations(agent_id))
+            raw = await pipe.execute()
+        return [agent_id for i, agent_id in enumerate(ids)
+                if int(raw[3 * i]) == 0 and (raw[3 * i + 1] or int(raw[3 * i + 2]) > 0)]
 
     # --- availability -------------------------------------------------------------
 
@@ -103,7 +140,7 @@ class Agents:
         async with self.redis.pipeline(transaction=False) as pipe:
             for account in accounts:
                 pipe.hget(keys.agent(account.id), "status")
-                pipe.get(keys.agent_connections(account.id))
+                pipe.zcount(keys.agent_sockets(account.id), time.time(), "+inf")
                 pipe.scard(keys.agent_conversations(account.id))
             raw = await pipe.execute()
         team = []

@@ -61,7 +61,7 @@ class Bridge:
         self.notify = Notify(self.sio)
         self.conversations = Conversations(self.redis)
         self.stats = Stats(self.redis)
-        self.agents = Agents(self.redis, self.accounts, self.notify)
+        self.agents = Agents(self.redis, self.accounts, self.notify, self.settings.presence_heartbeat_s)
         self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings)
         self.tickets = Tickets(self.redis)
         self.views = Views(self.redis, self.conversations, self.queue, self.agents, self.accounts, self.stats)

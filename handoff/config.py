@@ -31,6 +31,7 @@ class Settings:
     agents_file: Path = ROOT / "handoff" / "agents.example.json"
     agent_session_ttl_s: int = 12 * 3600
     agent_grace_s: float = 30.0
+    presence_heartbeat_s: float = 5.0  # agents' sockets are renewed this often; gone after 3 missed renewals
     max_message_chars: int = 4000
     max_payload_bytes: int = 64 * 1024
     max_wait_s: float = 15 * 60
@@ -64,6 +65,7 @@ class Settings:
                 handoff_secret=env.get("HANDOFF_SECRET", ""),
                 agents_file=Path(env.get("AGENTS_FILE", str(cls.agents_file))),
                 agent_grace_s=float(env.get("AGENT_GRACE_S", cls.agent_grace_s)),
+                presence_heartbeat_s=float(env.get("PRESENCE_HEARTBEAT_S", cls.presence_heartbeat_s)),
                 max_wait_s=float(env.get("MAX_WAIT_S", cls.max_wait_s)),
                 auto_assign=env.get("AUTO_ASSIGN", "").lower() in ("1", "true", "yes"),
                 cors_origins=tuple(o for o in env.get("BRIDGE_CORS_ORIGINS", "").split(",") if o),

@@ -20,7 +20,7 @@ from handoff.agents import Agents
 from handoff.assignment import pick_agent
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
-from handoff.errors import NotAllowed
+from handoff.errors import IllegalMove, NotAllowed
 from handoff.logs import about
 from handoff.metrics import Metrics
 from handoff.notify import Notify
@@ -201,12 +201,42 @@ class Desk:
                                                                         "how": note})
         await self.agents.broadcast()
 
+    async def sweep_absent(self, grace_s: float) -> list[str]:
+        """Agents whose every socket vanished without a goodbye (their bridge died): not available any
+        more at once, and after ``grace_s`` their conversations go back to the front of the queue.
+        Returns the conversations moved."""
+        now, moved, changed = time.time(), [], False
+        for agent_id in await self.agents.absent():
+            changed = bool(await self.redis.srem(keys.AVAILABLE_AGENTS, agent_id)) or changed
+            await self.redis.hsetnx(keys.agent(agent_id), "absent_since", str(now))
+            since = float(await self.redis.hget(keys.agent(agent_id), "absent_since") or now)
+            if now - since >= grace_s:
+                moved += await self.requeue_agent(agent_id)
+        if changed:
+            await self.agents.broadcast()
+            await self.queue.refresh_positions()
+        return moved
+
     async def requeue_agent(self, agent_id: str) -> list[str]:
-        """Put an agent's conversations back at the front of the queue (the agent is gone)."""
+        """Put an agent's conversations back at the front of the queue (the agent is gone); one bridge
+        at a time does it for one agent."""
+        lock = keys.sweep_lock(agent_id)
+        if not await self.redis.set(lock, "1", nx=True, ex=30):
+            return []
+        try:
+            return await self._requeue(agent_id)
+        finally:
+            await self.redis.delete(lock)
+
+    async def _requeue(self, agent_id: str) -> list[str]:
         moved = []
         account = self.agents.accounts.get(agent_id)
         for conversation_id in await self.agents.held(agent_id):
-            conversation = await self.conversations.move(conversation_id, Move.REQUEUE, agent_id="")
+            try:
+                conversation = await self.conversations.move(conversation_id, Move.REQUEUE, agent_id="")
+            except IllegalMove:  # not with this agent any more (closed, handed back meanwhile)
+                await self.agents.release(agent_id, conversation_id)
+                continue
             await self.queue.enqueue(conversation, front=True)
             await self.agents.release(agent_id, conversation_id)
             await self.conversations.record(conversation_id, "system", "agent disconnected; back in the queue",

@@ -41,9 +41,16 @@ def agent_conversations(agent_id: str) -> str:
     return f"{PREFIX}:agent:{agent_id}:conversations"
 
 
-def agent_connections(agent_id: str) -> str:
-    """Integer: how many sockets the agent has open (all processes)."""
-    return f"{PREFIX}:agent:{agent_id}:connections"
+def agent_sockets(agent_id: str) -> str:
+    """Sorted set: the agent's open console sockets (``<bridge>:<sid>``, all processes), each scored with
+    the time it expires unless its bridge renews it (``Agents.ttl_s``): a bridge that dies
+    stops renewing, and its sockets drop out by themselves."""
+    return f"{PREFIX}:agent:{agent_id}:sockets"
+
+
+def sweep_lock(agent_id: str) -> str:
+    """String with TTL: one bridge is giving back the conversations of an agent who is gone."""
+    return f"{PREFIX}:agent:{agent_id}:sweep"
 
 
 def agent_session(token: str) -> str:

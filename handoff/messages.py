@@ -9,6 +9,11 @@ ASSISTANT_UNAVAILABLE = (
     "or ask for a person and someone from our team will take over."
 )
 TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payload": "/request_human"}
+# Rasa answered a turn with nothing (an action failed inside it, or the turn timed out there).
+NO_REPLY = (
+    "Sorry, I couldn't answer that just now. Could you try again? If it keeps happening, "
+    "a person from our team can take over."
+)
 
 
 # Canned responses a new team starts with; agents edit them in the console.

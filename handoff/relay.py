@@ -139,9 +139,12 @@ class Relay:
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
         await self._send_replies(conversation_id, replies, message_id)
         await self.conversations.redis.delete(turn)
-        if (await self.conversations.require(conversation_id)).state is State.QUEUED:
+        state = (await self.conversations.require(conversation_id)).state
+        if state is State.QUEUED:
             # Handed off inside this turn: plain Rasa widgets hear of their place after the bot's words.
             await self.desk.queue.announce(conversation_id)
+        elif not replies and text and state is State.BOT:
+            await self._no_reply(conversation_id, message_id)
 
     async def _send_replies(self, conversation_id: str, replies: Sequence[Mapping[str, Any]],
                             message_id: str | None, skip: int = 0) -> None:
@@ -173,6 +176,18 @@ class Relay:
                 "conversation_id": conversation.id, "text": text, "ts": entry.get("ts", time.time()),
                 "id": entry.get("id", ""), "message_id": message_id})
             self.metrics.relayed("customer_to_agent")
+
+    async def _no_reply(self, conversation_id: str, message_id: str | None) -> None:
+        """Rasa answered with nothing (its REST channel says 200 with no messages when an action fails
+        inside the turn): never leave the customer waiting in silence; count it."""
+        logger.warning("rasa answered %s with no reply", conversation_id)
+        self.metrics.error("rasa_no_reply")
+        payload = {"text": messages.NO_REPLY, "quick_replies": [messages.TALK_TO_A_PERSON]}
+        extra = {"reply_to": message_id} if message_id else {}
+        entry = await self.conversations.record(conversation_id, "bot", messages.NO_REPLY, payload=payload,
+                                                source="bridge", **extra)
+        await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
+                                   protocol.with_metadata(payload, id=entry["id"], **extra))
 
     async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
         if asks_for_person(text):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handoff import protocol
+from handoff import keys, protocol
 from harness.bridge import BridgeServer
 from harness.clients import Agent, Customer, post_handoff
 from harness.ports import free_port
@@ -118,3 +118,39 @@ async def test_sigterm_drains_clients_reconnect_elsewhere_and_logs_are_json(two_
     about = [line for line in lines if line["conversation_id"] == visitor_id]
     assert about and all(line["bridge"] == "bridge-json" for line in lines)
     assert {"ts", "level", "logger", "message"} <= set(about[0])
+
+
+async def test_an_agent_whose_bridge_is_killed_is_offline_in_seconds_and_the_grace_rules_follow(redis, redis_server,
+                                                                                               tmp_path):
+    quick = {"AGENT_GRACE_S": "2", "RASA_TIMEOUT_S": "2", "PRESENCE_HEARTBEAT_S": "0.5"}
+    a, b = (BridgeServer(tmp_path / f"bridge{i}.log", redis_server.url, f"http://127.0.0.1:{free_port()}", SECRET,
+                         env=quick).start() for i in range(2))
+    try:
+        customer = Customer(b.url)
+        await customer.connect()
+        alice = await Agent(a.url, "alice", "alice-demo-password").connect()
+        bob = await Agent(b.url, "bob", "bob-demo-password").connect()
+        await bob.emit(protocol.SET_STATUS, {"status": "away"})  # so the conversation waits for Alice
+        await post_handoff(b.url, {"conversation_id": customer.session_id, "reason": "explicit_request"}, SECRET)
+        await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+        await customer.seen.wait_for(protocol.AGENT_JOINED)
+
+        def alice_is(status: str):
+            return lambda team: any(m["id"] == "alice" and m["status"] == status for m in team)
+
+        await bob.seen.wait_for(protocol.AGENTS, alice_is("available"))
+        a.kill()  # SIGKILL: no disconnect, no goodbye; only her sockets' expiry tells
+        killed = time.monotonic()
+        await bob.seen.wait_for(protocol.AGENTS, alice_is("offline"), timeout=10)
+        assert time.monotonic() - killed < 5  # 3 missed renewals of 0.5 s, and the next sweep
+        assert not await redis.sismember(keys.AVAILABLE_AGENTS, "alice")
+        # After the grace period her conversation goes back to the front of the queue.
+        await customer.seen.wait_for(protocol.AGENT_LEFT, timeout=10)
+        await bob.seen.wait_for(protocol.QUEUE, lambda q: [c["conversation_id"] for c in q] == [customer.session_id])
+        assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
+        assert 2 <= time.monotonic() - killed < 10
+        for client in (customer, alice, bob):
+            await client.close()
+    finally:
+        for bridge in (a, b):
+            bridge.stop()
