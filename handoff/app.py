@@ -93,7 +93,8 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         sio.register_namespace(agents)
         tasks = [asyncio.create_task(watch_waiting(bridge, max(0.5, min(10.0, settings.max_wait_s / 4)))),
                  asyncio.create_task(agents.sweep_sessions(SESSION_SWEEP_S)),
-                 asyncio.create_task(agents.keep_presence(settings.presence_heartbeat_s))]
+                 asyncio.create_task(agents.keep_presence(settings.presence_heartbeat_s)),
+                 asyncio.create_task(bridge.writer.run())]
         try:
             yield
         finally:

@@ -1,6 +1,7 @@
 """The bridge's parts, wired once: who does what, whoever asked (customer socket, agent socket or HTTP).
 
-- ``relay``: customer and agent messages, bot turns and their recovery (``handoff.relay``)
+- ``relay``: customer and agent messages, bot turns and their recovery (``handoff.relay``); the
+  human turns reach Rasa's tracker after, in order (``writer``: ``handoff.tracker_writer``)
 - ``desk``: handoff, claim, transfer, hand back, close, requeue, tickets left (``handoff.desk``)
 - ``queue``: the waiting line, places and wait estimates (``handoff.queue``)
 - ``agents``: presence, availability and load (``handoff.agents``); ``handoff.assignment`` picks one
@@ -31,6 +32,7 @@ from handoff.relay import Relay
 from handoff.stats import Stats
 from handoff.survey import Survey
 from handoff.tickets import Tickets
+from handoff.tracker_writer import TrackerWriter
 from handoff.views import Views
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class Bridge:
     desk: Desk = field(init=False)
     relay: Relay = field(init=False)
     survey: Survey = field(init=False)
+    writer: TrackerWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.notify = Notify(self.sio)
@@ -65,9 +68,11 @@ class Bridge:
         self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings)
         self.tickets = Tickets(self.redis)
         self.views = Views(self.redis, self.conversations, self.queue, self.agents, self.accounts, self.stats)
+        self.writer = TrackerWriter(self.redis, self.rasa)
         self.desk = Desk(self.settings, self.redis, self.conversations, self.queue, self.agents, self.tickets,
-                         self.views, self.rasa, self.notify, self.stats, self.metrics)
-        self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.metrics)
+                         self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics)
+        self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.writer,
+                           self.metrics)
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
 
     async def open_session(self, requested: Any) -> str:

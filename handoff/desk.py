@@ -29,6 +29,7 @@ from handoff.rasa_client import RasaClient, best_effort
 from handoff.state import Move, State, human_owned
 from handoff.stats import Stats
 from handoff.tickets import Tickets
+from handoff.tracker_writer import TrackerWriter
 from handoff.views import Views
 
 
@@ -36,11 +37,11 @@ class Desk:
     """Moves conversations between the assistant, the queue and the agents."""
 
     def __init__(self, settings: Settings, redis: Redis, conversations: Conversations, queue: Queue,
-                 agents: Agents, tickets: Tickets, views: Views, rasa: RasaClient, notify: Notify,
-                 stats: Stats, metrics: Metrics) -> None:
+                 agents: Agents, tickets: Tickets, views: Views, rasa: RasaClient, writer: TrackerWriter,
+                 notify: Notify, stats: Stats, metrics: Metrics) -> None:
         self.settings, self.redis, self.conversations, self.queue = settings, redis, conversations, queue
         self.agents, self.tickets, self.views, self.rasa = agents, tickets, views, rasa
-        self.notify, self.stats, self.metrics = notify, stats, metrics
+        self.writer, self.notify, self.stats, self.metrics = writer, notify, stats, metrics
 
     # --- into the queue -----------------------------------------------------------
 
@@ -88,7 +89,7 @@ class Desk:
         ticket_id = await self.tickets.create(conversation_id, email, text, conversation.reason)
         await self.conversations.record(conversation_id, "system", f"left a message: ticket {ticket_id}",
                                         event="ticket", **vocabulary.customer_status("ticket", ticket=ticket_id))
-        await best_effort(self.rasa.resume(conversation_id))
+        await self._resume_rasa(conversation_id)
         await self.notify.customer(conversation_id, protocol.TICKET_CREATED, {"ticket_id": ticket_id})
         await self.queue.broadcast()
         await self.notify.agents(protocol.TICKETS, await self.tickets.all())
@@ -196,7 +197,7 @@ class Desk:
         await self.agents.release(agent_id, conversation_id)
         await self.conversations.record(conversation_id, "system", note, event=event,
                                         **vocabulary.customer_status(event))
-        await best_effort(self.rasa.resume(conversation_id))
+        await self._resume_rasa(conversation_id)
         await self.notify.agent(agent_id, protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
                                                                         "how": note})
         await self.agents.broadcast()
@@ -216,6 +217,11 @@ class Desk:
             await self.agents.broadcast()
             await self.queue.refresh_positions()
         return moved
+
+    async def _resume_rasa(self, conversation_id: str) -> None:
+        """Rasa answers again, after every human turn is in its tracker."""
+        await self.writer.flush(conversation_id)
+        await best_effort(self.rasa.resume(conversation_id))
 
     async def requeue_agent(self, agent_id: str) -> list[str]:
         """Put an agent's conversations back at the front of the queue (the agent is gone); one bridge

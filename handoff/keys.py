@@ -88,3 +88,18 @@ def bot_turn(conversation_id: str) -> str:
     """String with TTL: a bot turn of the conversation is in flight (a handoff arriving meanwhile, from
     the action server inside that turn, is announced to plain Rasa widgets after the turn's replies)."""
     return f"{PREFIX}:conv:{conversation_id}:bot-turn"
+
+
+def tracker_outbox(conversation_id: str) -> str:
+    """List of JSON items: the human turns (and survey answers) of a conversation on their way to Rasa's
+    tracker, oldest first; each is removed once Rasa took it (``handoff.tracker_writer``)."""
+    return f"{PREFIX}:conv:{conversation_id}:tracker-outbox"
+
+
+# Set: conversations whose tracker outbox holds items (the writers' work list).
+TRACKER_PENDING = f"{PREFIX}:tracker:pending"
+
+
+def tracker_lock(conversation_id: str) -> str:
+    """String with TTL: one writer is appending a conversation's outbox to Rasa's tracker."""
+    return f"{PREFIX}:conv:{conversation_id}:tracker-lock"

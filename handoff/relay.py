@@ -26,6 +26,7 @@ from handoff.metrics import Metrics
 from handoff.notify import Notify
 from handoff.rasa_client import RasaClient, RasaUnavailable, best_effort
 from handoff.state import Move, State, human_owned
+from handoff.tracker_writer import TrackerWriter
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +56,9 @@ class Relay:
     """Moves messages between customers, Rasa and agents, and records every one."""
 
     def __init__(self, settings: Settings, conversations: Conversations, rasa: RasaClient, notify: Notify,
-                 desk: Desk, metrics: Metrics) -> None:
+                 desk: Desk, writer: TrackerWriter, metrics: Metrics) -> None:
         self.settings, self.conversations, self.rasa, self.notify = settings, conversations, rasa, notify
-        self.desk, self.metrics = desk, metrics
+        self.desk, self.writer, self.metrics = desk, writer, metrics
 
     async def _claim(self, conversation_id: str, sender: str, message_id: str | None) -> Attempt:
         return await delivery.begin(self.conversations.redis, conversation_id, sender, message_id,
@@ -85,6 +86,7 @@ class Relay:
             current = conversation
             if current.state is State.CLOSED:
                 current = await self.conversations.move(conversation_id, Move.REOPEN)
+                await self.writer.flush(conversation_id)
                 await best_effort(self.rasa.resume(conversation_id))
             entry = await self._entry(attempt, conversation_id, "customer", text, message_id)
             await attempt.mark_passed_on()
@@ -124,6 +126,7 @@ class Relay:
         self.metrics.relayed("customer_to_bot")
         started = time.monotonic()
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": True})
+        await self.writer.flush(conversation_id)  # the tracker holds every human turn before Rasa speaks again
         turn = keys.bot_turn(conversation_id)
         await self.conversations.redis.set(turn, "1", ex=int(self.settings.rasa_timeout_s) + 5)
         try:
@@ -163,19 +166,13 @@ class Relay:
 
     async def _to_agent(self, conversation: Conversation, text: str, entry: Mapping[str, Any],
                         message_id: str | None) -> None:
-        # Into Rasa's tracker first, then to the agent: the agent's answer can
-        # then never land in the tracker before the message it answers.
-        try:
-            parse_data = await self.rasa.parse(text)
-        except RasaUnavailable:
-            parse_data = {}
-        await best_effort(self.rasa.append_events(
-            conversation.id, tracker.customer_turn(text, parse_data, conversation.state.value, message_id)))
+        # To the agent at once; into Rasa's tracker after, in order (``handoff.tracker_writer``).
         if conversation.state is State.WITH_AGENT:
             await self.notify.agent(conversation.agent_id, protocol.CUSTOMER_MESSAGE, {
                 "conversation_id": conversation.id, "text": text, "ts": entry.get("ts", time.time()),
                 "id": entry.get("id", ""), "message_id": message_id})
             self.metrics.relayed("customer_to_agent")
+        await self.writer.customer_line(conversation.id, text, conversation.state.value, message_id)
 
     async def _no_reply(self, conversation_id: str, message_id: str | None) -> None:
         """Rasa answered with nothing (its REST channel says 200 with no messages when an action fails
@@ -250,7 +247,7 @@ class Relay:
         self.metrics.relayed("agent_to_customer")
         await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
         await self.desk.first_response(conversation_id, entry["ts"])
-        await best_effort(self.rasa.append_events(conversation_id, tracker.agent_turn(text, identity)))
+        await self.writer.agent_line(conversation_id, text, identity)
 
     async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:
         """Show the customer that the agent is typing."""

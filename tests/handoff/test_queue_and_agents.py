@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from handoff import keys, protocol
 from harness.clients import Agent, Customer, post_handoff
@@ -238,3 +239,24 @@ async def test_auto_assign_gives_work_to_the_least_busy_available_agent(redis, r
             await c.close()
     finally:
         await bridge.stop()
+
+
+async def test_with_rasa_down_the_relay_goes_on_and_the_tracker_turns_wait_in_order(dead_rasa_bridge, redis):
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    customer = await queued_customer(dead_rasa_bridge)
+    await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await customer.say("is anyone there?")
+    assert (await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE))["text"] == "is anyone there?"  # Rasa is down
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": customer.session_id, "text": "Yes, Alice here."})
+    await customer.bot_says("Yes, Alice here.")
+    for _ in range(40):  # the agent's line is queued for the tracker just after it is relayed
+        if await redis.llen(keys.tracker_outbox(customer.session_id)) == 2:
+            break
+        await asyncio.sleep(0.05)
+    queued = [json.loads(raw) for raw in await redis.lrange(keys.tracker_outbox(customer.session_id), 0, -1)]
+    assert [(item["kind"], item["text"]) for item in queued] == [("customer", "is anyone there?"),
+                                                                ("agent", "Yes, Alice here.")]
+    assert await redis.sismember(keys.TRACKER_PENDING, customer.session_id)  # the writer keeps trying
+    for client in (customer, alice):
+        await client.close()
