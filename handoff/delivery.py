@@ -125,12 +125,6 @@ class Attempt:
         self.recorded = True
         return entry
 
-    async def mark_recorded(self) -> None:
-        """The message is in the transcript (written by the caller)."""
-        self.recorded = True
-        if self.redis is not None:
-            await self.redis.set(self.key, Stage.RECORDED.at(), ex=self.done_ttl_s)
-
     async def mark_passed_on(self) -> None:
         """The message is about to go to Rasa or to the other side: from now on a retry must not resend it
         (a retry after the process died recovers the replies instead)."""

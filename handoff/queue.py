@@ -100,10 +100,8 @@ class Queue:
         """Tell plain Rasa widgets of a waiting conversation its place (clients with handoff events have it)."""
         position = await self.position(conversation_id)
         if position is not None:
-            available = await self.agents.available_count()
-            wait = estimated_wait_s(position, available, self.settings.average_handle_s)
-            await self.notify.plain_place(conversation_id, {
-                "position": position, "estimated_wait_s": wait, "agents_available": available})
+            await self.notify.plain_place(conversation_id,
+                                          self._place(position, await self.agents.available_count()))
 
     async def refresh_positions(self, announce: Collection[str] = ()) -> None:
         """Tell every waiting customer their current place in line (plain Rasa widgets: only those
@@ -112,10 +110,13 @@ class Queue:
         for position, conversation_id in enumerate(await self.ids(), 1):
             await self._tell(conversation_id, position, available, announce=conversation_id in announce)
 
+    def _place(self, position: int, available: int) -> dict[str, Any]:
+        """The ``handoff_queued`` payload of a place in line."""
+        return {"position": position, "agents_available": available,
+                "estimated_wait_s": estimated_wait_s(position, available, self.settings.average_handle_s)}
+
     async def _tell(self, conversation_id: str, position: int, available: int, announce: bool) -> None:
-        wait = estimated_wait_s(position, available, self.settings.average_handle_s)
-        await self.notify.place_in_line(conversation_id, {
-            "position": position, "estimated_wait_s": wait, "agents_available": available}, announce)
+        await self.notify.place_in_line(conversation_id, self._place(position, available), announce)
         if available == 0:
             await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT,
                                        {"options": ["wait", "leave_message"]})

@@ -18,7 +18,7 @@ from escalation.person import asks_for_person
 from handoff import delivery, keys, messages, protocol, tracker
 from handoff.accounts import Account
 from handoff.config import Settings
-from handoff.conversations import Conversation, Conversations
+from handoff.conversations import RETRY_LOOKBACK, Conversation, Conversations
 from handoff.delivery import Attempt, Outcome
 from handoff.desk import Desk
 from handoff.logs import about
@@ -114,7 +114,7 @@ class Relay:
         elif replies is None:  # Rasa never got it: this is its first time
             await self._bot_turn(conversation.id, text, metadata, message_id)
         else:
-            done = sum(1 for e in await self.conversations.recent(conversation.id, 50)
+            done = sum(1 for e in await self.conversations.recent(conversation.id, RETRY_LOOKBACK)
                        if e.get("reply_to") == message_id)
             await self._send_replies(conversation.id, replies, message_id, skip=done)
 

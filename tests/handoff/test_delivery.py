@@ -102,11 +102,12 @@ async def test_claims_of_one_message_id_pending_failed_and_concurrent(redis):
     import time
 
     from handoff import delivery
+    from handoff.conversations import Conversations
 
     first = await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)
     assert first.status == "new"
     assert (await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)).status == "pending"
-    await first.mark_recorded()
+    await first.record(Conversations(redis), "conv-00001", "customer", "where is my order")
     await first.fail()  # failed after writing the transcript
     retry = await delivery.begin(redis, "conv-00001", "customer", "m-9", 3600)
     assert retry.status == "new" and retry.already_recorded
