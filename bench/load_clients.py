@@ -29,6 +29,9 @@ import socketio
 from handoff import messages, protocol
 from harness.clients import Agent, Customer, Handler, SocketClient
 
+# The bridge's own answers when Rasa cannot be reached (counted apart from the bot's).
+UNAVAILABLE_TEXTS = frozenset({messages.ASSISTANT_UNAVAILABLE, messages.UNAVAILABLE_CONNECTING})
+
 SEND_TIMEOUT_S = 30.0  # an acknowledgement not received by then: reconnect and send again
 GIVE_UP_S = 240.0  # a message still not acknowledged after this long is given up (and reported)
 CONNECT_TIMEOUT_S = 20.0
@@ -390,14 +393,12 @@ class LoadCustomer(Client):
             if entry_id:
                 self.seen.add(entry_id)
             return
-        if entry_id is None:  # the bridge's own "assistant unavailable" line
-            self.ledger.replied(self.current, "live", unavailable=data.get("text") == messages.ASSISTANT_UNAVAILABLE)
-            return
         if entry_id in self.seen:
             self.ledger.counts["customer_live_repeat"] += 1
             return
-        self.seen.add(entry_id)
-        self.ledger.replied(self.current, "live")
+        if entry_id:
+            self.seen.add(entry_id)
+        self.ledger.replied(self.current, "live", unavailable=data.get("text") in UNAVAILABLE_TEXTS)
 
     def _on_history(self, data: Any) -> None:
         """Merge the transcript by entry id; answers found here count as seen now, "via history"."""
@@ -410,8 +411,6 @@ class LoadCustomer(Client):
             if role == "customer":
                 last_customer = entry.get("message_id")
                 continue
-            if role == "system" and entry.get("text") == messages.ASSISTANT_UNAVAILABLE and last_customer:
-                self.ledger.replied(self.ledger.messages.get(last_customer), "history", unavailable=True)
             if not entry_id or entry_id in self.seen:
                 continue
             self.seen.add(entry_id)
@@ -420,7 +419,8 @@ class LoadCustomer(Client):
                 self.agent_spoke.set()
             elif role == "bot":
                 answered = str(entry.get("reply_to") or last_customer or "")  # reply_to: bridges that mark answers
-                self.ledger.replied(self.ledger.messages.get(answered), "history")
+                self.ledger.replied(self.ledger.messages.get(answered), "history",
+                                    unavailable=entry.get("event") == "assistant_unavailable")
 
     async def say(self, text: str, expects: str) -> Sent:
         """One message, sent until acknowledged; bot turns then wait briefly for a late answer."""

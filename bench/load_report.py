@@ -18,8 +18,8 @@ from typing import Any
 
 from bench.load_clients import Reconnect, Sent
 from bench.stats import percentile
-from handoff import messages
 
+UNAVAILABLE_EVENT = "assistant_unavailable"  # the bridge's answer when Rasa cannot be reached
 DELAYED_S = 5.0  # delivered later than this after the first send: "delayed"
 START_MARKER, END_MARKER = "<!-- load-fault:start -->", "<!-- load-fault:end -->"
 KINDS = ("bot", "customer→agent", "agent→customer")
@@ -36,7 +36,7 @@ class InTranscript:
     count: int = 0
     mode: str = "bot"  # who owned the conversation when it was recorded: bot, queued, agent
     answered: bool = False  # bot mode: an answer of the bot follows it
-    unavailable: bool = False  # bot mode: the bridge's "assistant unavailable" follows it
+    unavailable: bool = False  # bot mode: the bridge's "assistant unavailable" answers it
     claimed_after: bool = False  # queued mode: an agent joined afterwards (and saw it in the transcript)
 
 
@@ -59,8 +59,6 @@ def read_transcript(entries: Sequence[Mapping[str, Any]]) -> dict[str, InTranscr
                     waiting.clear()
             elif event in ("returned", "closed", "ticket"):
                 mode = "bot"
-            elif entry.get("text") == messages.ASSISTANT_UNAVAILABLE and awaiting_answer:
-                found[awaiting_answer].unavailable = True
             continue
         if role in ("customer", "agent") and mid:
             record = found.get(mid)
@@ -74,7 +72,10 @@ def read_transcript(entries: Sequence[Mapping[str, Any]]) -> dict[str, InTranscr
         elif role == "bot":
             answered = entry.get("reply_to") or awaiting_answer  # reply_to: bridges that mark answers
             if answered in found:
-                found[answered].answered = True
+                if entry.get("event") == UNAVAILABLE_EVENT:  # the bridge's own line: Rasa was down
+                    found[answered].unavailable = True
+                else:
+                    found[answered].answered = True
     return found
 
 

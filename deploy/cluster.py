@@ -53,6 +53,10 @@ from harness.redis import RedisServer
 HERE = Path(__file__).resolve().parent
 NGINX_TEMPLATE = HERE / "nginx.conf.template"
 ENDPOINTS = HERE / "endpoints.cluster.yml"
+# Rasa's ticket lock lifetime (default 60 s): how long a turn whose Rasa server died mid-turn holds
+# up its conversation. A turn still running after the bridge's RASA_TIMEOUT_S (15 s) has been given
+# up by the bridge, so 5 s beyond that never lets a turn the bridge waits for be overtaken.
+TICKET_LOCK_LIFETIME_S = 20
 NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 DEFAULT_WORKDIR = ROOT / "var" / "cluster"
 
@@ -188,7 +192,7 @@ class Cluster:
     def _rasa_side_env(self) -> dict[str, str]:
         return stack_env(self.action_port, self.tracker_db, self.shop_db, {
             "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port), "HANDOFF_URL": self.handoff_url,
-            "HANDOFF_SECRET": self.handoff_secret})
+            "HANDOFF_SECRET": self.handoff_secret, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)})
 
     def _rasa_server(self, index: int) -> Process:
         name = f"rasa-{index + 1}"

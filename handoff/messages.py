@@ -8,6 +8,10 @@ ASSISTANT_UNAVAILABLE = (
     "Sorry, the assistant is unavailable right now. You can try again in a moment, "
     "or ask for a person and someone from our team will take over."
 )
+# Rasa is down and the customer asked for a person: the bridge hands over on its own.
+UNAVAILABLE_CONNECTING = (
+    "Sorry, the assistant is unavailable right now, so I'm connecting you with a person from our team."
+)
 TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payload": "/request_human"}
 # Rasa answered a turn with nothing (an action failed inside it, or the turn timed out there).
 NO_REPLY = (

@@ -136,7 +136,7 @@ class Relay:
             self.metrics.error("rasa_unavailable")
             await self.conversations.redis.delete(turn)
             await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
-            await self._assistant_unavailable(conversation_id, text)
+            await self._assistant_unavailable(conversation_id, text, message_id)
             return
         self.metrics.bot_reply(time.monotonic() - started)
         await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
@@ -179,22 +179,32 @@ class Relay:
         inside the turn): never leave the customer waiting in silence; count it."""
         logger.warning("rasa answered %s with no reply", conversation_id)
         self.metrics.error("rasa_no_reply")
-        payload = {"text": messages.NO_REPLY, "quick_replies": [messages.TALK_TO_A_PERSON]}
-        extra = {"reply_to": message_id} if message_id else {}
-        entry = await self.conversations.record(conversation_id, "bot", messages.NO_REPLY, payload=payload,
-                                                source="bridge", **extra)
-        await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
-                                   protocol.with_metadata(payload, id=entry["id"], **extra))
+        await self._bridge_reply(conversation_id, messages.NO_REPLY, message_id, "no_reply", offer_person=True)
 
-    async def _assistant_unavailable(self, conversation_id: str, text: str) -> None:
+    async def _assistant_unavailable(self, conversation_id: str, text: str, message_id: str | None) -> None:
+        """Rasa could not be reached: say so, and hand over at once if the customer asked for a person."""
         if asks_for_person(text):
+            await self._bridge_reply(conversation_id, messages.UNAVAILABLE_CONNECTING, message_id,
+                                     "assistant_unavailable")
             await self.desk.handoff(conversation_id, {
                 "reason": reasons.EXPLICIT_REQUEST, "evidence": [{"signal": "assistant_unavailable", "message": text}]},
                 pause_rasa=True)
             return
-        payload = {"text": messages.ASSISTANT_UNAVAILABLE, "quick_replies": [messages.TALK_TO_A_PERSON]}
-        await self.notify.customer(conversation_id, protocol.BOT_UTTERED, payload)
-        await self.conversations.record(conversation_id, "system", messages.ASSISTANT_UNAVAILABLE)
+        await self._bridge_reply(conversation_id, messages.ASSISTANT_UNAVAILABLE, message_id,
+                                 "assistant_unavailable", offer_person=True)
+
+    async def _bridge_reply(self, conversation_id: str, text: str, message_id: str | None, event: str,
+                            offer_person: bool = False) -> None:
+        """The bridge answers in the assistant's place: recorded as the answer to ``message_id`` (a reload
+        shows it; trainers see it), then sent in a Rasa shape with the entry's id in metadata."""
+        payload: dict[str, Any] = {"text": text}
+        if offer_person:
+            payload["quick_replies"] = [messages.TALK_TO_A_PERSON]
+        extra = {"reply_to": message_id} if message_id else {}
+        entry = await self.conversations.record(conversation_id, "bot", text, payload=payload, source="bridge",
+                                                event=event, **extra)
+        await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
+                                   protocol.with_metadata(payload, id=entry["id"], **extra))
 
     async def empty_turn(self, conversation_id: str, metadata: Mapping[str, Any]) -> str:
         """A ``user_uttered`` without a message (a Rasa widget's init payload may be one): to Rasa as the

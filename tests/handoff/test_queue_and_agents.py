@@ -154,10 +154,17 @@ async def test_rasa_down_a_person_is_reached_by_asking_in_words_not_by_a_word_in
     await customer.say("I want to update my personal details")  # "personal" is not "person"
     await customer.bot_says("assistant is unavailable")
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "bot"
-    await customer.say("オペレーターと話したいです")
+    await customer.say("オペレーターと話したいです", message_id="m-operator")
+    told = await customer.bot_says("connecting you with a person")  # never a silent handoff
     assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
-    await customer.close()
+    reloaded = Customer(dead_rasa_bridge.url)  # the answer is that message's, and a reload shows it
+    await reloaded.connect(customer.session_id)
+    history = (await reloaded.seen.wait_for(protocol.HISTORY))["transcript"]
+    answer = next(e for e in history if e.get("id") == told["metadata"]["id"])
+    assert answer["reply_to"] == "m-operator" and answer["event"] == "assistant_unavailable"
+    for client in (customer, reloaded):
+        await client.close()
 
 
 async def test_a_long_wait_ends_in_the_offer_to_leave_a_message(redis, redis_server):
