@@ -340,6 +340,7 @@ class LoadCustomer(Client):
         self.index = index
         self.conversation_id = ""
         self.seen: set[str] = set()
+        self.last_entry = ""  # the last transcript entry seen: a resync asks for what came after it
         self.current: Sent | None = None
         self.queued, self.with_agent, self.ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
         self.agent_spoke = asyncio.Event()
@@ -358,9 +359,19 @@ class LoadCustomer(Client):
             protocol.AGENT_JOINED: lambda _: self._set_state("with_agent"),
             protocol.HANDOFF_RETURNED: lambda _: self._set_state("bot"),
             protocol.HANDOFF_CLOSED: lambda _: self._set_state("closed"),
+            protocol.RESYNC: lambda _: self.spawn(self._resync()),
             protocol.ERROR: lambda d: self.ledger.counts.update(
                 [f"customer_error_event:{d.get('code') if isinstance(d, dict) else d}"]),
         }
+
+    async def _resync(self) -> None:
+        """The bridge may have missed live events: ask for the entries after the last one seen, as our widget does."""
+        self.ledger.counts["customer_resync"] += 1
+        socket = self.socket
+        if socket is not None:
+            await socket.sio.emit(protocol.SESSION_REQUEST, {
+                "session_id": self.conversation_id, "capabilities": [protocol.HANDOFF_EVENTS],
+                **({"after": self.last_entry} if self.last_entry else {})})
 
     async def _handshake(self, socket: Customer) -> None:
         confirmed = await socket.connect(self.conversation_id or None, CONNECT_TIMEOUT_S)
@@ -386,6 +397,8 @@ class LoadCustomer(Client):
             return
         entry_id = (data.get("metadata") or {}).get("id")
         agent = (data.get("metadata") or {}).get("agent")
+        if entry_id:
+            self.last_entry = str(entry_id)
         if agent:
             match = TOKEN.search(str(data.get("text", "")))
             self.ledger.delivered(match.group(1) if match else None, entry_id, "live")
@@ -408,6 +421,8 @@ class LoadCustomer(Client):
         last_customer: str | None = None
         for entry in data.get("transcript") or []:
             role, entry_id = entry.get("role"), entry.get("id")
+            if entry_id:
+                self.last_entry = str(entry_id)
             if role == "customer":
                 last_customer = entry.get("message_id")
                 continue
@@ -517,6 +532,7 @@ class AgentChat:
     answered: set[str] = field(default_factory=set)
     replies: int = 0
     greeted: bool = False
+    last_entry: str = ""  # the last transcript entry seen: a resync asks for what came after it
     wrapping: bool = False
     worker: asyncio.Task | None = None
 
@@ -546,6 +562,8 @@ class LoadAgent(Client):
         return {
             protocol.QUEUE: self._on_queue,
             protocol.CLAIMED: self._on_claimed,
+            protocol.ENTRIES: self._on_entries,
+            protocol.RESYNC: lambda _: self.spawn(self._resync()),
             protocol.CUSTOMER_MESSAGE: self._on_customer_message,
             protocol.CONVERSATION_ENDED: self._on_ended,
             protocol.ERROR: lambda d: self.ledger.counts.update(
@@ -585,6 +603,8 @@ class LoadAgent(Client):
         unanswered: list[str] = []
         for entry in view.get("transcript") or []:
             role = entry.get("role")
+            if entry.get("id"):
+                chat.last_entry = str(entry["id"])
             if role == "customer" and entry.get("message_id"):
                 self.ledger.delivered(entry["message_id"], entry.get("id"), "claimed transcript")
                 unanswered.append(entry["message_id"])
@@ -604,8 +624,30 @@ class LoadAgent(Client):
             return
         self.ledger.delivered(data.get("message_id"), data.get("id"), "live")
         chat = self.chats.get(str(data.get("conversation_id")))
+        if chat is not None and data.get("id"):
+            chat.last_entry = str(data["id"])
         if chat is not None and data.get("message_id"):
             chat.inbox.put_nowait(data["message_id"])
+
+    async def _resync(self) -> None:
+        """The bridge may have missed live events: ask for each conversation's entries after the last one seen."""
+        self.ledger.counts["agent_resync"] += 1
+        socket = self.socket
+        if socket is not None:
+            marks = {cid: chat.last_entry for cid, chat in self.chats.items() if chat.last_entry}
+            await socket.sio.emit(protocol.RESYNC, {"after": marks}, namespace=socket.namespace)
+
+    def _on_entries(self, data: Any) -> None:
+        """What a conversation got since the last entry seen (a resync): customer lines not seen live are answered."""
+        chat = self.chats.get(str(data.get("conversation_id"))) if isinstance(data, dict) else None
+        if chat is None:
+            return
+        for entry in data.get("entries") or []:
+            if entry.get("id"):
+                chat.last_entry = str(entry["id"])
+            if entry.get("role") == "customer" and entry.get("message_id"):
+                self.ledger.delivered(entry["message_id"], entry.get("id"), "resync")
+                chat.inbox.put_nowait(entry["message_id"])  # answered once: the worker skips answered ones
 
     def _on_ended(self, data: Any) -> None:
         chat = self.chats.pop(str((data or {}).get("conversation_id") if isinstance(data, dict) else ""), None)

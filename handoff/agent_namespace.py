@@ -153,6 +153,30 @@ class AgentNamespace(socketio.AsyncNamespace):
             raise protocol.BadPayload("bad_status", f"status must be one of {protocol.AGENT_STATUSES}")
         await self._set_status(await self._agent(sid), status)
 
+    @reported(protocol.RESYNC)
+    async def on_resync(self, sid: str, data: Any = None) -> None:
+        """``{after: {conversation_id: last entry id seen}}``, after a reconnect or the bridge's ``resync``:
+        the queue, the tickets, the agent's status, and for each conversation the agent holds its
+        ``entries`` after the one named (the whole view, ``claimed``, when none is named or it is gone);
+        ``conversation_ended`` for one named that the agent no longer holds."""
+        seen = protocol.resync_marks(protocol.require_mapping(data).get("after"))
+        agent = await self._agent(sid)
+        bridge = self.bridge
+        await self.emit(protocol.STATUS, {"status": await bridge.agents.status(agent.id)}, to=sid)
+        await self.emit(protocol.QUEUE, await bridge.queue.snapshot(), to=sid)
+        await self.emit(protocol.TICKETS, await bridge.tickets.all(), to=sid)
+        held = await bridge.agents.held(agent.id)
+        for conversation_id in held:
+            newer = await bridge.conversations.after(conversation_id, seen.get(conversation_id))
+            if newer is None:
+                await self.emit(protocol.CLAIMED, await bridge.views.conversation(conversation_id), to=sid)
+            else:
+                await self.emit(protocol.ENTRIES, {"conversation_id": conversation_id,
+                                                   "after": seen[conversation_id], "entries": newer}, to=sid)
+        for conversation_id in set(seen) - set(held):
+            await self.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
+                                                          "how": "no longer yours"}, to=sid)
+
     @reported(protocol.CLAIM)
     async def on_claim(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""

@@ -16,7 +16,7 @@ import socketio
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from handoff import keys
+from handoff import keys, protocol
 from handoff.accounts import Sessions, load_accounts
 from handoff.agent_namespace import AgentNamespace
 from handoff.bridge import Bridge, watch_waiting
@@ -25,6 +25,7 @@ from handoff.customer_namespace import CustomerNamespace
 from handoff.http_api import BRIDGE, DRAINING, SESSIONS, add_routes, errors_middleware
 from handoff.metrics import Metrics
 from handoff.pages import add_pages
+from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
 
 logger = logging.getLogger(__name__)
@@ -38,19 +39,27 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
     app[SETTINGS] = settings
     app[DRAINING] = asyncio.Event()
-    manager = socketio.AsyncRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
+    manager = ResubscribingRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
     # async_handlers=False: one client's events are handled one after the
     # other, so a customer's (or an agent's) messages are relayed in the order sent.
     sio = socketio.AsyncServer(
         async_mode="aiohttp", client_manager=manager, async_handlers=False, max_http_buffer_size=settings.max_payload_bytes,
         cors_allowed_origins=list(settings.cors_origins) or None, logger=False, engineio_logger=False,
     )
+    manager.on_resubscribed = lambda: resync_clients(sio)
     sio.attach(app, socketio_path="socket.io")
     add_routes(app)
     add_pages(app, lambda running: running[SESSIONS])
     app.cleanup_ctx.append(_resources(sio))
     app.on_shutdown.append(_drain(sio))
     return app
+
+
+async def resync_clients(sio: socketio.AsyncServer) -> None:
+    """Tell this bridge's sockets (only these: ``ignore_queue``) that live events may have been
+    missed; our widget and console then ask for the entries after the last one they saw."""
+    for namespace in ("/", protocol.AGENT_NAMESPACE):
+        await sio.emit(protocol.RESYNC, {}, namespace=namespace, ignore_queue=True)
 
 
 def _drain(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]

@@ -138,6 +138,20 @@ class Conversations:
         """The whole live transcript, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), 0, -1)]
 
+    async def after(self, conversation_id: str, entry_id: str | None) -> list[dict[str, Any]] | None:
+        """The entries after ``entry_id``, oldest first; ``None`` if the transcript has no such entry.
+
+        Reads the last ``RETRY_LOOKBACK`` entries first (a client resyncing is rarely further
+        behind), the whole transcript only when the entry is older.
+        """
+        if not entry_id:
+            return None
+        entries = await self.recent(conversation_id, RETRY_LOOKBACK)
+        if len(entries) == RETRY_LOOKBACK and all(e.get("id") != entry_id for e in entries):
+            entries = await self.transcript(conversation_id)
+        ids = [e.get("id") for e in entries]
+        return entries[ids.index(entry_id) + 1:] if entry_id in ids else None
+
     async def recent(self, conversation_id: str, count: int) -> list[dict[str, Any]]:
         """The last ``count`` transcript entries, oldest first."""
         return [json.loads(item) for item in await self.redis.lrange(keys.transcript(conversation_id), -count, -1)]

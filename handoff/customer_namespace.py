@@ -31,9 +31,11 @@ class CustomerNamespace(socketio.AsyncNamespace):
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:
-        """``{session_id, capabilities?}`` → ``session_confirm <id>``; the same id if it exists, else a new
-        unguessable one. With ``capabilities: ["handoff_events"]`` the socket also gets ``history`` and
-        the handoff events; without, it is a plain Rasa widget and gets the handoff as bot messages."""
+        """``{session_id, capabilities?, after?}`` → ``session_confirm <id>``; the same id if it exists, else a
+        new unguessable one. With ``capabilities: ["handoff_events"]`` the socket also gets ``history``
+        (only the entries after ``after``, the last entry id it saw, when given: a reconnect or a
+        ``resync``) and the handoff events; without, it is a plain Rasa widget and gets the handoff as
+        bot messages."""
         payload = data if isinstance(data, dict) else {}
         conversation_id = await self.bridge.open_session(payload.get("session_id"))
         aware = protocol.HANDOFF_EVENTS in protocol.capabilities(payload.get("capabilities"))
@@ -44,7 +46,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
         await self.save_session(sid, {"conversation_id": conversation_id, "room": room})
         await self.enter_room(sid, room)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
-        view = await self.bridge.views.customer(conversation_id)
+        after = payload.get("after")
+        view = await self.bridge.views.customer(conversation_id, after if isinstance(after, str) else None)
         if aware:
             await self.emit(protocol.HISTORY, view, to=sid)
         if view["state"] == "queued":

@@ -25,12 +25,15 @@ from handoff.vocabulary import RESOLUTION_CODES as RESOLUTION_CODES
 from handoff.vocabulary import status_line
 
 # --- customer side: Rasa's socket.io protocol ------------------------------
-SESSION_REQUEST = "session_request"  # {session_id, capabilities?: [HANDOFF_EVENTS]}
+SESSION_REQUEST = "session_request"  # {session_id, capabilities?: [HANDOFF_EVENTS], after?: entry id}
 SESSION_CONFIRM = "session_confirm"
 USER_UTTERED = "user_uttered"
 BOT_UTTERED = "bot_uttered"
 # --- customer side: extras an unaware widget ignores ------------------------
-HISTORY = "history"  # the transcript so far, after session_confirm
+HISTORY = "history"  # the transcript so far (or after the entry ``after``), after session_confirm
+# Both namespaces, bridge → client: this bridge may have missed live events (its Redis subscription
+# was re-established); ask for what came after the last entry seen (session_request / resync).
+RESYNC = "resync"
 HANDOFF_QUEUED = "handoff_queued"  # {position, estimated_wait_s}
 HANDOFF_NO_AGENT = "handoff_no_agent"  # {options: ["wait", "leave_message"]}
 AGENT_JOINED = "agent_joined"  # {agent: {id, name}}
@@ -62,6 +65,10 @@ HELLO = "hello"  # {agent, status, resolution_codes, vocabulary, agents}: first 
 AGENTS = "agents"  # [{id, name, status, load, capacity}]
 STATUS = "status"  # {status}
 ENTRY_ADDED = "entry_added"  # {conversation_id, entry}: agent message, note or status line recorded
+# Agent → bridge, as ``resync``: {after: {conversation_id: last entry id seen}}; the bridge answers
+# with the queue, the tickets, ``entries`` for every conversation the agent holds, and
+# ``conversation_ended`` for one named that the agent no longer holds.
+ENTRIES = "entries"  # {conversation_id, after, entries}: the entries after ``after``
 NOTE = "note"  # {conversation_id, text}: internal, never shown to the customer
 TICKET_HANDLED = "ticket_handled"  # {ticket_id}
 CANNED = "canned"  # [{id, title, text}]
@@ -186,6 +193,21 @@ def customer_transcript(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, 
                           "event": entry.get("event"), "status": entry.get("status"),
                           "params": entry.get("params") or {}})
     return shown
+
+
+MAX_RESYNC_CONVERSATIONS = 200  # more than any agent holds
+
+
+def resync_marks(value: Any) -> dict[str, str]:
+    """An agent's ``resync`` marks: ``{conversation_id: last entry id seen}`` (``{}`` when absent)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_RESYNC_CONVERSATIONS or not all(
+            isinstance(k, str) and isinstance(v, str) and 0 < len(k) <= 128 and len(v) <= 64
+            for k, v in value.items()):
+        raise BadPayload("malformed", f"after must map at most {MAX_RESYNC_CONVERSATIONS} conversation ids "
+                                      "to the last entry id seen in each")
+    return dict(value)
 
 
 def capabilities(value: Any) -> frozenset[str]:

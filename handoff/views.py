@@ -33,14 +33,20 @@ class Views:
                 "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
                 "transcript": await self.conversations.transcript(conversation_id)}
 
-    async def customer(self, conversation_id: str) -> dict[str, Any]:
-        """What the customer's widget gets after ``session_confirm``: the ``history`` event."""
+    async def customer(self, conversation_id: str, after: str | None = None) -> dict[str, Any]:
+        """What the customer's widget gets after ``session_confirm``: the ``history`` event.
+
+        With ``after`` (the last entry the widget saw) and that entry still in the transcript, only
+        the entries after it, and ``after`` says so; else the whole transcript.
+        """
         conversation = await self.conversations.require(conversation_id)
+        newer = await self.conversations.after(conversation_id, after)
+        entries = newer if newer is not None else await self.conversations.transcript(conversation_id)
         agent = self.accounts.get(conversation.agent_id) if conversation.state is State.WITH_AGENT else None
         raw = await self.redis.hmget(keys.conversation(conversation_id), ["closed_at", "rated_at"])
         closed_at, rated_at = (float(v) if v else 0.0 for v in raw)
-        return {"state": conversation.state.value,
-                "transcript": protocol.customer_transcript(await self.conversations.transcript(conversation_id)),
+        return {"state": conversation.state.value, **({"after": after} if newer is not None else {}),
+                "transcript": protocol.customer_transcript(entries),
                 "agent": protocol.public_agent(agent.id, agent.name) if agent else None,
                 "surveyed": bool(rated_at) and rated_at >= closed_at,
                 "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at,

@@ -30,13 +30,12 @@ def test_no_message_is_lost_through_a_rasa_restart_a_bridge_kill_and_a_redis_res
     assert [f["kind"] for f in report["faults"]] == [kind for kind, _ in SHORT.faults], report["failures"]
     assert not [f for f in report["failures"] if "not running" in f or "fault" in f], report["failures"]
     assert figures["by_customers"] >= 80 and figures["by_agents"] >= 10, figures  # the load really happened
-    # Lost = gone: not in the transcript, so no client can ever show it. A message that is in the
-    # transcript but whose live event was missed (Socket.IO's Redis pub/sub drops what is published
-    # while a subscriber re-subscribes after the Redis restart) reaches the other side on its next
-    # reload or reconnect: counted and reported apart, allowed once or twice, never silently.
-    gone = figures["lost"] - figures["lost_but_a_reload_shows_it"]
-    assert gone == 0, (figures["lost_by_reason"], figures["lost_examples"])
-    assert figures["lost_but_a_reload_shows_it"] <= 2, (figures["lost_by_reason"], figures["lost_examples"])
+    # Lost: not in the transcript, or in it but never seen by the other side while the run lasted.
+    # Socket.IO's Redis pub/sub drops what is published while a bridge re-subscribes after the Redis
+    # restart; each bridge then tells its sockets to resync, and the clients ask for the entries
+    # after the last one they saw (as the widget and the console do): nothing may be missed.
+    assert figures["lost"] == 0, (figures["lost_by_reason"], figures["lost_examples"])
+    assert report["counters"].get("customer_resync", 0) > 0, report["counters"]  # the restart did make them resync
     assert figures["cut_off_by_end_of_run"] <= 5, figures
     assert figures["duplicated"] <= max(3, figures["sent"] // 20), figures  # reported; only absurd numbers fail
     bot = report["latency"]["bot"]

@@ -142,3 +142,12 @@ test("supervisor figures: tiles, steps, hours", () => {
   assert.equal(isToday({ today: { date: "2026-11-22" } }, new Date(2026, 10, 22, 23, 59)), true);
   assert.equal(isToday({ today: { date: "2026-11-21" } }, new Date(2026, 10, 22, 0, 1)), false);
 });
+
+test("resync marks: the last entry with an id of every open conversation; ended ones and empty ones are left out", () => {
+  const S = C.createState();
+  C.applyClaimed(S, { conversation_id: "a", state: "with_agent", transcript: [{ id: "a1" }, { id: "a2" }, { role: "system" }] }, 0);
+  C.applyClaimed(S, { conversation_id: "b", state: "with_agent", transcript: [] }, 0);
+  C.applyClaimed(S, { conversation_id: "c", state: "with_agent", transcript: [{ id: "c1" }] }, 0);
+  C.conv(S, "c").ended = { how: "closed" };
+  assert.deepEqual(C.resyncMarks(S), { a: "a2" });
+});

@@ -164,3 +164,28 @@ test("a live bot message's entry id is read from its metadata, where the bridge 
   assert.equal(W.entryIdOf({ text: "Hi", id: "top-level" }), undefined, "Rasa's keys carry nothing of ours");
   assert.equal(W.entryIdOf(null), undefined);
 });
+
+test("resync: after the first history a session_request asks only for what came after the last entry seen, and a partial history draws only what is new", () => {
+  const state = W.createState(config());
+  assert.deepEqual(W.sessionRequest(state, "s1", ["handoff_events"]), { session_id: "s1", capabilities: ["handoff_events"] });
+  state.sessionId = "s1";
+  W.historyView(state, { state: "bot", transcript: [
+    { id: "e1", role: "customer", text: "/greet", message_id: "w0" },
+    { id: "e2", role: "bot", text: "Hi!" }] });
+  assert.equal(W.firstSight(state, "e3"), true);  // a live reply
+  assert.deepEqual(W.sessionRequest(state, "s1", ["handoff_events"]), { session_id: "s1", capabilities: ["handoff_events"], after: "e3" });
+  assert.equal(W.sessionRequest(state, "s2", []).after, undefined, "another conversation: its whole history");
+  state.sentIds.add("w9");
+  const view = W.historyView(state, { state: "with_agent", after: "e3", transcript: [
+    { id: "e3", role: "bot", text: "already drawn live" },
+    { id: "e4", role: "customer", text: "typed here", message_id: "w9" },
+    { id: "e5", role: "customer", text: "from another tab", message_id: "w7" },
+    { id: "e6", role: "agent", text: "Alice here", agent: { name: "Alice" } }] });
+  assert.equal(view.partial, true);
+  assert.deepEqual(view.items.map((i) => i.text), ["from another tab", "Alice here"]);
+  assert.equal(W.firstSight(state, "e2"), false, "a partial history keeps what was drawn before");
+  assert.equal(state.lastEntryId, "e6", "the mark never moves back to an entry seen again");
+  const full = W.historyView(state, { state: "bot", transcript: [{ id: "e1", role: "bot", text: "again" }] });
+  assert.equal(full.partial, false);
+  assert.deepEqual(full.items.map((i) => i.text), ["again"]);
+});

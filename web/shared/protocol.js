@@ -27,6 +27,7 @@ export const CUSTOMER = Object.freeze({
   HANDOFF_CLOSED: "handoff_closed",
   SURVEY: "survey",
   SURVEY_SAVED: "survey_saved",
+  RESYNC: "resync",
   ERROR: "error",
 });
 
@@ -53,6 +54,8 @@ export const AGENT = Object.freeze({
   CANNED: "canned",
   CANNED_SAVE: "canned_save",
   CANNED_DELETE: "canned_delete",
+  RESYNC: "resync",
+  ENTRIES: "entries",
   ERROR: "error",
 });
 

@@ -40,7 +40,7 @@ export function wire(ctx, io) {
       // ask for the conversation again, which shows whatever we missed.
       if (ack.status !== "ok" || state.conv !== "bot" || state.lastReplyAt >= item.sentAt) return;
       setTimeout(() => {
-        if (state.lastReplyAt < item.sentAt && S.canSend(state)) socket.emit(E.SESSION_REQUEST, { session_id: state.sessionId, capabilities: CAPABILITIES });
+        if (state.lastReplyAt < item.sentAt && S.canSend(state)) socket.emit(E.SESSION_REQUEST, S.sessionRequest(state, state.sessionId, CAPABILITIES));
       }, 400);
     },
     // Refused for good (too long, empty…): the error event already told the customer.
@@ -53,6 +53,7 @@ export function wire(ctx, io) {
     if (!S.canSend(state)) return false;
     typing.stop();
     const item = { message_id: newMessageId("w"), message, session_id: state.sessionId, shown, ts: Date.now() / 1000 };
+    state.sentIds.add(item.message_id);
     outbox.add(item);
     if (shown !== null) {
       addMessage(ctx, { role: "customer", text: shown, ts: item.ts });
@@ -82,7 +83,12 @@ export function wire(ctx, io) {
   socket.on("connect", () => {
     S.connected(state, storage.loadId());
     renderConnection(ctx);
-    socket.emit(E.SESSION_REQUEST, { session_id: state.requestedId, capabilities: CAPABILITIES });
+    // A reconnect to the same conversation asks only for what came after the last entry seen.
+    socket.emit(E.SESSION_REQUEST, S.sessionRequest(state, state.requestedId, CAPABILITIES));
+  });
+  // The bridge's Redis subscription came back: live events may have been missed meanwhile.
+  socket.on(E.RESYNC, () => {
+    if (S.canSend(state)) socket.emit(E.SESSION_REQUEST, S.sessionRequest(state, state.sessionId, CAPABILITIES));
   });
   socket.on("disconnect", () => {
     state.connected = false;
@@ -108,12 +114,12 @@ export function wire(ctx, io) {
     const drawn = S.historyView(state, data);
     // Messages the transcript already holds need no retry (their acknowledgement was lost).
     outbox.retain((m) => !drawn.acked.has(m.message_id) && m.session_id === state.sessionId);
-    clearLog(ctx);
+    if (!drawn.partial) clearLog(ctx);
     hideTyping(ctx);
     drawn.items.forEach((item) => addMessage(ctx, item));
     if (drawn.replies) showQuickReplies(ctx, drawn.replies, pickReply);
-    // Messages not yet acknowledged are shown too.
-    for (const m of outbox.items()) if (m.session_id === state.sessionId && m.shown) addMessage(ctx, { role: "customer", text: m.shown, ts: m.ts });
+    // Messages not yet acknowledged are shown too (a partial history leaves them where they are).
+    if (!drawn.partial) for (const m of outbox.items()) if (m.session_id === state.sessionId && m.shown) addMessage(ctx, { role: "customer", text: m.shown, ts: m.ts });
     setConversation(ctx, data.state, data.agent && typeof data.agent === "object" ? data.agent : null);
     if (data.state === "queued" && ctx.ui.queueBanner.hidden) showQueue(ctx, null);
     if (S.surveyDue(data)) { if (!surveyShown(ctx)) showSurvey(ctx); } else if (surveyShown(ctx) && !surveyThanked(ctx)) hideSurvey(ctx);

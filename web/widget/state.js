@@ -18,6 +18,9 @@ export function createState(config) {
     open: false,
     unread: 0,
     shownIds: new Set(),   // ids of the entries drawn (each id once)
+    lastEntryId: "",       // the last transcript entry seen: a reconnect or a resync asks for what came after
+    lastEntryOf: null,     // the conversation lastEntryId belongs to
+    sentIds: new Set(),    // message ids this page sent (drawn when typed, not again from the transcript)
     lastReplyAt: 0,        // Date.now() of the last bot_uttered
     vocabulary: null,      // from `history`: {status_lines: {key: {en, ja}}}
   };
@@ -88,7 +91,21 @@ export function firstSight(state, id) {
   if (!id) return true;
   if (state.shownIds.has(id)) return false;
   state.shownIds.add(id);
+  seenEntry(state, id);
   return true;
+}
+
+function seenEntry(state, id) {
+  state.lastEntryId = id;
+  state.lastEntryOf = state.sessionId;
+}
+
+/** The `session_request` payload for `sessionId`: once its history was seen, only the entries
+ * after the last one seen (a reconnect, a resync). */
+export function sessionRequest(state, sessionId, capabilities) {
+  const request = { session_id: sessionId, capabilities };
+  if (state.lastEntryId && sessionId && sessionId === state.lastEntryOf) request.after = state.lastEntryId;
+  return request;
 }
 
 /**
@@ -144,25 +161,30 @@ function entryAgentName(entry) {
 
 /**
  * `history` as what to draw: {items, replies (the quick replies of the last message, or null),
- * acked (message ids the transcript holds)}. Resets the drawn ids; keeps the vocabulary.
+ * acked (message ids the transcript holds), partial}. A whole history resets the drawn ids; a
+ * partial one (`after`: the entries after the last one seen) draws only entries not drawn yet,
+ * and none of this page's own messages. Keeps the vocabulary.
  */
 export function historyView(state, data) {
   if (data.vocabulary && typeof data.vocabulary === "object") state.vocabulary = data.vocabulary;
   const transcript = Array.isArray(data.transcript) ? data.transcript : [];
   const base = state.config.bridgeUrl + "/";
   const initialPayload = state.config.initialPayload;
-  state.shownIds = new Set();
+  const partial = Boolean(data.after);
+  const drawnBefore = partial ? state.shownIds : new Set();
+  state.shownIds = new Set(drawnBefore);
   const acked = new Set();
   for (const entry of transcript) {
-    if (entry && entry.id) state.shownIds.add(entry.id);
+    if (entry && entry.id) { state.shownIds.add(entry.id); seenEntry(state, entry.id); }
     if (entry && entry.message_id) acked.add(entry.message_id);
   }
   const items = [];
   let lastReplies = null;
   let prevReplies = null;
-  let sawCustomer = false;
+  let sawCustomer = partial;
   for (const entry of transcript) {
     if (!entry || typeof entry !== "object") continue;
+    if (partial && (drawnBefore.has(entry.id) || (entry.role === "customer" && state.sentIds.has(entry.message_id)))) continue;
     const payload = entry.payload && typeof entry.payload === "object" ? entry.payload : null;
     if (entry.role === "customer") {
       let text = str(entry.text);
@@ -191,7 +213,7 @@ export function historyView(state, data) {
       lastReplies = null;
     }
   }
-  return { items, replies: lastReplies, acked };
+  return { items, replies: lastReplies, acked, partial };
 }
 
 /** What an outbox item is stored as (never the in-flight bookkeeping). */

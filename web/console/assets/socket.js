@@ -3,7 +3,7 @@
 import { AGENT as E, AGENT_NAMESPACE, SOCKET_PATH, isPassingError } from "../../shared/protocol.js";
 import { reasonText } from "../../shared/vocabulary.js";
 import { beep, toast } from "./common.js";
-import { addEntry, applyClaimed, applyHello, applyQueue, conv, customerName } from "./state.js";
+import { addEntry, applyClaimed, applyHello, applyQueue, conv, customerName, resyncMarks } from "./state.js";
 
 function announce(ctx, text) {
   ctx.ui.announcer.textContent = "";
@@ -95,6 +95,23 @@ export function wire(ctx, io) {
     actions.customerTyping(c, false);
     if (S.active !== c.id || document.hidden) {
       if (S.active !== c.id) c.unread += 1;
+      render.tabs();
+    }
+  });
+
+  // The bridge's Redis subscription came back: ask for each conversation's entries after the last one seen.
+  socket.on(E.RESYNC, () => socket.emit(E.RESYNC, { after: resyncMarks(S) }));
+  socket.on(E.ENTRIES, (data) => {
+    const c = data && Array.isArray(data.entries) && conv(S, data.conversation_id);
+    if (!c) return;
+    let customerLines = 0;
+    for (const entry of data.entries) {
+      if (!entry || typeof entry !== "object" || !addEntry(c, entry)) continue;
+      render.entry(c, entry);
+      if (entry.role === "customer") customerLines += 1;
+    }
+    if (customerLines && S.active !== c.id) {
+      c.unread += customerLines;
       render.tabs();
     }
   });

@@ -107,6 +107,17 @@ export function addEntry(c, entry) {
   return true;
 }
 
+/** What a `resync` sends: {conversation id: the last entry id seen} for every open conversation. */
+export function resyncMarks(S) {
+  const marks = {};
+  for (const [id, c] of S.convs) {
+    if (c.ended) continue;
+    const last = [...c.transcript].reverse().find((e) => e && e.id);
+    if (last) marks[id] = last.id;
+  }
+  return marks;
+}
+
 /** Close the tab `id`; returns the id of the tab to show next (null: none), or undefined if it was not open. */
 export function dismissConversation(S, id) {
   const index = S.order.indexOf(id);
