@@ -1,4 +1,4 @@
-"""The bridge's only way to Rasa: its REST channel and its HTTP API, over one shared session.
+"""The bridge's only way to Rasa: its REST channel (in stream mode) and its HTTP API, over one shared session.
 
 Several Rasa servers can share the work (``RASA_URLS``). Each conversation has
 a stable order of servers (rendezvous hashing), so its turns go to the same
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -23,6 +24,8 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 DOWN_FOR_S = 5.0
+# Rasa's REST channel in stream mode: one JSON line per bot message, as the dialogue utters it.
+STREAM_PATH = "/webhooks/rest/webhook?stream=true"
 
 
 class RasaUnavailable(Exception):
@@ -71,10 +74,47 @@ class RasaClient:
         """The first server (for messages and logs)."""
         return self.servers[0]
 
-    async def send(self, sender: str, text: str, metadata: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Post a customer message to the REST channel; return Rasa's replies in order."""
+    async def turn(self, sender: str, text: str,
+                   metadata: Mapping[str, Any] | None = None) -> AsyncIterator[dict[str, Any]]:
+        """Post a customer message to the REST channel in stream mode; yield each reply as Rasa utters it.
+
+        The iteration ends with the turn (``bot/channels.py`` makes sure the response ends). A
+        server that refuses before answering is skipped as in ``_request``; a failure once the
+        turn has started raises ``RasaUnavailable`` (replies already yielded stay yielded).
+        """
         body = {"sender": sender, "message": text, "metadata": dict(metadata or {})}
-        return await self._request("POST", "/webhooks/rest/webhook", body, key=sender) or []
+        last: Exception | None = None
+        for server in self._candidates(sender):
+            try:
+                async for reply in self._stream(server, body):
+                    yield reply
+                return
+            except _Refused as e:
+                self._down_until[server] = time.monotonic() + DOWN_FOR_S
+                logger.warning("rasa server %s refused a turn (%s); trying the next", server, e)
+                last = e
+        raise RasaUnavailable(f"turn: no Rasa server took it ({last})")
+
+    async def _stream(self, server: str, body: Mapping[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        started = False
+        try:
+            async with self.session.post(server + STREAM_PATH, json=body, timeout=self.timeout) as response:
+                if response.status == 503:
+                    raise _Refused(f"HTTP {response.status}")
+                if response.status >= 400:
+                    raise RasaUnavailable(f"turn: HTTP {response.status} {(await response.text())[:300]}")
+                started = True
+                async for line in response.content:
+                    if line.strip():
+                        reply = json.loads(line)
+                        if isinstance(reply, dict):
+                            yield reply
+        except aiohttp.ClientConnectorError as e:
+            if started:
+                raise RasaUnavailable(f"turn: {e.__class__.__name__} {e}") from e
+            raise _Refused(e.__class__.__name__) from e
+        except (TimeoutError, aiohttp.ClientError, ValueError) as e:
+            raise RasaUnavailable(f"turn: {e.__class__.__name__} {e}") from e
 
     async def parse(self, text: str) -> dict[str, Any]:
         """Rasa's NLU reading of ``text`` (intent, entities), without any dialogue."""

@@ -129,8 +129,16 @@ class Relay:
         await self.writer.flush(conversation_id)  # the tracker holds every human turn before Rasa speaks again
         turn = keys.bot_turn(conversation_id)
         await self.conversations.redis.set(turn, "1", ex=int(self.settings.rasa_timeout_s) + 5)
+        replies = 0
         try:
-            replies = await self.rasa.send(conversation_id, text, metadata)
+            # Each reply goes out as Rasa utters it (its REST channel in stream mode), as Rasa's own
+            # socketio channel sends it; the turn is over when the stream ends.
+            async for reply in self.rasa.turn(conversation_id, text, metadata):
+                if not replies:
+                    self.metrics.bot_reply(time.monotonic() - started)
+                    await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
+                replies += 1
+                await self._send_replies(conversation_id, [reply], message_id)
         except RasaUnavailable as e:
             logger.warning("rasa unavailable for %s: %s", conversation_id, e)
             self.metrics.error("rasa_unavailable")
@@ -138,9 +146,8 @@ class Relay:
             await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
             await self._assistant_unavailable(conversation_id, text, message_id)
             return
-        self.metrics.bot_reply(time.monotonic() - started)
-        await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
-        await self._send_replies(conversation_id, replies, message_id)
+        if not replies:
+            await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
         await self.conversations.redis.delete(turn)
         state = (await self.conversations.require(conversation_id)).state
         if state is State.QUEUED:

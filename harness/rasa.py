@@ -21,7 +21,7 @@ RASA_PYTHON = Path(RASA).parent / "python"
 # Rasa's own socketio channel next to the REST channel the bridge uses. session_persistence
 # stays off: the conversation is the socket (Rasa 3.6 does not await enter_room when it is on).
 SOCKETIO_CREDENTIALS = """\
-rest:
+bot.channels.StreamingRestInput:
 socketio:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered

@@ -1,0 +1,54 @@
+"""The Rasa server's input channel for the bridge: Rasa's REST channel, whose stream mode always ends.
+
+The bridge sends each customer turn to ``POST /webhooks/rest/webhook?stream=true``: Rasa's
+REST channel then writes every bot message as one JSON line the moment the dialogue
+utters it (``QueueOutputChannel``), as its socketio channel emits it, instead of one JSON
+list after the whole turn (the per-turn escalation check included). The response ends
+when the turn does, which is how the bridge knows the turn is over.
+
+Rasa 3.6's stream mode has one flaw this class mends: when the turn raises (its lock store
+unreachable, say), the "DONE" marker is never queued and the response never ends; the
+bridge would wait for its timeout. Here the marker is queued whatever happens, and the
+turn's failure is logged, as the non-stream mode does (which answers ``[]``). Without
+``stream``, the channel is Rasa's REST channel unchanged.
+
+Configured in ``credentials.yml`` as ``bot.channels.StreamingRestInput`` (name ``rest``: the
+same URL as Rasa's REST channel, which is then not configured).
+"""
+
+from __future__ import annotations
+
+import logging
+from asyncio import Queue
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import QueueOutputChannel, RestInput
+
+logger = logging.getLogger(__name__)
+
+DONE = "DONE"  # what Rasa's stream loop waits for
+
+
+class StreamingRestInput(RestInput):
+    """Rasa's REST channel; in stream mode the response ends even when the turn fails."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The URL prefix ``/webhooks/rest``."""
+        return "rest"
+
+    @staticmethod
+    async def on_message_wrapper(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
+                                 queue: Queue, sender_id: str, input_channel: str,
+                                 metadata: dict[str, Any] | None) -> None:
+        """Run the turn, its messages into ``queue`` as they come; then ``DONE``, whatever happened."""
+        collector = QueueOutputChannel(queue)
+        try:
+            await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                             metadata=metadata))
+        except Exception:  # as Rasa's non-stream mode: logged, the turn answers what it had
+            logger.exception("the turn of %s failed", sender_id)
+        finally:
+            await queue.put(DONE)
