@@ -68,18 +68,18 @@ class ActionCheckOrderStatus(ShopAction):
         if order is None:
             dispatcher.utter_message(response="utter_order_not_found", order_number=tracker.get_slot("order_number"))
             return [SlotSet("order_number", None)]
-        response, values = status_reply(order)
+        response, values = status_reply(order, tracker.get_slot("language"))
         dispatcher.utter_message(response=response, **values)
         return []
 
 
-async def explain_not_changeable(number: str, dispatcher: CollectingDispatcher) -> None:
-    """Tell the customer why an order can no longer be changed (or that it does not exist)."""
+async def explain_not_changeable(number: str, dispatcher: CollectingDispatcher, language: str | None) -> None:
+    """Tell the customer why an order can no longer be changed (or that it does not exist), in ``language``."""
     order = await get_store().get_order(number)
     if order is None:
         dispatcher.utter_message(response="utter_order_not_found", order_number=number)
         return
-    response, values = not_changeable_reply(order)
+    response, values = not_changeable_reply(order, language)
     dispatcher.utter_message(response=response, **values)
 
 
@@ -94,7 +94,7 @@ class ActionCancelOrder(ShopAction):
     ) -> list[EventType]:
         number = tracker.get_slot("order_number") or ""
         if tracker.get_slot("order_changeable") is False:
-            await explain_not_changeable(number, dispatcher)
+            await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
         elif not tracker.get_slot("verified_customer_id"):
             dispatcher.utter_message(response="utter_verification_failed")
         elif tracker.get_slot("cancel_confirmed") is not True:
@@ -103,9 +103,9 @@ class ActionCancelOrder(ShopAction):
             try:
                 order = await get_store().cancel_order(number, tracker.sender_id)
             except (OrderNotChangeable, OrderNotFound):
-                await explain_not_changeable(number, dispatcher)
+                await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
             else:
-                dispatcher.utter_message(response="utter_order_cancelled", **order_values(order))
+                dispatcher.utter_message(response="utter_order_cancelled", **order_values(order, tracker.get_slot("language")))
         return clear_order_change()
 
 
@@ -121,7 +121,7 @@ class ActionChangeDeliveryAddress(ShopAction):
         number = tracker.get_slot("order_number") or ""
         address = tracker.get_slot("new_delivery_address")
         if tracker.get_slot("order_changeable") is False:
-            await explain_not_changeable(number, dispatcher)
+            await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
             return clear_order_change()
         if not tracker.get_slot("verified_customer_id") or not address:
             dispatcher.utter_message(response="utter_verification_failed")
@@ -129,9 +129,10 @@ class ActionChangeDeliveryAddress(ShopAction):
         try:
             order = await get_store().change_delivery_address(number, address, tracker.sender_id)
         except (OrderNotChangeable, OrderNotFound):
-            await explain_not_changeable(number, dispatcher)
+            await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
         else:
             dispatcher.utter_message(
-                response="utter_delivery_address_changed", address=order.delivery_address, **order_values(order)
+                response="utter_delivery_address_changed", address=order.delivery_address,
+                **order_values(order, tracker.get_slot("language"))
             )
         return clear_order_change()

@@ -80,7 +80,9 @@ def format_money(cents: int, currency: str = "$") -> str:
     return f"{currency}{cents // 100:,}.{cents % 100:02d}"
 
 
-def order_summary(item_count: int, total_cents: int) -> str:
-    """Describe an order in a few words: ``2 items, $45.90``."""
+def order_summary(item_count: int, total_cents: int, language: str = "en") -> str:
+    """Describe an order in a few words: ``2 items, $45.90``; ``商品2点、合計$45.90``."""
+    if language == "ja":
+        return f"商品{item_count}点、合計{format_money(total_cents)}"
     noun = "item" if item_count == 1 else "items"
     return f"{item_count} {noun}, {format_money(total_cents)}"

@@ -73,7 +73,7 @@ class OrderFormValidation(ShopFormValidation, ABC):
         slots: dict[str, Any] = {
             "order_number": order.order_number,
             "order_changeable": order.changeable,
-            "order_summary": order_values(order)["summary"],
+            "order_summary": order_values(order, tracker.get_slot("language"))["summary"],
         }
         if tracker.get_slot("verified_customer_id") == order.customer_id:
             customer = await get_store().get_customer(order.customer_id)

@@ -26,11 +26,13 @@ from typing import Any
 import aiohttp
 import socketio
 
-from handoff import messages, protocol
+from handoff import protocol, vocabulary
 from harness.clients import Agent, Customer, Handler, SocketClient
 
 # The bridge's own answers when Rasa cannot be reached (counted apart from the bot's).
-UNAVAILABLE_TEXTS = frozenset({messages.ASSISTANT_UNAVAILABLE, messages.UNAVAILABLE_CONNECTING})
+UNAVAILABLE_TEXTS = frozenset(vocabulary.bridge_reply(key, language) for key in ("assistant_unavailable",
+                                                                                 "unavailable_connecting")
+                               for language in vocabulary.LANGUAGES)
 
 SEND_TIMEOUT_S = 30.0  # an acknowledgement not received by then: reconnect and send again
 GIVE_UP_S = 240.0  # a message still not acknowledged after this long is given up (and reported)

@@ -61,8 +61,8 @@ class Bridge:
     writer: TrackerWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.notify = Notify(self.sio)
         self.conversations = Conversations(self.redis)
+        self.notify = Notify(self.sio, self.conversations.language)
         self.stats = Stats(self.redis)
         self.agents = Agents(self.redis, self.accounts, self.notify, self.settings.presence_heartbeat_s)
         self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings)

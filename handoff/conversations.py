@@ -16,6 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from bot.language.choice import DEFAULT_LANGUAGE, answer_language
 from handoff import keys
 from handoff.errors import NotAllowed, UnknownConversation
 from handoff.state import Move, State, transition
@@ -35,6 +36,7 @@ class Conversation:
     queued_at: float = 0.0
     priority: int = 0
     context: dict[str, Any] = field(default_factory=dict)
+    language: str = ""  # en, ja: the customer's (bot.language.choice), "" until they wrote
 
     @classmethod
     def from_hash(cls, conversation_id: str, raw: dict[str, str]) -> Conversation:
@@ -48,6 +50,7 @@ class Conversation:
             queued_at=float(raw.get("queued_at", 0) or 0),
             priority=int(raw.get("priority", 0) or 0),
             context=json.loads(raw.get("context") or "{}"),
+            language=raw.get("language", ""),
         )
 
 
@@ -112,6 +115,18 @@ class Conversations:
                 except WatchError:
                     continue
         return await self.require(conversation_id)
+
+    async def keep_language(self, conversation: Conversation, text: str, declared: object) -> str:
+        """Keep the conversation's language as of this customer message (the same rule as the
+        action server's ``language`` slot); written only when it changes. Returns it."""
+        language = answer_language(text, declared, conversation.language or None)
+        if language != conversation.language:
+            await self.redis.hset(keys.conversation(conversation.id), "language", language)
+        return language
+
+    async def language(self, conversation_id: str) -> str:
+        """The conversation's language (English until the customer wrote)."""
+        return str(await self.redis.hget(keys.conversation(conversation_id), "language") or DEFAULT_LANGUAGE)
 
     async def get_many(self, conversation_ids: Sequence[str]) -> list[Conversation | None]:
         """The conversations of ``conversation_ids`` in one round trip (``None`` for unknown ids)."""

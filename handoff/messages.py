@@ -1,24 +1,7 @@
-"""Texts the bridge itself sends to customers (when Rasa cannot: it is down or paused).
+"""The canned responses a new team starts with (agents edit them in the console).
 
-Everything else a customer reads lives in domain.yml; these few are here so
-they can be translated in one place too.
+What the bridge says to customers itself is in ``handoff.vocabulary`` (``BRIDGE_REPLIES``).
 """
-
-ASSISTANT_UNAVAILABLE = (
-    "Sorry, the assistant is unavailable right now. You can try again in a moment, "
-    "or ask for a person and someone from our team will take over."
-)
-# Rasa is down and the customer asked for a person: the bridge hands over on its own.
-UNAVAILABLE_CONNECTING = (
-    "Sorry, the assistant is unavailable right now, so I'm connecting you with a person from our team."
-)
-TALK_TO_A_PERSON = {"content_type": "text", "title": "Talk to a person", "payload": "/request_human"}
-# Rasa answered a turn with nothing (an action failed inside it, or the turn timed out there).
-NO_REPLY = (
-    "Sorry, I couldn't answer that just now. Could you try again? If it keeps happening, "
-    "a person from our team can take over."
-)
-
 
 # Canned responses a new team starts with; agents edit them in the console.
 DEFAULT_CANNED = (

@@ -4,11 +4,13 @@ The Socket.IO server's Redis manager reaches every bridge process, so whichever
 bridge holds a socket delivers. The rooms are the protocol's (``protocol.agent_room``,
 ``protocol.AGENTS_ROOM``; a customer's room is the conversation id, and
 ``protocol.plain_room`` of it for Rasa widgets that know no handoff events: they get
-each event as ``protocol.plain_message`` makes it, a plain bot message or nothing).
+each event as ``protocol.plain_message`` makes it, a plain bot message in the conversation's
+language, or nothing).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
@@ -19,11 +21,15 @@ from handoff import protocol
 class Notify:
     """Emits events to the people involved, whichever bridge holds their sockets."""
 
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+    def __init__(self, sio: socketio.AsyncServer, language_of: Callable[[str], Awaitable[str]]) -> None:
         self.sio = sio
+        self.language_of = language_of  # a conversation's language, for what plain widgets are told
 
     async def customer(self, conversation_id: str, event: str, payload: Any) -> None:
         """To every socket of the customer of ``conversation_id`` (a place in line: see ``place_in_line``)."""
+        if event == protocol.BOT_UTTERED:  # the same message for both kinds of client: one publish
+            await self.sio.emit(event, payload, room=[conversation_id, protocol.plain_room(conversation_id)])
+            return
         await self.sio.emit(event, payload, room=conversation_id)
         if event != protocol.HANDOFF_QUEUED:
             await self._plain(conversation_id, event, payload)
@@ -40,7 +46,9 @@ class Notify:
         await self._plain(conversation_id, protocol.HANDOFF_QUEUED, payload)
 
     async def _plain(self, conversation_id: str, event: str, payload: Any) -> None:
-        message = protocol.plain_message(event, payload)
+        if event not in protocol.PLAIN_EVENTS:
+            return
+        message = protocol.plain_message(event, payload, await self.language_of(conversation_id))
         if message is not None:
             await self.sio.emit(protocol.BOT_UTTERED, message, room=protocol.plain_room(conversation_id))
 

@@ -300,6 +300,11 @@ def with_metadata(payload: Mapping[str, Any], **ours: Any) -> dict[str, Any]:
     return {**payload, "metadata": {**(metadata if isinstance(metadata, Mapping) else {}), **ours}}
 
 
+# The events a client without ``HANDOFF_EVENTS`` is told of (``plain_message``).
+PLAIN_EVENTS = frozenset({BOT_UTTERED, HANDOFF_QUEUED, AGENT_JOINED, AGENT_LEFT, HANDOFF_RETURNED, HANDOFF_CLOSED,
+                          TICKET_CREATED})
+
+
 def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") -> dict[str, Any] | None:
     """What a client without ``HANDOFF_EVENTS`` is told of a handoff event: a plain bot message,
     or ``None`` for events it has no use for (typing, the survey, errors of another socket)."""
@@ -308,6 +313,8 @@ def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") 
     lines = {AGENT_JOINED: ("joined", {"agent": name}), AGENT_LEFT: ("left", {"agent": name}),
              HANDOFF_RETURNED: ("returned", {}), HANDOFF_CLOSED: ("closed", {}),
              TICKET_CREATED: ("ticket", {"ticket": str(payload.get("ticket_id") or "")})}
+    if event not in PLAIN_EVENTS:
+        return None
     if event == BOT_UTTERED:
         return dict(payload)
     if event == HANDOFF_QUEUED:

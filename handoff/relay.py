@@ -15,7 +15,7 @@ from typing import Any
 
 from escalation import reasons
 from escalation.person import asks_for_person
-from handoff import delivery, keys, messages, protocol, tracker
+from handoff import delivery, keys, protocol, tracker, vocabulary
 from handoff.accounts import Account
 from handoff.config import Settings
 from handoff.conversations import RETRY_LOOKBACK, Conversation, Conversations
@@ -80,6 +80,7 @@ class Relay:
         """Route a customer message to Rasa or to the agent, and record it; returns the acknowledgement."""
         about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
+        await self.conversations.keep_language(conversation, text, metadata.get("language"))
         attempt = await self._claim(conversation_id, "customer", message_id)
 
         async def handle() -> None:
@@ -186,27 +187,29 @@ class Relay:
         inside the turn): never leave the customer waiting in silence; count it."""
         logger.warning("rasa answered %s with no reply", conversation_id)
         self.metrics.error("rasa_no_reply")
-        await self._bridge_reply(conversation_id, messages.NO_REPLY, message_id, "no_reply", offer_person=True)
+        await self._bridge_reply(conversation_id, "no_reply", message_id, "no_reply", offer_person=True)
 
     async def _assistant_unavailable(self, conversation_id: str, text: str, message_id: str | None) -> None:
         """Rasa could not be reached: say so, and hand over at once if the customer asked for a person."""
         if asks_for_person(text):
-            await self._bridge_reply(conversation_id, messages.UNAVAILABLE_CONNECTING, message_id,
-                                     "assistant_unavailable")
+            await self._bridge_reply(conversation_id, "unavailable_connecting", message_id, "assistant_unavailable")
             await self.desk.handoff(conversation_id, {
                 "reason": reasons.EXPLICIT_REQUEST, "evidence": [{"signal": "assistant_unavailable", "message": text}]},
                 pause_rasa=True)
             return
-        await self._bridge_reply(conversation_id, messages.ASSISTANT_UNAVAILABLE, message_id,
-                                 "assistant_unavailable", offer_person=True)
+        await self._bridge_reply(conversation_id, "assistant_unavailable", message_id, "assistant_unavailable",
+                                 offer_person=True)
 
-    async def _bridge_reply(self, conversation_id: str, text: str, message_id: str | None, event: str,
+    async def _bridge_reply(self, conversation_id: str, key: str, message_id: str | None, event: str,
                             offer_person: bool = False) -> None:
-        """The bridge answers in the assistant's place: recorded as the answer to ``message_id`` (a reload
-        shows it; trainers see it), then sent in a Rasa shape with the entry's id in metadata."""
+        """The bridge answers in the assistant's place, in the conversation's language: recorded as the
+        answer to ``message_id`` (a reload shows it; trainers see it), then sent in a Rasa shape with the
+        entry's id in metadata."""
+        language = await self.conversations.language(conversation_id)
+        text = vocabulary.bridge_reply(key, language)
         payload: dict[str, Any] = {"text": text}
         if offer_person:
-            payload["quick_replies"] = [messages.TALK_TO_A_PERSON]
+            payload["quick_replies"] = [vocabulary.talk_to_a_person(language)]
         extra = {"reply_to": message_id} if message_id else {}
         entry = await self.conversations.record(conversation_id, "bot", text, payload=payload, source="bridge",
                                                 event=event, **extra)

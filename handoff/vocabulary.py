@@ -1,5 +1,5 @@
 """The desk's vocabulary, defined once: handoff reasons (labels, priorities), resolution codes,
-and the status lines a customer reads. The pages get it from the server (``hello``,
+the status lines a customer reads and the bridge's own answers, in English and Japanese. The pages get it from the server (``hello``,
 ``history``, ``/api/stats``) and keep no copy of their own. Pure.
 """
 
@@ -56,6 +56,38 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
                        "ja": "担当者におつなぎしています。現在{position}番目です。ただいま担当者がすべて対応中のため、"
                              "このままお待ちいただけますと、順番にご案内いたします。"},
 }
+
+
+# What the bridge itself answers in the assistant's place (Rasa down or silent), by key.
+BRIDGE_REPLIES: Mapping[str, Mapping[str, str]] = {
+    "assistant_unavailable": {
+        "en": "Sorry, the assistant is unavailable right now. You can try again in a moment, "
+              "or ask for a person and someone from our team will take over.",
+        "ja": "申し訳ございません。ただいまアシスタントをご利用いただけません。しばらくしてからもう一度お試し"
+              "いただくか、担当者をご希望の場合はその旨をお知らせください。担当者が対応いたします。"},
+    # Rasa is down and the customer asked for a person: the bridge hands over on its own.
+    "unavailable_connecting": {
+        "en": "Sorry, the assistant is unavailable right now, so I'm connecting you with a person from our team.",
+        "ja": "申し訳ございません。ただいまアシスタントをご利用いただけないため、担当者におつなぎいたします。"},
+    # Rasa answered a turn with nothing (an action failed inside it, or the turn timed out there).
+    "no_reply": {
+        "en": "Sorry, I couldn't answer that just now. Could you try again? If it keeps happening, "
+              "a person from our team can take over.",
+        "ja": "申し訳ございません。ただいまお答えすることができませんでした。恐れ入りますが、もう一度お試し"
+              "いただけますでしょうか。解決しない場合は、担当者が対応いたします。"},
+    "talk_to_a_person": {"en": "Talk to a person", "ja": "担当者と話す"},  # the quick reply's title
+}
+
+
+def bridge_reply(key: str, language: str | None = "en") -> str:
+    """The bridge's own answer ``key`` in ``language`` (English if there is none)."""
+    texts = BRIDGE_REPLIES[key]
+    return texts.get(language or "en") or texts["en"]
+
+
+def talk_to_a_person(language: str | None = "en") -> dict[str, str]:
+    """The quick reply that asks for a person, titled in ``language``."""
+    return {"content_type": "text", "title": bridge_reply("talk_to_a_person", language), "payload": "/request_human"}
 
 
 def priority_for(reason: str | None) -> int:

@@ -110,3 +110,22 @@ def test_a_dash_between_two_letters_is_punctuation():
 
 def test_an_order_number_inside_a_phone_number_is_not_one():
     assert [f.entity for f in find_entities("call 0120 100245 67")] == ["phone_number"]
+
+
+def test_the_answer_language_follows_what_the_customer_writes_then_the_widget_then_the_conversation():
+    from bot.language.choice import answer_language, declared_language, written_language
+
+    assert written_language("荷物がまだ届きません") == "ja"
+    assert written_language("ｷｬﾝｾﾙ") == "ja"  # half-width katakana
+    assert written_language("where is my parcel") == "en"
+    for says_nothing in ("ORD-100101", "ＯＲＤ－１００１０１", "kenji.sato@example.jp", "090-1234-5678", "👍", "/greet",
+                         "/affirm", "", "100101 ?"):
+        assert written_language(says_nothing) is None, says_nothing
+    assert written_language("ORD-100101 please") == "en"
+    assert declared_language("ja-JP") == "ja" and declared_language("EN_us") == "en"
+    assert declared_language("fr") is None and declared_language(3) is None
+    assert answer_language("ORD-100101", declared="ja") == "ja"  # an id alone keeps the widget's language
+    assert answer_language("/greet", declared=None, current="ja") == "ja"
+    assert answer_language("actually, in English please", declared="ja", current="ja") == "en"  # switched
+    assert answer_language("やっぱり日本語で", declared="en", current="en") == "ja"
+    assert answer_language("12345") == "en"

@@ -1,8 +1,8 @@
 """Japanese and mixed messages understood end to end: REST channel → Rasa → action server → store.
 
-The answers are still English (translating them is the Japanese-service issue);
-what is checked here is that the assistant understood the Japanese message and
-acted on the right order, number or request, and did not act where it must not.
+What is checked here is that the assistant understood the Japanese message, acted on
+the right order, number or request (and did not act where it must not), and answered
+in Japanese, with the values in its answers written for a Japanese reader.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def test_order_status_in_a_japanese_sentence_with_a_full_width_number(stack):
                              "SELECT carrier, tracking_number FROM orders WHERE order_number='ORD-100101'")[0]
     reply = chat.say("ＯＲＤ－１００１０１の配送状況を教えてください")
     assert carrier in reply and tracking in reply
+    assert "発送いたしました" in reply and "月" in reply and "日（" in reply  # 11月22日（日）, not "Sunday"
     assert chat.slot("order_number") == "ORD-100101"
 
 
@@ -30,9 +31,10 @@ def test_a_japanese_no_inside_the_cancel_confirmation_cancels_nothing(stack):
                         "ON c.id = o.customer_id WHERE o.status = 'pending' AND c.id NOT IN ('C1001', 'C1002', "
                         "'C1003') ORDER BY o.order_number LIMIT 1")[0]
     chat = Chat(stack)
-    assert "e-mail address on your account" in chat.say(f"注文{order[4:]}をキャンセルしたいです")
-    assert "Shall I cancel it?" in chat.say(email)
-    assert "is cancelled" not in chat.say("やっぱりキャンセルしないでください")
+    assert "ご登録のメールアドレス" in chat.say(f"注文{order[4:]}をキャンセルしたいです")
+    assert "キャンセルいたしますか" in chat.say(email)
+    kept = chat.say("やっぱりキャンセルしないでください")
+    assert "そのままにいたしました" in kept and "キャンセルを承りました" not in kept
     assert rows(stack.shop_db, "SELECT status FROM orders WHERE order_number=?", order) == [("pending",)]
 
 
@@ -46,9 +48,9 @@ def test_a_japanese_request_for_a_person_reaches_one(stack):
 
 def test_a_japanese_phone_number_reaches_the_form_in_canonical_form(stack):
     chat = Chat(stack)
-    assert "e-mail address on your account" in chat.say("電話番号を変更したいです")
-    assert "order number" in chat.say("kenji.sato@example.jp")
-    assert "new phone number" in chat.say("注文番号はＯＲＤ－１００２０２です")
+    assert "ご登録のメールアドレス" in chat.say("電話番号を変更したいです")
+    assert "ご注文番号" in chat.say("kenji.sato@example.jp")  # an address alone keeps the conversation Japanese
+    assert "新しい電話番号" in chat.say("注文番号はＯＲＤ－１００２０２です")
     assert "08055550199" in chat.say("０８０－５５５５－０１９９に変えてください")
     assert rows(stack.shop_db, "SELECT phone FROM customers WHERE id='C1002'") == [("08055550199",)]
 

@@ -155,7 +155,7 @@ async def test_rasa_down_a_person_is_reached_by_asking_in_words_not_by_a_word_in
     await customer.bot_says("assistant is unavailable")
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "bot"
     await customer.say("オペレーターと話したいです", message_id="m-operator")
-    told = await customer.bot_says("connecting you with a person")  # never a silent handoff
+    told = await customer.bot_says("担当者におつなぎいたします")  # never a silent handoff; in their language
     assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
     reloaded = Customer(dead_rasa_bridge.url)  # the answer is that message's, and a reload shows it
@@ -266,4 +266,27 @@ async def test_with_rasa_down_the_relay_goes_on_and_the_tracker_turns_wait_in_or
                                                                 ("agent", "Yes, Alice here.")]
     assert await redis.sismember(keys.TRACKER_PENDING, customer.session_id)  # the writer keeps trying
     for client in (customer, alice):
+        await client.close()
+
+
+async def test_the_bridge_answers_in_the_customers_language(dead_rasa_bridge, redis):
+    """Its own answers and a plain widget's status lines follow the conversation's language: the one the
+    customer writes, else the one the widget declares (customData.language)."""
+    plain = Customer(dead_rasa_bridge.url, capabilities=())  # a Rasa widget: the handoff as bot messages
+    await plain.connect()
+    await plain.say("注文した荷物はどこですか")
+    reply = await plain.bot_says("アシスタントをご利用いただけません")
+    assert reply["quick_replies"][0] == {"content_type": "text", "title": "担当者と話す", "payload": "/request_human"}
+    assert await redis.hget(keys.conversation(plain.session_id), "language") == "ja"
+    await plain.say("担当者と話したいです")
+    await plain.bot_says("担当者におつなぎいたします")
+    await plain.bot_says("現在1番目")  # its place in line, in Japanese
+    declared = Customer(dead_rasa_bridge.url)
+    await declared.connect()
+    await declared.say("ORD-100101", customData={"language": "ja-JP"})  # an id says nothing: the widget's language
+    await declared.bot_says("アシスタントをご利用いただけません")
+    await declared.say("actually, where is it?", customData={"language": "ja-JP"})  # the customer switched
+    await declared.bot_says("assistant is unavailable")
+    assert await redis.hget(keys.conversation(declared.session_id), "language") == "en"
+    for client in (plain, declared):
         await client.close()
