@@ -1,6 +1,6 @@
 """Which language to answer a customer in: the one they write, else the one their widget declares.
 
-Pure. The action server asks it on every customer message (``actions/language.py``) and
+Pure. The Rasa server asks it on every customer message (``bot/policies/language.py``) and
 keeps the answer in the ``language`` slot, which chooses each response's variation in
 ``domain.yml``; the bridge keeps the same answer on its conversation record.
 """
