@@ -348,9 +348,10 @@ PATHS = (
     "Both targets answer from the same Rasa server and model; what differs is the way in and out. Through the "
     "bridge, the widget's message goes to the bridge process, which reads the conversation from Redis and appends "
     "the turn to the live transcript (HGETALL + RPUSH), then POSTs it to Rasa's REST channel (one more HTTP hop "
-    "and JSON round trip). The REST channel answers only when the whole turn is over: every action has run and "
-    "the tracker is saved. The bridge then emits each reply, publishes it on Redis (PUBLISH, so that other bridge "
-    "processes can reach the socket) and appends it to the transcript (RPUSH). Rasa's socketio channel emits "
+    "and JSON round trip), in stream mode: Rasa writes each bot message as one JSON line the moment the "
+    "dialogue utters it (`bot/channels.py`), and the response ends with the turn. The bridge appends each reply "
+    "to the transcript (RPUSH) and emits it as its line arrives, publishing it on Redis (PUBLISH, so that other "
+    "bridge processes can reach the socket). Rasa's socketio channel emits "
     "each bot message from inside Rasa as soon as its action has run, before the tracker is saved, with no hop "
     "and no Redis, but all of its socket.io work (framing, websocket writes, pings) then runs on the Rasa "
     "server's event loop, the same loop that runs the model."
@@ -384,7 +385,8 @@ def _trend_text(trend: str, kind_high: str, cpu: tuple[float, float, float] | No
     text = "The bridge's overhead shrinks under load" + (" and turns into a lead" if kind_high == "faster" else "")
     writer = ("Used directly, python-socketio also hands each bot message to a separate writer task, which has to "
               "wait for the Rasa server's event loop to come back from running the model for other conversations "
-              "before the message reaches its websocket; a REST response is written as soon as the turn ends.")
+              "before the message reaches its websocket; a line of the REST stream is written from the turn "
+              "itself.")
     if cpu and cpu[0] > cpu[1] * 1.1:
         return (f"{text}. The Rasa server's event loop, which also runs the model, is the bottleneck, and serving "
                 f"the sockets itself costs it more: {millis(cpu[0])} of CPU per message against {millis(cpu[1])} "
@@ -455,13 +457,11 @@ def why_relay(relay: RelayResult) -> list[str]:
     else:
         tail = f"that costs little at this pace (agent → customer p99 {millis(c99)})"
     return [
-        f"In live human chats the two directions differ by design: customer → agent takes {millis(a)} at p50 and "
-        f"agent → customer {millis(c)}. A customer's message is first parsed by Rasa's NLU "
-        "(`POST /model/parse`) and written to Rasa's tracker (`POST /conversations/…/tracker/events`) before the "
-        "agent sees it, so the tracker keeps the human part in order; an agent's message is emitted to the "
-        "customer first and recorded in Redis and Rasa afterwards. The bridge handles each socket's events one "
-        "after the other, so an agent's message also waits for the Rasa tracker write of that agent's previous "
-        f"one; with up to {relay.capacity} chats per agent {tail}."
+        f"In live human chats customer → agent takes {millis(a)} at p50 and "
+        f"agent → customer {millis(c)}. Both are recorded in the bridge's transcript and passed on at once; their "
+        "Rasa tracker events (the customer's with Rasa's NLU parse) are queued per conversation in Redis and "
+        "appended in order afterwards (`handoff/tracker_writer.py`), so neither side waits for Rasa; with up to "
+        f"{relay.capacity} chats per agent {tail}."
     ]
 
 
@@ -510,8 +510,8 @@ def body(report: BridgeReport) -> list[str]:
             f"sends {len(lat.script)} messages one after the other: {script} — in brackets the bot messages each "
             "gets, counted in a warm-up conversation per target. Latency is from emitting `user_uttered` to the "
             f"first `bot_uttered`. The next message goes {lat.think_ms:g} ms after all expected replies are in "
-            "(a quick reader): Rasa's socketio channel emits before its turn is over, and a message sent at once "
-            "would wait for the rest of the previous turn, which the bridge has already waited for. Messages/s "
+            "(a quick reader): both paths emit a reply before its turn is over, and a message sent at once "
+            "would wait for the rest of the previous turn (Rasa's lock on the conversation). Messages/s "
             "counts answered messages over the timed part of the rounds (pauses included, connecting excluded).",
             "",
             latency_table(lat),
