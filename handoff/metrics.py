@@ -33,7 +33,7 @@ class Metrics:
         self.handoffs = Counter("nwsupport_handoffs", "Conversations handed to the agents' queue", ["reason"],
                                 registry=registry)
         self.messages = Counter("nwsupport_messages_relayed", "Messages relayed", ["direction"], registry=registry)
-        self.bot_latency = Histogram("nwsupport_bot_reply_seconds", "Customer message to Rasa's replies",
+        self.bot_latency = Histogram("nwsupport_bot_reply_seconds", "Customer message to Rasa's first reply",
                                      buckets=REPLY_BUCKETS, registry=registry)
         self.errors = Counter("nwsupport_errors", "Errors by kind (refused input included)", ["kind"], registry=registry)
 
@@ -46,7 +46,7 @@ class Metrics:
         self.messages.labels(direction=direction).inc()
 
     def bot_reply(self, seconds: float) -> None:
-        """Rasa answered a customer message in ``seconds``."""
+        """Rasa's first reply to a customer message came ``seconds`` after the message."""
         self.bot_latency.observe(seconds)
 
     def handoff(self, reason: str) -> None:
