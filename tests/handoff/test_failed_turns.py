@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from bot.launcher import latest_model
-from handoff import messages, protocol
+from handoff import protocol, vocabulary
 from harness.clients import Customer
 from harness.ports import free_port
 from harness.processes import Process
@@ -47,13 +47,13 @@ async def test_a_turn_rasa_answers_with_nothing_is_told_and_a_person_offered(bri
                                                           "session_id": customer.session_id, "message_id": "m-7"})
     assert ack["status"] == "ok"
     reply = await customer.bot_says("couldn't answer that just now")
-    assert reply["text"] == messages.NO_REPLY
-    assert reply["quick_replies"] == [messages.TALK_TO_A_PERSON]
+    assert reply["text"] == vocabulary.bridge_reply("no_reply", "en")
+    assert reply["quick_replies"] == [vocabulary.talk_to_a_person("en")]
     assert reply["metadata"]["reply_to"] == "m-7" and reply["metadata"]["id"]
     again = Customer(bridge_to_it.url)
     await again.connect(customer.session_id)
     history = (await again.seen.wait_for(protocol.HISTORY))["transcript"]
-    assert any(e["role"] == "bot" and e["text"] == messages.NO_REPLY for e in history)  # kept, for trainers too
+    assert any(e["role"] == "bot" and e["text"] == vocabulary.bridge_reply("no_reply", "en") for e in history)  # kept, for trainers too
     async with aiohttp.ClientSession() as http, http.get(f"{bridge_to_it.url}/metrics") as response:
         assert 'nwsupport_errors_total{kind="rasa_no_reply"} 1.0' in await response.text()
     for client in (customer, again):
