@@ -7,13 +7,13 @@ be explained in one line to an agent and studied by a trainer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from re import Pattern
 
-from escalation import lexicon
+from escalation import lexicon, lexicon_ja
 from escalation.settings import Frustration, Settings, Unresolved
 from escalation.turns import Turn
 
@@ -59,57 +59,75 @@ def noisy_or(values: Iterable[float]) -> float:
     remaining = 1.0
     for value in values:
         remaining *= 1.0 - max(0.0, min(1.0, value))
-    return 1.0 - remaining
+    return round(1.0 - remaining, 9)  # one piece of 0.45 is 0.45, not 0.44999…: thresholds compare exactly
 
 
 # --- explicit request and sensitive topics ----------------------------------
 
 def _latest_message_signal(
     name: str, turns: Sequence[Turn], intents: frozenset[str], min_confidence: float,
-    patterns: Mapping[str, Pattern[str]],
+    patterns: Iterable[tuple[str, Pattern[str]]],
 ) -> Signal:
-    """1.0 when the latest message has one of ``intents`` or matches one of ``patterns`` (by feature name)."""
+    """1.0 when the latest message has one of ``intents`` or matches one of ``patterns`` (feature, pattern),
+    read after NFKC (full-width letters, half-width katakana)."""
     if not turns:
         return Signal(name, 0.0)
     last = turns[-1]
     if last.intent in intents and last.confidence >= min_confidence:
         return Signal(name, 1.0, (
             Evidence("intent", last.confidence, f"intent {last.intent} ({last.confidence:.2f})", quote(last.text)),))
-    for feature, pattern in patterns.items():
-        match = pattern.search(last.text)
+    text = lexicon_ja.normalised(last.text)
+    for feature, pattern in patterns:
+        match = pattern.search(text)
         if match:
             return Signal(name, 1.0, (
                 Evidence(feature, 1.0, f"{feature.replace('_', ' ')}: {match.group(0)!r}", quote(last.text)),))
     return Signal(name, 0.0)
 
 
+_ASKS_FOR_A_PERSON = (("asks for a person", lexicon.EXPLICIT_REQUEST), ("asks for a person", lexicon.EXPLICIT_REQUEST_JA))
+_SENSITIVE_TOPICS = tuple(lexicon.SENSITIVE.items()) + tuple(lexicon_ja.SENSITIVE.items())
+
+
 def explicit_request(turns: Sequence[Turn], settings: Settings) -> Signal:
-    """The latest message asks for a person (by intent or by its words)."""
+    """The latest message asks for a person (by intent or by its words, in English or Japanese)."""
     return _latest_message_signal("explicit_request", turns, settings.explicit_intents,
-                                  settings.explicit_min_confidence, {"asks for a person": lexicon.EXPLICIT_REQUEST})
+                                  settings.explicit_min_confidence, _ASKS_FOR_A_PERSON)
 
 
 def sensitive(turns: Sequence[Turn], settings: Settings) -> Signal:
-    """The latest message raises a topic that always goes to a person."""
+    """The latest message raises a topic that always goes to a person (in English or Japanese)."""
     return _latest_message_signal("sensitive", turns, settings.sensitive_intents,
-                                  settings.sensitive_min_confidence, lexicon.SENSITIVE)
+                                  settings.sensitive_min_confidence, _SENSITIVE_TOPICS)
 
 
 # --- frustration -------------------------------------------------------------
 
 @lru_cache(maxsize=8192)
 def _text_features(text: str) -> tuple[float, float, float, float, float, float]:
-    """The text-only features of a message (cached: each turn re-reads the recent messages)."""
-    compound = lexicon.sentiment(text)
+    """The text-only features of a message (cached: each turn re-reads the recent messages).
+
+    A message with Japanese in it is scored with the Japanese lexicon (``lexicon_ja``) on its NFKC
+    form (！！ is !!), and its phrases are looked for next to the English ones.
+    """
+    japanese = lexicon_ja.is_japanese(text)
+    if japanese:
+        text = lexicon_ja.normalised(text)
+    compound = lexicon_ja.sentiment(text) if japanese else lexicon.sentiment(text)
     runs = lexicon.REPEATED_PUNCTUATION.findall(text)
+
+    def said(english: Pattern[str], in_japanese: Pattern[str]) -> bool:
+        return bool(english.search(text) or (japanese and in_japanese.search(text)))
+
     return (
         max(0.0, -compound) if compound < -0.05 else 0.0,
-        1.0 if (lexicon.INSULT.search(text) or lexicon.ANGRY_EMOJI.search(text)) and compound < 0.3 else 0.0,
+        1.0 if (said(lexicon.INSULT, lexicon_ja.INSULT) or lexicon.ANGRY_EMOJI.search(text)) and compound < 0.3
+        else 0.0,
         lexicon.shouting(text),
         # "!!" once is emphasis; "!!!!", "???" or several runs is anger (unless the message is happy).
         0.0 if not runs or compound >= 0.3 else (1.0 if len(runs) > 1 or max(map(len, runs)) > 2 else 0.6),
-        1.0 if lexicon.IMPATIENCE.search(text) else 0.0,
-        1.0 if lexicon.META_COMPLAINT.search(text) else 0.0,
+        1.0 if said(lexicon.IMPATIENCE, lexicon_ja.IMPATIENCE) else 0.0,
+        1.0 if said(lexicon.META_COMPLAINT, lexicon_ja.META_COMPLAINT) else 0.0,
     )
 
 
@@ -136,7 +154,11 @@ def complaint_strength(turn: Turn, config: Frustration) -> float:
     """
     if turn.intent not in config.complaint_intents:
         return 0.0
-    if lexicon.warmth(turn.text) >= 0.3 or lexicon.NOT_COMPLAINING.search(turn.text):
+    if lexicon_ja.is_japanese(turn.text):
+        text = lexicon_ja.normalised(turn.text)
+        if lexicon_ja.sentiment(text) >= 0.3 or lexicon_ja.NOT_COMPLAINING.search(text):
+            return 0.0
+    elif lexicon.warmth(turn.text) >= 0.3 or lexicon.NOT_COMPLAINING.search(turn.text):
         return 0.0
     return max(0.0, min(1.0, (turn.confidence - 0.5) / 0.3))
 
@@ -178,7 +200,8 @@ def frustration(turns: Sequence[Turn], settings: Settings) -> Signal:
     for turn, features, score in sorted(negative_turns, key=lambda item: -item[2])[:3]:
         fired = [_FEATURE_WORDS[name] for name, value in features.items() if value > 0 and name in _FEATURE_WORDS]
         evidence.append(Evidence("message", score, ", ".join(fired), quote(turn.text)))
-    sentiments = [lexicon.sentiment(turn.text) for turn, _, _ in scored[-3:]]
+    sentiments = [lexicon_ja.sentiment(turn.text) if lexicon_ja.is_japanese(turn.text) else lexicon.sentiment(turn.text)
+                  for turn, _, _ in scored[-3:]]
     if len(sentiments) == 3 and sentiments[0] > sentiments[1] > sentiments[2] and sentiments[2] < -0.3:
         total = min(1.0, total + config.worsening_bonus)
         evidence.append(Evidence("worsening", config.worsening_bonus,
@@ -208,7 +231,21 @@ def _trailing(turns: Sequence[Turn], test) -> list[Turn]:  # type: ignore[no-unt
 
 @lru_cache(maxsize=8192)
 def _normalised(text: str) -> str:
+    text = lexicon_ja.normalised(text)
     return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def _words(text: str) -> set[str]:
+    """A normalised message's words; Japanese, written without spaces, by pairs of characters."""
+    if lexicon_ja.is_japanese(text):
+        joined = text.replace(" ", "")
+        return {joined[i:i + 2] for i in range(max(1, len(joined) - 1))}
+    return set(text.split())
+
+
+def _long_enough_to_repeat(text: str) -> bool:
+    """Three words or more (six characters of Japanese): shorter answers repeat naturally."""
+    return len(text.replace(" ", "")) >= 6 if lexicon_ja.is_japanese(text) else len(text.split()) >= 3
 
 
 @lru_cache(maxsize=8192)
@@ -221,7 +258,7 @@ def _similar(a: str, b: str, threshold: float) -> bool:
     """
     if not a or not b:
         return False
-    words_a, words_b = set(a.split()), set(b.split())
+    words_a, words_b = _words(a), _words(b)
     shared = len(words_a & words_b) / len(words_a | words_b)
     return shared >= 0.6 and SequenceMatcher(None, a, b).ratio() >= threshold
 
@@ -237,7 +274,9 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
     def fallback(turn: Turn) -> bool:
         return turn.intent in config.fallback_intents or bool(config.fallback_responses.intersection(turn.bot))
 
-    fallbacks = _trailing(turns, fallback)
+    # The bot's failed replies up to now, and this message if the NLU is lost on it: two "please rephrase"
+    # in a row are two failures whatever the customer writes next.
+    fallbacks = _trailing(turns, fallback) or _trailing(turns[:-1], fallback)
     if fallbacks:
         value = config.consecutive_fallbacks.score(len(fallbacks))
         evidence.append(Evidence("consecutive_fallbacks", value, f"{len(fallbacks)} fallback(s) in a row",
@@ -267,7 +306,7 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
 
     latest = _normalised(turns[-1].text)
     repeats = 1
-    if len(latest.split()) >= 3 and turns[-1].intent not in _SHORT_ANSWER_INTENTS:
+    if _long_enough_to_repeat(latest) and turns[-1].intent not in _SHORT_ANSWER_INTENTS:
         # short answers repeat naturally: "yes" to three cancellations in a row is not going in circles
         repeats += sum(1 for t in turns[:-1] if _similar(_normalised(t.text), latest, config.repeated_similarity))
     if repeats > 1:

@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from escalation import lexicon_ja
 from escalation.decision import HANDOFF, NONE, OFFER
 from escalation.evaluation import evaluate
 from escalation.evaluation.evaluate import Case, Outcome
@@ -88,3 +89,29 @@ def test_the_replay_acts_like_the_assistant():
     assert evaluate.replay(offer_then_no, s).action == OFFER
     rule = [{"text": "I want to complain", "intent": "complaint", "confidence": 0.9}]
     assert evaluate.replay(rule, s).action == HANDOFF
+
+
+# --- the Japanese sets ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def japanese():
+    return evaluate.load_set(evaluate.JA_SET)
+
+
+def test_the_japanese_set_is_big_varied_and_japanese(japanese):
+    assert len(japanese) >= 80
+    assert len({c["id"] for c in japanese}) == len(japanese)
+    counts = Counter(c["category"] for c in japanese)
+    assert set(counts) == set(evaluate.CATEGORIES) and min(counts.values()) >= 10
+    for c in japanese:
+        assert (c["expect"] == NONE) == (c["reason"] is None) == (c["turn"] is None), c["id"]
+        assert {t["intent"] for t in c["turns"]} <= INTENTS_AND_NLU_FALLBACK, c["id"]
+        assert any(lexicon_ja.is_japanese(t["text"]) for t in c["turns"]), c["id"]
+
+
+def test_japanese_escalation_is_gated_like_the_english(japanese):
+    cases = evaluate.run(japanese, settings())
+    m = evaluate.metrics(cases)
+    assert m.f1 >= MIN_F1, evaluate.report(cases, evaluate.JA_SET, "escalation.yml")
+    assert m.false_handoff_rate_calm <= MAX_CALM_FALSE_HANDOFFS
+    assert m.reason_accuracy >= 0.85 and m.on_time >= 0.85
