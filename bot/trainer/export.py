@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.trainer.conversations import Filters, Line, lines
 from bot.trainer.nludata import normalised
-from bot.trainer.redact import redact as redact_text
+from bot.trainer.redact import ConversationRedactor
 
 
 def _digest(prefix: str, text: str, size: int = 10) -> str:
@@ -41,16 +41,14 @@ def build_batch(
     already in the training data are left out, as are repeats within the batch.
     """
     secret = secrets.token_bytes(16)  # this batch's fakes: consistent within it, not reversible
-
-    def redact(text: str):  # type: ignore[no-untyped-def]
-        return redact_text(text, secret=secret)
-
     examples: list[dict[str, Any]] = []
     responses: list[dict[str, Any]] = []
     stories: list[dict[str, Any]] = []
     seen: set[str] = set(existing)
     seen_responses: set[str] = set()
     for conversation_id, events in conversations:
+        # One redactor per conversation: a name given once is replaced in every later line (山田太郎, then 山田様).
+        redact = ConversationRedactor(secret=secret)
         pseudo = pseudonym(conversation_id, secret)
         transcript = lines(events)
         last_customer: Line | None = None

@@ -15,11 +15,20 @@ Two modes:
   names from a small built-in list. Card numbers are never kept in any form:
   they become ``[card number]`` in both modes.
 * ``"placeholder"``: ``[email]``, ``[phone]``, ``[card number]``,
-  ``[order number]``, ``[name]``.
+  ``[order number]``, ``[name]``, ``[postal code]``, ``[address]``.
 
-Detection runs e-mails, card numbers, order numbers, phone numbers, bare order
-numbers (six digits in a message about an order) and names, in that order;
-each pass only sees text no earlier pass claimed, so nothing is replaced twice.
+Japanese personal data (``bot.trainer.redact_ja``: phone numbers as Japanese
+write them, 〒 postal codes, addresses in Japanese order, names before 様/さん or
+introduced with と申します, full-width e-mails) gets Japanese fakes: a name from a
+short list, ``090-0000-xxxx``, ``〒000-xxxx`` (no postal code starts 000),
+``東京都架空区見本町…`` ("fictional ward, sample town").
+
+Detection runs e-mails, card numbers (not a product's barcode), order numbers,
+the Japanese finders, phone numbers, bare order numbers (six digits in a message
+about an order) and names, in that order; each pass only sees text no earlier
+pass claimed, so nothing is replaced twice. ``ConversationRedactor`` redacts a
+conversation's messages in order and replaces a name found in one message
+wherever it comes again (山田太郎, then 山田様).
 
 Names are best effort: only Capitalised words in recognisable places ("my name
 is", "I'm"/"I am", "this is" at the start, "call me", sign-offs such as
@@ -41,11 +50,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.trainer import redact_ja
+
 EMAIL = "email"
 PHONE = "phone_number"
 CARD = "card_number"
 ORDER = "order_number"
 NAME = "name"
+POSTAL_CODE = redact_ja.POSTAL_CODE
+ADDRESS = redact_ja.ADDRESS
 
 MODES = ("fake", "placeholder")
 
@@ -55,6 +68,8 @@ PLACEHOLDERS = {
     CARD: "[card number]",
     ORDER: "[order number]",
     NAME: "[name]",
+    POSTAL_CODE: "[postal code]",
+    ADDRESS: "[address]",
 }
 
 # Entity kinds that are entities of this assistant's NLU (domain.yml).
@@ -72,6 +87,13 @@ FAKE_LAST_NAMES = (
 FAKE_EMAIL_DOMAINS = ("example.com", "example.org", "example.net")  # reserved (RFC 2606)
 FAKE_PHONE_PREFIX = "+1 415 555 01"  # 555-0100..0199: reserved for fiction
 FAKE_ORDER_PREFIX = "ORD-"
+# Japanese fakes: names from a short list, numbers that no one has (no postal code starts 000).
+FAKE_JA_LAST_NAMES = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山口")
+FAKE_JA_FIRST_NAMES = ("花子", "太郎", "陽子", "健太", "美咲", "大輔", "由美", "翔太", "彩", "誠", "恵", "蓮")
+FAKE_KATAKANA_NAMES = ("スミス", "ブラウン", "ミラー", "ガルシア", "マーティン", "リー", "ウィルソン", "テイラー")
+FAKE_JA_PHONE_PREFIX = "090-0000-"
+FAKE_POSTAL_PREFIX = "〒000-"
+FAKE_ADDRESS_PREFIX = "東京都架空区見本町"
 
 # Capitalised words that are not names: fillers after "I'm", "this is",
 # "call me" and sign-offs, plus titles, places, nationalities, brands and the
@@ -129,7 +151,7 @@ _DIGIT_BOUNDARY = r"A-Za-z\d_"
 class Span:
     """One replacement: where it sits in the redacted text and what it is."""
 
-    kind: str  # "email" | "phone_number" | "card_number" | "order_number" | "name"
+    kind: str  # "email" | "phone_number" | "card_number" | "order_number" | "name" | "postal_code" | "address"
     start: int  # offsets in the REDACTED text where the replacement sits
     end: int
     replacement: str  # what now stands there
@@ -232,6 +254,46 @@ def _fake_phone(original: str) -> str:
     return _fake(PHONE, key, make, lambda fake: digits not in _digits(fake))
 
 
+def _fake_ja_phone(original: str) -> str:
+    digits = _digits(original)
+
+    def make(digest: bytes) -> str:
+        return f"{FAKE_JA_PHONE_PREFIX}{_number(digest, 0) % 10000:04d}"
+
+    return _fake(PHONE, digits, make, lambda fake: digits not in _digits(fake))
+
+
+def _fake_postal_code(original: str) -> str:
+    digits = _digits(original)
+
+    def make(digest: bytes) -> str:
+        return f"{FAKE_POSTAL_PREFIX}{_number(digest, 0) % 10000:04d}"
+
+    return _fake(POSTAL_CODE, digits, make, lambda fake: digits not in _digits(fake))
+
+
+def _fake_address(original: str) -> str:
+    def make(digest: bytes) -> str:
+        return f"{FAKE_ADDRESS_PREFIX}{1 + _number(digest, 0) % 9}-{1 + _number(digest, 1) % 20}-{1 + _number(digest, 2) % 30}"
+
+    return _fake(ADDRESS, original, make, lambda fake: fake != original)
+
+
+def _fake_ja_name(original: str) -> str:
+    """A Japanese name for a Japanese one: katakana for katakana, a surname (and a given name when the
+    original looks like a full name) for kanji or kana."""
+    katakana = all("\u30a0" <= ch <= "\u30ff" or ch in "・=＝ 　" for ch in original)
+
+    def make(digest: bytes) -> str:
+        if katakana:
+            return FAKE_KATAKANA_NAMES[_number(digest, 0) % len(FAKE_KATAKANA_NAMES)]
+        last = FAKE_JA_LAST_NAMES[_number(digest, 0) % len(FAKE_JA_LAST_NAMES)]
+        full = len(original.replace(" ", "").replace("　", "")) >= 3 and redact_ja.surname_of(original) != original
+        return last + FAKE_JA_FIRST_NAMES[_number(digest, 1) % len(FAKE_JA_FIRST_NAMES)] if full else last
+
+    return _fake(f"{NAME}:ja", original, make, lambda fake: fake not in original and original not in fake)
+
+
 def _fake_order(digits: str) -> str:
     def make(digest: bytes) -> str:
         return f"{FAKE_ORDER_PREFIX}{100000 + _number(digest, 0) % 900000}"
@@ -260,6 +322,7 @@ _EMAIL_RE = re.compile(
 # A run of digit groups separated by single spaces or dashes (card candidates).
 _DIGIT_RUN_RE = re.compile(rf"(?<![{_DIGIT_BOUNDARY}+#$£€¥.,/-])\d+(?:[ -]\d+)*(?![{_DIGIT_BOUNDARY}])")
 _GROUP_RE = re.compile(r"\d+")
+_BARCODE_RE = re.compile(r"(?:JAN|EAN|バーコード|barcode)\S{0,6}\s*\Z", re.IGNORECASE)
 
 _ORDER_NUMBER = r"(?:ORD[-\s#:]?|\#)?\d{6}"
 _ORDER_END = rf"(?![{_DIGIT_BOUNDARY}]|[-.,/]\d)"
@@ -313,7 +376,7 @@ _END_RE = re.compile(r"[^\w]*\Z")
 
 _TITLE_RE = re.compile(r"(?<![^\W\d_])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|MR|MRS|MS|DR)\.?[ \t]+(?=[^\W\d_])")
 _NAME_TRIGGERS = (
-    re.compile(r"(?<![^\W\d_])(?:my\s+name\s+is|my\s+name['’]s|name\s*:)\s*(?=[^\W\d_])", re.IGNORECASE),
+    re.compile(r"(?<![^\W\d_])(?:(?:my\s+)?name\s+is|my\s+name['’]s|name\s*:)\s*(?=[^\W\d_])", re.IGNORECASE),
     re.compile(r"(?<![^\W\d_])i(?:\s*['’]\s*m|m|\s+am)\s+(?=[^\W\d_])", re.IGNORECASE),
     re.compile(
         r"\A\s*(?:(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening))(?:\s+there)?[\s,!.;:-]*)?"
@@ -381,6 +444,8 @@ class _Scanner:
 
     def cards(self) -> None:
         for run in list(_DIGIT_RUN_RE.finditer(self.masked)):
+            if _BARCODE_RE.search(self.masked[max(0, run.start() - 12):run.start()]):
+                continue  # a product's barcode (JAN/EAN) passes the Luhn check as often as not
             groups = [(g.start(), g.end(), g.group()) for g in _GROUP_RE.finditer(run.group())]
             base = run.start()
             i = 0
@@ -405,12 +470,35 @@ class _Scanner:
             digits = match.group()
             self.claim(ORDER, match.start(), match.end(), lambda digits=digits: _fake_order(digits))
 
+    def japanese(self) -> None:
+        """Full-width e-mails, postal codes, Japanese phone numbers and addresses (``redact_ja``), in that order."""
+        fakes = {POSTAL_CODE: _fake_postal_code, PHONE: _fake_ja_phone, ADDRESS: _fake_address, EMAIL: _fake_email}
+        for finder in (redact_ja.emails, redact_ja.postal_codes, redact_ja.phones, redact_ja.addresses):
+            for kind, start, end in finder(self.masked):
+                value = self.text[start:end]
+                self.claim(kind, start, end, lambda value=value, make=fakes[kind]: make(value))
+
+    def japanese_names(self, known: Sequence[str] = ()) -> None:
+        """Names in Japanese writing (``redact_ja.names``), and ``known`` ones wherever they occur again."""
+        for _, start, end in redact_ja.names(self.masked):
+            value = self.text[start:end]
+            fake = _fake_ja_name if redact_ja.is_japanese_name(value) else (lambda v: _fake_word(v, "last"))
+            self.claim(NAME, start, end, lambda value=value, fake=fake: fake(value))
+        for word in sorted(set(known), key=len, reverse=True):
+            japanese = redact_ja.is_japanese_name(word)
+            pattern = re.escape(word) if japanese else rf"(?<![\w'’-]){re.escape(word)}(?!\w)"
+            fake = _fake_ja_name if japanese else (lambda v: _fake_word(v, "last"))
+            for match in list(re.finditer(pattern, self.masked)):
+                self.claim(NAME, match.start(), match.end(), lambda w=word, fake=fake: fake(w))
+
     def phones(self) -> None:
         for match in list(_PHONE_RE.finditer(self.masked)):
             value = match.group()
             if not 7 <= len(_digits(value)) <= 15 or _DATE_RE.fullmatch(value):
                 continue
             if value.startswith("+") and len(_digits(value)) < 8:
+                continue
+            if redact_ja.model_number_before(self.masked, match.start()):
                 continue
             self.claim(PHONE, match.start(), match.end(), lambda value=value: _fake_phone(value))
 
@@ -488,7 +576,8 @@ def _card_end(groups: Sequence[tuple[int, int, str]], i: int) -> int | None:
 
 
 def redact(text: str, mode: str = "fake", secret: bytes = b"") -> Redacted:
-    """Replace e-mails, phone numbers, card numbers, order numbers and names in ``text``.
+    """Replace e-mails, phone numbers, card numbers, order numbers, names, and Japanese postal codes and
+    addresses in ``text``.
 
     Args:
         text: one customer message.
@@ -501,25 +590,48 @@ def redact(text: str, mode: str = "fake", secret: bytes = b"") -> Redacted:
         The redacted text and its replacements (offsets in the redacted text),
         in order of position. Text without personal data comes back unchanged.
     """
+    return _checked(text, mode, secret, ())[0]
+
+
+class ConversationRedactor:
+    """Redacts the messages of one conversation in order: a name found in one message is replaced
+    wherever it occurs later (山田太郎 first, then 山田です; "I'm Jane", then "Jane again")."""
+
+    def __init__(self, mode: str = "fake", secret: bytes = b"") -> None:
+        self.mode, self.secret = mode, secret
+        self._names: list[str] = []  # originals, kept only in memory for this conversation
+
+    def __call__(self, text: str) -> Redacted:
+        """``redact(text)``, knowing the names of the messages before."""
+        redacted, names = _checked(text, self.mode, self.secret, tuple(self._names))
+        for name in names:
+            surname = redact_ja.surname_of(name)
+            self._names.extend(n for n in (name, surname) if n and n not in self._names)
+        return redacted
+
+
+def _checked(text: str, mode: str, secret: bytes, known: Sequence[str]) -> tuple[Redacted, list[str]]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     token = _SECRET.set(secret)
     try:
-        return _redact(text, mode)
+        return _redact(text, mode, known)
     finally:
         _SECRET.reset(token)
 
 
-def _redact(text: str, mode: str) -> Redacted:
+def _redact(text: str, mode: str, known: Sequence[str] = ()) -> tuple[Redacted, list[str]]:
     scanner = _Scanner(text, mode)
     scanner.emails()
     scanner.cards()
     scanner.orders()
+    scanner.japanese()
     scanner.phones()
     scanner.bare_orders()
     scanner.names()
+    scanner.japanese_names(known)
 
     parts: list[str] = []
     spans: list[Span] = []
@@ -534,4 +646,5 @@ def _redact(text: str, mode: str) -> Redacted:
         length += len(found.replacement)
         position = found.end
     parts.append(text[position:])
-    return Redacted("".join(parts), tuple(spans))
+    names = [text[f.start:f.end] for f in scanner.found if f.kind == NAME]
+    return Redacted("".join(parts), tuple(spans)), names

@@ -13,7 +13,7 @@ from bot.trainer.redact import Redacted, Span, redact
 MODES = ("fake", "placeholder")
 
 FAKE_EMAIL = re.compile(r"[a-z]+\.[a-z]+@example\.(?:com|org|net)")
-FAKE_PHONE = re.compile(r"\+1 415 555 01\d\d")
+FAKE_PHONE = re.compile(r"\+1 415 555 01\d\d|090-0000-\d{4}")  # a Japanese number gets a Japanese fake
 FAKE_ORDER = re.compile(r"ORD-\d{6}")
 PLACEHOLDER = {
     "email": "[email]",
