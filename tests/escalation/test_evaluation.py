@@ -115,3 +115,13 @@ def test_japanese_escalation_is_gated_like_the_english(japanese):
     assert m.f1 >= MIN_F1, evaluate.report(cases, evaluate.JA_SET, "escalation.yml")
     assert m.false_handoff_rate_calm <= MAX_CALM_FALSE_HANDOFFS
     assert m.reason_accuracy >= 0.85 and m.on_time >= 0.85
+
+
+@pytest.mark.parametrize("held_out", [evaluate.HELD_OUT_SET, evaluate.JA_HELD_OUT_SET], ids=["en", "ja"])
+def test_the_held_out_sets_stay_above_a_floor(held_out):
+    """Sets written apart and never tuned on: their figures are the honest ones (docs/escalation.md); the
+    floor catches a change that breaks what was never seen. Calm false handoffs there are reported, not gated:
+    the Japanese held-out set measured 18.8% (3 of 16) when it arrived, the figure to bring down next."""
+    cases = evaluate.run(evaluate.load_set(held_out), settings())
+    assert len(cases) >= 50
+    assert evaluate.metrics(cases).f1 >= 0.75, evaluate.report(cases, held_out, "escalation.yml")
