@@ -2,8 +2,9 @@
 
     python -m handoff.accounts hash            # prints a hash for a password read from stdin
 
-The accounts file is a list of ``{"id", "name", "password_hash", "capacity", "role"}``
-(``role`` is ``agent`` or ``supervisor``; supervisors also see the supervisor page);
+The accounts file is a list of ``{"id", "name", "password_hash", "capacity", "role", "languages"}``
+(``role`` is ``agent`` or ``supervisor``; supervisors also see the supervisor page;
+``languages`` are the customers' languages the agent serves, ``["en"]`` when left out);
 passwords are stored only as scrypt hashes. A login session is a random token,
 kept in Redis, given to the browser as an HttpOnly cookie (and in the login
 response, for API clients).
@@ -28,6 +29,7 @@ from handoff import keys
 
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 ROLES = ("agent", "supervisor")
+LANGUAGES = ("en", "ja")
 SESSION_COOKIE = "nwsupport_agent"
 
 
@@ -40,6 +42,7 @@ class Account:
     password_hash: str
     capacity: int = 3
     role: str = "agent"
+    languages: tuple[str, ...] = ("en",)
 
     @property
     def is_supervisor(self) -> bool:
@@ -48,7 +51,8 @@ class Account:
 
     def public(self) -> dict[str, object]:
         """What the console may know about the account (never the hash)."""
-        return {"id": self.id, "name": self.name, "capacity": self.capacity, "role": self.role}
+        return {"id": self.id, "name": self.name, "capacity": self.capacity, "role": self.role,
+                "languages": list(self.languages)}
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -83,8 +87,12 @@ def load_accounts(path: Path) -> dict[str, Account]:
         role = item.get("role", "agent")
         if role not in ROLES:
             raise ValueError(f"agent {item.get('id')!r}: role must be one of {ROLES}")
+        languages = item.get("languages", ["en"])
+        if (not isinstance(languages, list) or not languages
+                or any(language not in LANGUAGES for language in languages)):
+            raise ValueError(f"agent {item.get('id')!r}: languages must be a non-empty list of {LANGUAGES}")
         account = Account(id=item["id"], name=item["name"], password_hash=item["password_hash"],
-                          capacity=int(item.get("capacity", 3)), role=role)
+                          capacity=int(item.get("capacity", 3)), role=role, languages=tuple(languages))
         accounts[account.id] = account
     return accounts
 

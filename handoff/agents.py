@@ -129,7 +129,8 @@ class Agents:
                 pipe.scard(keys.agent_conversations(agent_id))
                 pipe.hget(keys.agent(agent_id), "last_assigned")
             raw = await pipe.execute()
-        return [AgentLoad(agent_id, int(raw[2 * i]), self.accounts[agent_id].capacity, float(raw[2 * i + 1] or 0))
+        return [AgentLoad(agent_id, int(raw[2 * i]), self.accounts[agent_id].capacity, float(raw[2 * i + 1] or 0),
+                          frozenset(self.accounts[agent_id].languages))
                 for i, agent_id in enumerate(available)]
 
     # --- the team view ------------------------------------------------------------------
@@ -149,7 +150,7 @@ class Agents:
             online = int(connections or 0) > 0
             team.append({"id": account.id, "name": account.name, "role": account.role,
                          "status": (status or DEFAULT_STATUS) if online else "offline",
-                         "load": int(load), "capacity": account.capacity})
+                         "load": int(load), "capacity": account.capacity, "languages": list(account.languages)})
         return team
 
     async def broadcast(self) -> None:

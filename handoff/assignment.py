@@ -1,6 +1,9 @@
-"""Who gets the next conversation: the least busy available agent with room (pure).
+"""Who gets the next conversation: an available agent who speaks its language, the least busy with room (pure).
 
-Ties go to whoever was assigned least recently, so work spreads evenly.
+Language first: when any available agent speaks the conversation's language, only those
+agents serve it (it waits for one of them rather than going to someone who cannot read
+the customer); when none does, everyone available may. Among them the least busy agent
+with room; ties go to whoever was assigned least recently, so work spreads evenly.
 """
 
 from __future__ import annotations
@@ -11,22 +14,34 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class AgentLoad:
-    """An available agent's current load, capacity and when they last got a conversation."""
+    """An available agent's current load, capacity, languages and when they last got a conversation."""
 
     agent_id: str
     load: int
     capacity: int
     last_assigned: float = 0.0
+    languages: frozenset[str] = frozenset({"en"})
 
     @property
     def has_room(self) -> bool:
         """Whether the agent can take one more conversation."""
         return self.load < self.capacity
 
+    def speaks(self, language: str | None) -> bool:
+        """Whether the agent serves customers in ``language`` (any agent, when it is not known)."""
+        return not language or language in self.languages
 
-def pick_agent(loads: Iterable[AgentLoad]) -> str | None:
-    """The agent to assign next, or ``None`` if every available agent is full."""
-    candidates = [load for load in loads if load.has_room]
+
+def serving(loads: Iterable[AgentLoad], language: str | None) -> list[AgentLoad]:
+    """The available agents who serve a conversation in ``language``: those who speak it, else everyone."""
+    loads = list(loads)
+    return [load for load in loads if load.speaks(language)] or loads
+
+
+def pick_agent(loads: Iterable[AgentLoad], language: str | None = None) -> str | None:
+    """The agent to assign a conversation in ``language`` to next, or ``None`` if those who would serve
+    it are all full."""
+    candidates = [load for load in serving(loads, language) if load.has_room]
     if not candidates:
         return None
     return min(candidates, key=lambda load: (load.load, load.last_assigned, load.agent_id)).agent_id

@@ -38,6 +38,9 @@ class Settings:
     average_handle_s: float = 180.0
     auto_assign: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Where customers reach the bridge (BRIDGE_PUBLIC_URL): an image path in a bot response ("/shop/x.svg")
+    # is sent as an address under it, since a widget on a shop's own site resolves a path against that site.
+    public_url: str = ""
     bridge_id: str = "bridge"
     log_format: str = "text"
     drain_s: float = 10.0
@@ -47,6 +50,14 @@ class Settings:
     def rasa_servers(self) -> tuple[str, ...]:
         """Every Rasa server the bridge may use."""
         return self.rasa_urls or (self.rasa_url,)
+
+    @property
+    def public_base(self) -> str:
+        """The bridge's public address, without a trailing slash (``public_url``, else where it listens)."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +80,7 @@ class Settings:
                 max_wait_s=float(env.get("MAX_WAIT_S", cls.max_wait_s)),
                 auto_assign=env.get("AUTO_ASSIGN", "").lower() in ("1", "true", "yes"),
                 cors_origins=tuple(o for o in env.get("BRIDGE_CORS_ORIGINS", "").split(",") if o),
+                public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),
                 drain_s=float(env.get("BRIDGE_DRAIN_S", cls.drain_s)),
@@ -77,6 +89,8 @@ class Settings:
             raise ConfigError(f"bad setting: {e}") from e
         if len(settings.handoff_secret) < 16:
             raise ConfigError("HANDOFF_SECRET must be set (16+ characters): the action server uses it to hand over")
+        if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
+            raise ConfigError("BRIDGE_PUBLIC_URL must start with http:// or https://")
         if settings.log_format not in ("text", "json"):
             raise ConfigError("LOG_FORMAT must be text or json")
         if not settings.agents_file.exists():

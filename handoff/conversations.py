@@ -53,6 +53,11 @@ class Conversation:
             language=raw.get("language", ""),
         )
 
+    @property
+    def spoken_language(self) -> str:
+        """The language to serve the customer in (English until they wrote)."""
+        return self.language or DEFAULT_LANGUAGE
+
 
 class Conversations:
     """Reads and changes conversations in Redis."""

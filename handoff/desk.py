@@ -65,7 +65,8 @@ class Desk:
         await self.conversations.record(conversation_id, "system", f"handed off ({reason})", event="handoff",
                                         **vocabulary.customer_status("handoff"))
         first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
-        await self.stats.count({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0})
+        await self.stats.count({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0},
+                               conversation.spoken_language)
         self.metrics.handoff(reason)
         if pause_rasa:
             await best_effort(self.rasa.pause(conversation_id))
@@ -110,7 +111,7 @@ class Desk:
                                                      claimed_at=time.time())
         await self.agents.take(agent.id, conversation_id)
         waited = max(0.0, time.time() - conversation.queued_at)
-        await self.stats.count({"claimed": 1, "wait_s": round(waited, 3)})
+        await self.stats.count({"claimed": 1, "wait_s": round(waited, 3)}, conversation.spoken_language)
         self.metrics.claimed_after(waited)
         await self._joined(conversation, agent)
         await self.queue.broadcast()
@@ -119,13 +120,19 @@ class Desk:
         return await self.views.conversation(conversation_id)
 
     async def auto_assign(self) -> None:
-        """Give queued conversations to the least busy available agents, while anyone has room."""
-        for conversation_id in await self.queue.ids():
-            agent_id = pick_agent(await self.agents.available_loads())
-            if agent_id is None:
+        """Give queued conversations, in serving order, to the least busy available agents who speak
+        their language (``handoff.assignment``), while anyone has room."""
+        for conversation in await self.conversations.get_many(await self.queue.ids()):
+            if conversation is None:
+                continue
+            loads = await self.agents.available_loads()
+            if not any(load.has_room for load in loads):
                 return
+            agent_id = pick_agent(loads, conversation.spoken_language)
+            if agent_id is None:
+                continue  # its language's agents are full: it waits for them; the next one may be served
             try:
-                await self.claim(self.agents.accounts[agent_id], conversation_id)
+                await self.claim(self.agents.accounts[agent_id], conversation.id)
             except NotAllowed:
                 continue
 
@@ -141,8 +148,10 @@ class Desk:
     async def first_response(self, conversation_id: str, ts: float) -> None:
         """Count the agent's first answer after a handoff (once per wait)."""
         if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(ts)):
-            queued_at = (await self.conversations.require(conversation_id)).queued_at
-            await self.stats.count({"first_responses": 1, "first_response_s": round(max(0.0, ts - queued_at), 3)})
+            conversation = await self.conversations.require(conversation_id)
+            await self.stats.count({"first_responses": 1,
+                                    "first_response_s": round(max(0.0, ts - conversation.queued_at), 3)},
+                                   conversation.spoken_language)
 
     async def note(self, agent: Account, conversation_id: str, text: str) -> None:
         """An internal note on an owned conversation: agents see it, the customer never does."""
@@ -188,8 +197,9 @@ class Desk:
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
         resolution = protocol.resolution_code(resolution)
-        await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=time.time())
-        await self.stats.count({"closed": 1})
+        closed = await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution,
+                                               closed_at=time.time())
+        await self.stats.count({"closed": 1}, closed.spoken_language)
         await self._released(agent.id, conversation_id, f"closed: {resolution}", event="closed")
         await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": resolution})
 

@@ -12,7 +12,7 @@ from aiohttp.typedefs import Handler as web_handler
 from redis.exceptions import RedisError
 
 from handoff import keys, protocol
-from handoff.accounts import SESSION_COOKIE, Sessions
+from handoff.accounts import LANGUAGES, SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
 from handoff.errors import describe
 from handoff.pages import current_agent
@@ -123,13 +123,17 @@ async def logout(request: web.Request) -> web.Response:
 
 
 async def stats(request: web.Request) -> web.Response:
-    """``GET /api/stats``: the supervisor page's figures (supervisors only)."""
+    """``GET /api/stats[?language=en|ja]``: the supervisor page's figures (supervisors only), of the
+    customers in one language when asked."""
     agent = await current_agent(request, request.app[SESSIONS])
     if agent is None:
         return _error(401, "unauthorized", "log in first")
     if not agent.is_supervisor:
         return _error(403, "forbidden", "the figures are for supervisors")
-    return web.json_response(await request.app[BRIDGE].views.figures())
+    language = request.query.get("language") or None
+    if language is not None and language not in LANGUAGES:
+        return _error(400, "bad_language", f"language must be one of {', '.join(LANGUAGES)}")
+    return web.json_response(await request.app[BRIDGE].views.figures(language))
 
 
 async def _redis_ok(bridge: Bridge) -> bool:

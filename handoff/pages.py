@@ -35,17 +35,21 @@ CONSOLE_ASSETS_DIR = CONSOLE_DIR / "assets"
 
 CONSOLE_PAGES = {"": "console.html", "supervisor": "supervisor.html"}
 # What the login page loads; every other console asset needs a login.
-PUBLIC_CONSOLE_ASSETS = frozenset({"login.js", "console.css"})
+PUBLIC_CONSOLE_ASSETS = frozenset({"login.js", "text.js", "console.css"})  # text.js: the UI texts, nothing secret
 
 # A servable file name: no directories, no dot files, nothing but scripts and style sheets.
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]*\.(js|css)$")
-_CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+                  ".svg": "image/svg+xml"}
 
 _CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 # The demo shop carries the widget's inline config object; images in bot messages may come from anywhere.
 _SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
              "img-src 'self' data: https: http:; connect-src 'self' ws: wss:; base-uri 'none'")
+
+# An SVG opened on its own runs nothing.
+_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -145,6 +149,8 @@ def add_pages(app: web.Application, sessions_of: Callable[[web.Application], Ses
     router.add_get("/shop", home)
     router.add_get("/shop/", _public(WEB_ROOT / "shop" / "index.html", _SHOP_CSP))
     router.add_get("/shop/shop.css", _public(WEB_ROOT / "shop" / "shop.css"))
+    # The shop's pictures that bot responses show (domain.yml names them by path; see Settings.public_url).
+    router.add_get("/shop/size-chart.svg", _public(WEB_ROOT / "shop" / "size-chart.svg", _IMAGE_CSP))
     router.add_get("/widget/{name}", _public_folder(WIDGET_DIR))
     router.add_get("/shared/{name}", _public_folder(SHARED_DIR))
     router.add_get("/vendor/socket.io.min.js", _public(SOCKET_IO_CLIENT / "socket.io.min.js"))

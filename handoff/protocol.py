@@ -259,12 +259,20 @@ class AgentIdentity:
         return {"agent": {"id": self.id, "name": self.name}, "sender": "agent"}
 
 
-def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> list[dict[str, Any]]:
+def absolute_src(src: str, base_url: str) -> str:
+    """An image address a widget on any site can load: a path (``/shop/x.svg``) under ``base_url``."""
+    if base_url and src.startswith("/") and not src.startswith("//"):
+        return base_url.rstrip("/") + src
+    return src
+
+
+def bot_uttered_payloads(rasa_message: Mapping[str, Any], base_url: str = "") -> list[dict[str, Any]]:
     """Shape one REST-channel message like Rasa's socketio channel would emit it.
 
     Text is split on blank lines (one ``bot_uttered`` per part); buttons become
-    ``quick_replies`` on the last part; images become attachments; ``custom``
-    is passed through.
+    ``quick_replies`` on the last part; images become attachments, an image path
+    made an address under ``base_url`` (the bridge's public URL: the widget's page is
+    on another site); ``custom`` is passed through.
     """
     payloads: list[dict[str, Any]] = []
     text = rasa_message.get("text")
@@ -279,8 +287,9 @@ def bot_uttered_payloads(rasa_message: Mapping[str, Any]) -> list[dict[str, Any]
             payloads[-1]["quick_replies"] = replies
         else:
             payloads.append({"text": "", "quick_replies": replies})
-    if rasa_message.get("image"):
-        payloads.append({"attachment": {"type": "image", "payload": {"src": rasa_message["image"]}}})
+    image = rasa_message.get("image")
+    if isinstance(image, str) and image:
+        payloads.append({"attachment": {"type": "image", "payload": {"src": absolute_src(image, base_url)}}})
     if rasa_message.get("attachment"):
         payloads.append({"attachment": rasa_message["attachment"]})
     if isinstance(rasa_message.get("custom"), Mapping):

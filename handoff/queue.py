@@ -2,7 +2,9 @@
 
 Served by score, lower first: the time a conversation was queued, brought forward by
 its reason's priority (``vocabulary.priority_for``), and before everyone when its
-agent vanished. Whole-queue reads are batched into one Redis round trip.
+agent vanished. Whole-queue reads are batched into one Redis round trip. A customer's
+wait estimate counts only the available agents who would serve them: those who speak
+their language (``handoff.assignment.serving``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from redis.asyncio import Redis
 
 from handoff import keys, protocol
 from handoff.agents import Agents
+from handoff.assignment import serving
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
 from handoff.notify import Notify
@@ -46,7 +49,7 @@ def queue_entry(conversation: Conversation, position: int, now: float) -> dict[s
             "priority": conversation.priority, "waiting_s": round(now - conversation.queued_at, 1),
             "evidence": conversation.context.get("evidence", []),
             "summary": conversation.context.get("summary", ""),
-            "score": strongest_signal(conversation.context)}
+            "score": strongest_signal(conversation.context), "language": conversation.language}
 
 
 class Queue:
@@ -94,23 +97,32 @@ class Queue:
         """Tell a waiting customer their place in line, or that nobody is there (plain Rasa widgets too)."""
         position = await self.position(conversation_id)
         if position is not None:
-            await self._tell(conversation_id, position, await self.agents.available_count(), announce=True)
+            await self._tell(conversation_id, position, await self._serving(conversation_id), announce=True)
 
     async def announce(self, conversation_id: str) -> None:
         """Tell plain Rasa widgets of a waiting conversation its place (clients with handoff events have it)."""
         position = await self.position(conversation_id)
         if position is not None:
             await self.notify.plain_place(conversation_id,
-                                          self._place(position, await self.agents.available_count()))
+                                          self._place(position, await self._serving(conversation_id)))
 
     async def refresh_positions(self, announce: Collection[str] = ()) -> None:
         """Tell every waiting customer their current place in line (plain Rasa widgets: only those
         of the conversations in ``announce``, just queued)."""
-        available = await self.agents.available_count()
-        for position, conversation_id in enumerate(await self.ids(), 1):
-            await self._tell(conversation_id, position, available, announce=conversation_id in announce)
+        loads = await self.agents.available_loads()
+        waiting = await self.conversations.get_many(await self.ids())
+        for position, conversation in enumerate(waiting, 1):
+            if conversation is not None:
+                await self._tell(conversation.id, position, len(serving(loads, conversation.spoken_language)),
+                                 announce=conversation.id in announce)
+
+    async def _serving(self, conversation_id: str) -> int:
+        """How many available agents would serve this conversation (its language's speakers, else all)."""
+        loads = await self.agents.available_loads()
+        return len(serving(loads, await self.conversations.language(conversation_id)))
 
     def _place(self, position: int, available: int) -> dict[str, Any]:
+        # ``agents_available``: those who would serve this customer.
         """The ``handoff_queued`` payload of a place in line."""
         return {"position": position, "agents_available": available,
                 "estimated_wait_s": estimated_wait_s(position, available, self.settings.average_handle_s)}

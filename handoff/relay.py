@@ -80,7 +80,10 @@ class Relay:
         """Route a customer message to Rasa or to the agent, and record it; returns the acknowledgement."""
         about(conversation_id)
         conversation = await self.conversations.require(conversation_id)
-        await self.conversations.keep_language(conversation, text, metadata.get("language"))
+        language = await self.conversations.keep_language(conversation, text, metadata.get("language"))
+        if not conversation.language:
+            # The customer's first words: from now on the conversation counts in its language's figures.
+            await self.desk.stats.count({"conversations": 1}, language, overall=False)
         attempt = await self._claim(conversation_id, "customer", message_id)
 
         async def handle() -> None:
@@ -161,7 +164,8 @@ class Relay:
                             message_id: str | None, skip: int = 0) -> None:
         """Record and emit Rasa's replies (the first ``skip`` payloads were recorded by an earlier attempt)."""
         extra = {"reply_to": message_id} if message_id else {}
-        payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply)]
+        base = self.settings.public_base
+        payloads = [p for reply in replies for p in protocol.bot_uttered_payloads(reply, base)]
         for payload in payloads[skip:]:
             # Recorded first, then sent with the entry's id (in metadata: Rasa's keys stay Rasa's): a
             # widget that missed it live (reconnecting) finds it in the history by that id, and never

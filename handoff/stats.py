@@ -5,7 +5,9 @@ Counters (``handoff.keys.stats_day``), each also per hour as ``name@HH``:
 least once), ``handoffs`` and ``handoff:<reason>``, ``claimed`` with
 ``wait_s`` (queued → claimed), ``first_responses`` with ``first_response_s``
 (queued → the first agent message), ``closed``, ``ratings`` with
-``rating_sum``.
+``rating_sum``. Each is also kept per customer language as ``<language>|name``
+(``ja|handoffs@14``): the supervisor's figures split by language (``for_language``);
+a conversation is counted in its language when its customer first writes.
 """
 
 from __future__ import annotations
@@ -37,13 +39,16 @@ class Stats:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def add(self, amounts: Mapping[str, float], ts: float | None = None) -> None:
-        """Add ``amounts`` to today's counters and to this hour's."""
+    async def add(self, amounts: Mapping[str, float], ts: float | None = None, language: str | None = None,
+                  overall: bool = True) -> None:
+        """Add ``amounts`` to today's counters and to this hour's, overall (unless not ``overall``) and
+        for the customer's ``language`` when given."""
         day, hour = day_and_hour(time.time() if ts is None else ts)
         key = keys.stats_day(day)
+        prefixes = ([""] if overall else []) + ([f"{language}|"] if language else [])
         async with self.redis.pipeline(transaction=False) as pipe:
             for name, amount in amounts.items():
-                for field in (name, f"{name}@{hour:02d}"):
+                for field in (f"{prefix}{name}{suffix}" for prefix in prefixes for suffix in ("", f"@{hour:02d}")):
                     # Counts are ints, durations floats: a field never changes kind (HINCRBY on a
                     # field holding "12.5" fails).
                     if isinstance(amount, int):
@@ -53,10 +58,10 @@ class Stats:
             pipe.expire(key, RETENTION_S)
             await pipe.execute()
 
-    async def count(self, amounts: Mapping[str, float]) -> None:
+    async def count(self, amounts: Mapping[str, float], language: str | None = None, overall: bool = True) -> None:
         """``add``, for callers whose own operation must go on when the figures cannot be written."""
         try:
-            await self.add(amounts)
+            await self.add(amounts, language=language, overall=overall)
         except RedisError as e:
             logger.warning("could not update the figures %s: %s", sorted(amounts), e)
 
@@ -75,6 +80,14 @@ def _number(raw: Mapping[str, Any], name: str) -> float:
 def _mean(raw: Mapping[str, Any], total: str, count: str) -> float | None:
     n = _number(raw, count)
     return round(_number(raw, total) / n, 1) if n else None
+
+
+def for_language(raw: Mapping[str, Any], language: str | None) -> dict[str, Any]:
+    """The counters of one customer language, named as the overall ones (all of them for ``None``) (pure)."""
+    if not language:
+        return {name: value for name, value in raw.items() if "|" not in name}
+    prefix = f"{language}|"
+    return {name[len(prefix):]: value for name, value in raw.items() if name.startswith(prefix)}
 
 
 def summarise(raw: Mapping[str, Any], day: str) -> dict[str, Any]:

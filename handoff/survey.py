@@ -30,7 +30,7 @@ class Survey:
         """
         about(conversation_id)
         key = keys.conversation(conversation_id)
-        await self.conversations.require(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
         closed_at, rated_at = (float(v) if v else 0.0 for v in await self.redis.hmget(key, ["closed_at", "rated_at"]))
         if not closed_at:
             raise NotAllowed("not_closed", "a rating is asked for when a person has closed the conversation")
@@ -39,7 +39,7 @@ class Survey:
         now = time.time()
         await self.redis.hset(key, mapping={"satisfaction": str(rating), "satisfaction_comment": comment,
                                             "rated_at": str(now)})
-        await self.stats.count({"ratings": 1, "rating_sum": rating})
+        await self.stats.count({"ratings": 1, "rating_sum": rating}, conversation.spoken_language)
         await self.conversations.record(conversation_id, "system",
                                         f"rated {rating}/5" + (f": {comment}" if comment else ""),
                                         event="rated", rating=rating, **vocabulary.customer_status("rated"))

@@ -15,7 +15,7 @@ from handoff.agents import Agents
 from handoff.conversations import Conversations
 from handoff.queue import Queue
 from handoff.state import State
-from handoff.stats import Stats, day_and_hour, summarise
+from handoff.stats import Stats, day_and_hour, for_language, summarise
 
 
 class Views:
@@ -31,6 +31,7 @@ class Views:
         conversation = await self.conversations.require(conversation_id)
         return {"conversation_id": conversation_id, "state": conversation.state.value,
                 "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
+                "language": conversation.spoken_language,
                 "transcript": await self.conversations.transcript(conversation_id)}
 
     async def customer(self, conversation_id: str, after: str | None = None) -> dict[str, Any]:
@@ -52,16 +53,20 @@ class Views:
                 "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at,
                 "vocabulary": vocabulary.for_customers()}
 
-    async def figures(self) -> dict[str, Any]:
-        """The supervisor page's figures: now (queue, agents) and today (counters, per hour)."""
+    async def figures(self, language: str | None = None) -> dict[str, Any]:
+        """The supervisor page's figures: now (queue, agents) and today (counters, per hour); the queue
+        and the day's counters only of the customers in ``language`` when given (the team is the team)."""
         now = time.time()
-        waiting = await self.queue.snapshot()
+        waiting = [q for q in await self.queue.snapshot() if not language or q["language"] == language]
         team = await self.agents.team()
         day, _ = day_and_hour(now)
-        figures = summarise(await self.stats.day(day), day)
-        return {"now": {"queue_length": len(waiting),
+        figures = summarise(for_language(await self.stats.day(day), language), day)
+        available = [a for a in team if a["status"] == "available" and (not language or language in a["languages"])]
+        return {"language": language,
+                "now": {"queue_length": len(waiting),
                         "longest_wait_s": max((q["waiting_s"] for q in waiting), default=0.0),
-                        "agents_available": sum(1 for a in team if a["status"] == "available"),
+                        "agents_available": len(available),
                         "agents": [{"id": a["id"], "name": a["name"], "status": a["status"],
-                                    "conversations": a["load"], "capacity": a["capacity"]} for a in team]},
+                                    "conversations": a["load"], "capacity": a["capacity"],
+                                    "languages": a["languages"]} for a in team]},
                 **figures, "vocabulary": vocabulary.for_agents()}

@@ -65,7 +65,9 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
     try:
         assert (await status_of(sam, f"{url}/console/supervisor"))[0] == 200
         async with sam.get(f"{url}/api/stats") as r:
-            assert r.status == 200 and set(await r.json()) == {"now", "today", "hours", "vocabulary"}
+            assert r.status == 200 and set(await r.json()) == {"language", "now", "today", "hours", "vocabulary"}
+        async with sam.get(f"{url}/api/stats?language=fr") as r:
+            assert r.status == 400 and (await r.json())["error"]["code"] == "bad_language"
     finally:
         await sam.close()
 
@@ -82,9 +84,10 @@ async def test_the_agent_socket_takes_the_cookie_and_refuses_without(dead_rasa_b
     await console.connect(url, socketio_path="socket.io", transports=["websocket"], namespaces=[protocol.AGENT_NAMESPACE],
                           headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
     hello = await seen.wait_for(protocol.HELLO)
-    assert hello["agent"] == {"id": "bob", "name": "Bob", "capacity": 2, "role": "agent"}
+    assert hello["agent"] == {"id": "bob", "name": "Bob", "capacity": 2, "role": "agent", "languages": ["en"]}
     assert "password_hash" not in str(hello) and "resolved" in hello["resolution_codes"]
-    assert {a["id"] for a in hello["agents"]} == {"alice", "bob", "supervisor"}
+    assert {a["id"]: a["languages"] for a in hello["agents"]} == {
+        "alice": ["en"], "bob": ["en"], "yuki": ["ja", "en"], "supervisor": ["en", "ja"]}
     canned = await seen.wait_for(protocol.CANNED)
     assert len(canned) >= 5 and all(set(c) == {"id", "title", "text"} for c in canned)
     await console.disconnect()
@@ -190,6 +193,19 @@ async def test_survey_after_close_is_stored_once_and_counted(dead_rasa_bridge, r
     assert today["average_wait_s"] is not None and today["first_response_s"] >= today["average_wait_s"]
     assert sum(h["handoffs"] for h in figures["hours"]) == 1 and len(figures["hours"]) == 24
     assert figures["now"]["queue_length"] == 0
+    # Split by the customer's language: this English customer is all of the English figures, none of the Japanese.
+    sam = await cookie_session(dead_rasa_bridge.url, "supervisor", "supervisor-demo-password")
+    split = {}
+    for language in ("en", "ja"):
+        async with sam.get(f"{dead_rasa_bridge.url}/api/stats", params={"language": language}) as r:
+            split[language] = await r.json()
+    await sam.close()
+    english, japanese = split["en"]["today"], split["ja"]["today"]
+    assert split["en"]["language"] == "en"
+    assert (english["conversations"], english["handed_off"], english["closed"]) == (0, 1, 1)  # it never wrote
+    assert english["satisfaction"] == {"average": 4.0, "count": 1} and english["average_wait_s"] is not None
+    assert (japanese["conversations"], japanese["handed_off"], japanese["closed"]) == (0, 0, 0)
+    assert japanese["satisfaction"]["count"] == 0 and sum(h["handoffs"] for h in split["ja"]["hours"]) == 0
     for client in (customer, reloaded, alice):
         await client.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handoff import protocol, queue, vocabulary
+from handoff.config import ConfigError, Settings
 
 
 def test_text_with_buttons_is_shaped_like_rasas_socketio_channel():
@@ -19,6 +20,25 @@ def test_image_and_custom():
     assert protocol.bot_uttered_payloads({"image": "https://x/y.png"}) == [
         {"attachment": {"type": "image", "payload": {"src": "https://x/y.png"}}}]
     assert protocol.bot_uttered_payloads({"custom": {"data": {"k": 1}}}) == [{"data": {"k": 1}}]
+
+
+def test_an_image_path_becomes_an_address_under_the_bridges_public_url():
+    base = "https://chat.example.com"
+    assert protocol.bot_uttered_payloads({"text": "Our chart:", "image": "/shop/size-chart.svg"}, base) == [
+        {"text": "Our chart:"}, {"attachment": {"type": "image", "payload": {"src": base + "/shop/size-chart.svg"}}}]
+    # Addresses stay as they are; so does a path when no base is known.
+    for src in ("https://cdn.example.com/a.png", "//cdn.example.com/a.png", "a.png"):
+        assert protocol.absolute_src(src, base) == src
+    assert protocol.absolute_src("/a.png", "") == "/a.png"
+
+
+def test_the_public_url_setting():
+    env = {"HANDOFF_SECRET": "s" * 16, "BRIDGE_HOST": "0.0.0.0", "BRIDGE_PORT": "8123"}
+    assert Settings.from_env(env).public_base == "http://127.0.0.1:8123"
+    assert Settings.from_env({**env, "BRIDGE_PUBLIC_URL": "https://chat.example.com/"}).public_base == (
+        "https://chat.example.com")
+    with pytest.raises(ConfigError, match="BRIDGE_PUBLIC_URL"):
+        Settings.from_env({**env, "BRIDGE_PUBLIC_URL": "chat.example.com"})
 
 
 def test_agent_message_carries_the_agent_in_metadata():

@@ -290,3 +290,50 @@ async def test_the_bridge_answers_in_the_customers_language(dead_rasa_bridge, re
     assert await redis.hget(keys.conversation(declared.session_id), "language") == "en"
     for client in (plain, declared):
         await client.close()
+
+
+async def test_a_japanese_customer_is_served_by_the_agent_who_speaks_japanese(redis, redis_server):
+    """Auto-assignment prefers the language's speakers, even busier ones; the wait estimate counts only
+    them; the queue shows each conversation's language; the figures split by it."""
+    from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
+
+    bridge = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), f"http://127.0.0.1:{free_port()}",
+                                                     auto_assign=True)).start()
+    try:
+        yuki = await Agent(bridge.url, "yuki", "yuki-demo-password").connect()  # Japanese and English
+        busy = await queued_customer(bridge)  # English: goes to Yuki, the only one there
+        await busy.seen.wait_for(protocol.AGENT_JOINED)
+        alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()  # English only, idle
+        japanese = Customer(bridge.url)
+        await japanese.connect()
+        await japanese.say("担当者と話したいです")  # Rasa is down: the bridge hands over itself
+        joined = await japanese.seen.wait_for(protocol.AGENT_JOINED)
+        assert await redis.hget(keys.conversation(japanese.session_id), "agent_id") == "yuki"
+        assert joined["agent"]["name"] == "Yuki"
+        queued = japanese.seen.of(protocol.HANDOFF_QUEUED)[0]
+        assert queued["agents_available"] == 1  # only Yuki would serve a Japanese customer
+        english = await queued_customer(bridge)  # the least busy English speaker: Alice
+        await english.seen.wait_for(protocol.AGENT_JOINED)
+        assert await redis.hget(keys.conversation(english.session_id), "agent_id") == "alice"
+
+        # Nobody available speaks Japanese: a Japanese customer waits in line counting everyone there,
+        # and the queue shows their language.
+        await yuki.emit(protocol.SET_STATUS, {"status": "away"})
+        await alice.emit(protocol.SET_STATUS, {"status": "away"})
+        await alice.seen.wait_for(protocol.STATUS, lambda s: s["status"] == "away")
+        waiting = Customer(bridge.url)
+        await waiting.connect()
+        await waiting.say("オペレーターをお願いします")
+        line = await alice.seen.wait_for(protocol.QUEUE, lambda q: [e["conversation_id"] for e in q] == [
+            waiting.session_id])
+        assert line[0]["language"] == "ja"
+        await alice.emit(protocol.SET_STATUS, {"status": "available"})  # overflow: Alice takes it
+        await waiting.seen.wait_for(protocol.AGENT_JOINED)
+        assert await redis.hget(keys.conversation(waiting.session_id), "agent_id") == "alice"
+        day = await redis.hgetall(next(iter(await redis.keys(keys.stats_day("*")))))
+        assert (day["ja|conversations"], day["ja|handoffs"], day["ja|claimed"]) == ("2", "2", "2")
+        assert day["handoffs"] == "4" and day.get("en|conversations") is None  # the English ones never wrote
+        for client in (yuki, alice, busy, japanese, english, waiting):
+            await client.close()
+    finally:
+        await bridge.stop()

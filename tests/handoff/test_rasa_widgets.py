@@ -103,7 +103,7 @@ async def test_a_message_without_a_message_field_is_taken_as_rasa_takes_it(dead_
 
 # --- side by side with Rasa's own socketio channel, same model (the real Rasa side) ---------------
 
-SCRIPT = ["/greet", "/order_status", "ORD-100101", "where is my order ORD-100303", "thanks"]
+SCRIPT = ["/greet", "/order_status", "ORD-100101", "where is my order ORD-100303", "/faq/sizing", "thanks"]
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +139,11 @@ async def conversation(url: str, script: list[str]) -> list[list[dict[str, Any]]
 async def test_the_bridge_sends_what_rasas_own_socketio_channel_sends(bridge, socketio_rasa) -> None:
     through_bridge = await conversation(bridge.url, SCRIPT)
     from_rasa = await conversation(socketio_rasa.rasa_url, SCRIPT)
+    # One difference, on purpose: the size chart's path is sent as an address on the bridge, since a
+    # widget on the shop's own site would look for the path there.
+    chart = [p for p in through_bridge[4] if "attachment" in p]
+    assert [p["attachment"]["payload"]["src"] for p in chart] == [bridge.url + "/shop/size-chart.svg"]
+    chart[0]["attachment"]["payload"]["src"] = "/shop/size-chart.svg"
     assert through_bridge == from_rasa
     assert any("quick_replies" in p for p in through_bridge[0])  # the greeting's buttons, in both
     assert any("shipped on" in p.get("text", "") for p in through_bridge[2])

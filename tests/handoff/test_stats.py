@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handoff import protocol, queue, tracker
-from handoff.stats import summarise
+from handoff.stats import for_language, summarise
 
 
 def test_summary_of_a_day_and_its_hours():
@@ -26,6 +26,19 @@ def test_summary_of_a_day_and_its_hours():
     assert hours[9]["average_wait_s"] == 45.2 and hours[14]["satisfaction"] == 5.0
     assert hours[3] == {"hour": 3, "conversations": 0, "handoffs": 0, "average_wait_s": None,
                         "first_response_s": None, "satisfaction": None}
+
+
+def test_the_figures_of_one_language_are_its_own_counters():
+    raw = {"conversations": "10", "ja|conversations": "4", "ja|conversations@09": "4", "en|conversations": "5",
+           "handed_off": "3", "ja|handed_off": "2", "handoff:frustration": "3", "ja|handoff:frustration": "2",
+           "ja|handoffs@09": "2"}
+    japanese = summarise(for_language(raw, "ja"), "2026-11-22")
+    assert japanese["today"]["conversations"] == 4 and japanese["today"]["containment"] == 0.5
+    assert japanese["today"]["handoffs_by_reason"] == {"frustration": 2}
+    assert japanese["hours"][9]["conversations"] == 4 and japanese["hours"][9]["handoffs"] == 2
+    overall = summarise(for_language(raw, None), "2026-11-22")["today"]
+    assert overall["conversations"] == 10 and overall["handoffs_by_reason"] == {"frustration": 3}
+    assert summarise(for_language(raw, "fr"), "2026-11-22")["today"]["conversations"] == 0
 
 
 def test_an_empty_day_has_no_made_up_figures():

@@ -2,7 +2,7 @@
 host page of another origin, with the real Rasa, action server and Redis behind the bridge.
 
 The widget most Rasa sites embed knows only Rasa's socket.io protocol: it must draw the bot's
-text and buttons, show a handoff (place in line, the agent joining, the agent's words, the way
+text, buttons and images, show a handoff (place in line, the agent joining, the agent's words, the way
 back to the assistant) as bot messages, and keep its conversation across a reload.
 """
 
@@ -95,6 +95,15 @@ async def test_rasa_webchat_works_unchanged_against_the_bridge(open_bridge, shop
         await say(page, "where is my order ORD-100101")
         await expect(bot.filter(has_text="shipped on")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
         await shots.take(page, "bot-answers")
+
+        # An image in a response (the size chart, a path on the bridge): drawn and loaded.
+        await say(page, "do you have a size chart? not sure which size to order")
+        await expect(bot.filter(has_text="size chart")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        chart = page.locator(".rw-image-frame, .rw-response img").first
+        await expect(chart).to_be_visible(timeout=15_000)
+        assert await page.evaluate(
+            "() => [...document.querySelectorAll('img')].some(i => i.src.endsWith('/shop/size-chart.svg')"
+            " && i.complete && i.naturalWidth > 0)")
 
         # A handoff, told as bot messages; the agent's words too; and back to the assistant.
         await say(page, "I want to talk to a human")

@@ -3,7 +3,7 @@
 
 import { clear, el } from "../../shared/dom.js";
 import { AGENT as E } from "../../shared/protocol.js";
-import { icon, toast } from "./common.js";
+import { icon, toast, tr } from "./common.js";
 import { cannedMatches, insertText } from "./state.js";
 
 export function install(ctx) {
@@ -12,7 +12,7 @@ export function install(ctx) {
 
   function insert(item) {
     const reply = ui.reply;
-    if (reply.disabled) { toast("Open a conversation first to use a canned response.", "info"); return; }
+    if (reply.disabled) { toast(tr("canned.openFirst"), "info"); return; }
     let start = reply.selectionStart, end = reply.selectionEnd;
     if (typeof start !== "number" || (document.activeElement !== reply && start === 0 && end === 0 && reply.value)) {
       start = end = reply.value.length;
@@ -27,7 +27,8 @@ export function install(ctx) {
   function deleteButton(item) {
     const armed = S.deleteArmed === item.id;
     const del = el("button", { type: "button", class: "icon-btn" + (armed ? " is-armed" : ""), "data-testid": "canned-delete",
-      "aria-label": (armed ? "Confirm delete of " : "Delete canned response: ") + String(item.title || "") }, armed ? "Delete?" : icon("trash"));
+      "aria-label": tr(armed ? "canned.confirmDelete" : "canned.delete", { title: String(item.title || "") }) },
+    armed ? tr("canned.deleteArmed") : icon("trash"));
     del.addEventListener("click", () => {
       if (S.deleteArmed === item.id) {
         S.deleteArmed = null;
@@ -55,12 +56,12 @@ export function install(ctx) {
         el("span", { class: "canned-title" }, String(item.title || "")),
         el("span", { class: "canned-preview" }, String(item.text || "")));
       const edit = el("button", { type: "button", class: "icon-btn", "data-testid": "canned-edit",
-        "aria-label": "Edit canned response: " + String(item.title || ""), onclick: () => openForm(item) }, icon("pencil"));
+        "aria-label": tr("canned.edit", { title: String(item.title || "") }), onclick: () => openForm(item) }, icon("pencil"));
       ui.cannedList.appendChild(el("li", { class: "canned-item", dataset: { cannedId: String(item.id) } }, insertButton,
         el("span", { class: "canned-tools" }, edit, deleteButton(item))));
     });
     if (!items.length) {
-      ui.cannedList.appendChild(el("li", { class: "empty" }, S.canned.length ? "No match." : "No canned responses yet. Add one with “+ New”."));
+      ui.cannedList.appendChild(el("li", { class: "empty" }, tr(S.canned.length ? "canned.noMatch" : "canned.none")));
     }
   };
 
@@ -92,7 +93,7 @@ export function install(ctx) {
   ui.cannedForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const title = ui.cannedTitle.value.trim(), text = ui.cannedText.value.trim();
-    if (!title || !text) { toast("A canned response needs a title and a text."); return; }
+    if (!title || !text) { toast(tr("canned.incomplete")); return; }
     const payload = { title, text };
     if (S.cannedEditing && S.cannedEditing.id !== undefined && S.cannedEditing.id !== null) payload.id = S.cannedEditing.id;
     if (ctx.send(E.CANNED_SAVE, payload)) { closeForm(); ui.cannedNew.focus(); }

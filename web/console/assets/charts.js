@@ -1,9 +1,10 @@
 /* The supervisor's charts over the day, as inline SVG built with createElementNS (no library),
- * each with a table of the same figures. */
+ * each with a table of the same figures. Texts in `lang` (text.js; English by default). */
 
 import { clear, el, svg } from "../../shared/dom.js";
-import { duration, pad2, shortDuration } from "../../shared/time.js";
+import { pad2 } from "../../shared/time.js";
 import { hoursOf, isToday, niceStep, num } from "./figures.js";
+import { formatDuration, formatShortDuration, t } from "./text.js";
 
 const W = 640, H = 230, M = { l: 44, r: 10, t: 12, b: 26 };
 const PW = W - M.l - M.r, PH = H - M.t - M.b;
@@ -38,7 +39,7 @@ function table(head, rows) {
       cells.slice(1).map((c) => el("td", { class: "num" }, c))))));
 }
 
-export function renderHourly(data, chartBox, tableBox) {
+export function renderHourly(data, chartBox, tableBox, lang = "en") {
   const hours = hoursOf(data);
   let max = 0, totalC = 0, totalH = 0;
   for (const r of hours) {
@@ -47,14 +48,14 @@ export function renderHourly(data, chartBox, tableBox) {
     totalH += num(r.handoffs) || 0;
   }
   const ticks = 4, step = niceStep(Math.max(max, 4), ticks), top = step * ticks;
-  const root = frame("Conversations and handoffs per hour today: " + totalC + " conversations, " + totalH + " handoffs",
+  const root = frame(t(lang, "chart.hourlyLabel", { conversations: totalC, handoffs: totalH }),
     step, ticks, (v) => String(Math.round(v)));
   const bw = Math.max(2, BAND * 0.36);
   const bars = svg("g", { class: "bars" });
   hours.forEach((r, h) => {
     const c = num(r.conversations) || 0, o = num(r.handoffs) || 0;
     const x = M.l + BAND * h + (BAND - 2 * bw - 1) / 2;
-    const label = pad2(h) + ":00–" + pad2(h) + ":59 · " + c + " conversations, " + o + " handoffs";
+    const label = t(lang, "chart.hourBar", { hour: pad2(h), conversations: c, handoffs: o });
     const hc = PH * c / top, ho = PH * o / top;
     bars.append(svg("rect", { class: "bar-conv", x, y: M.t + PH - hc, width: bw, height: Math.max(hc, 0), rx: 1.5 }, svg("title", null, label)),
       svg("rect", { class: "bar-hand", x: x + bw + 1, y: M.t + PH - ho, width: bw, height: Math.max(ho, 0), rx: 1.5 }, svg("title", null, label)));
@@ -62,21 +63,21 @@ export function renderHourly(data, chartBox, tableBox) {
   root.appendChild(bars);
   xAxis(root, isToday(data) ? new Date().getHours() : null);
   clear(chartBox).appendChild(root);
-  clear(tableBox).appendChild(table(["Hour", "Conversations", "Handoffs", "Satisfaction"],
+  clear(tableBox).appendChild(table([t(lang, "chart.hour"), t(lang, "chart.conversations"), t(lang, "chart.handoffs"), t(lang, "chart.satisfaction")],
     hours.filter((r) => (num(r.conversations) || 0) + (num(r.handoffs) || 0) > 0).map((r) => [pad2(num(r.hour) || 0) + ":00",
       String(num(r.conversations) || 0), String(num(r.handoffs) || 0),
       num(r.satisfaction) === null ? "—" : Number(r.satisfaction).toFixed(1)])));
 }
 
-export function renderWait(data, chartBox, tableBox) {
+export function renderWait(data, chartBox, tableBox, lang = "en") {
   const hours = hoursOf(data);
   const values = hours.map((r) => num(r.average_wait_s));
   const known = values.filter((v) => v !== null);
   const max = known.length ? Math.max(...known) : 0;
   const ticks = 4, step = niceStep(Math.max(max, 20), ticks, [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]);
   const top = step * ticks;
-  const root = frame("Average wait per hour today" + (known.length ? ", longest hour " + duration(max) : ", no waits recorded"),
-    step, ticks, shortDuration);
+  const root = frame(known.length ? t(lang, "chart.waitLabelLongest", { duration: formatDuration(lang, max) }) : t(lang, "chart.waitLabelNone"),
+    step, ticks, (s) => formatShortDuration(lang, s));
   const px = (h) => M.l + BAND * h + BAND / 2;
   const py = (v) => M.t + PH - PH * v / top;
   // area + line, broken where an hour has no waits
@@ -97,13 +98,15 @@ export function renderWait(data, chartBox, tableBox) {
     if (v === null) return;
     const first = num(hours[h].first_response_s);
     g.appendChild(svg("circle", { class: "wait-dot", cx: px(h), cy: py(v), r: 3.5 },
-      svg("title", null, pad2(h) + ":00 · average wait " + duration(v) + (first !== null ? ", first response " + duration(first) : ""))));
+      svg("title", null, first !== null
+        ? t(lang, "chart.waitDotFirst", { hour: pad2(h), wait: formatDuration(lang, v), first: formatDuration(lang, first) })
+        : t(lang, "chart.waitDot", { hour: pad2(h), wait: formatDuration(lang, v) }))));
   });
   root.appendChild(g);
   xAxis(root, isToday(data) ? new Date().getHours() : null);
-  if (!known.length) root.appendChild(svg("text", { x: M.l + PW / 2, y: M.t + PH / 2, "text-anchor": "middle" }, "No waits recorded today"));
+  if (!known.length) root.appendChild(svg("text", { x: M.l + PW / 2, y: M.t + PH / 2, "text-anchor": "middle" }, t(lang, "chart.noWaits")));
   clear(chartBox).appendChild(root);
-  clear(tableBox).appendChild(table(["Hour", "Average wait", "First response"],
+  clear(tableBox).appendChild(table([t(lang, "chart.hour"), t(lang, "chart.averageWait"), t(lang, "chart.firstResponse")],
     hours.filter((r) => num(r.average_wait_s) !== null || num(r.first_response_s) !== null)
-      .map((r) => [pad2(num(r.hour) || 0) + ":00", duration(r.average_wait_s), duration(r.first_response_s)])));
+      .map((r) => [pad2(num(r.hour) || 0) + ":00", formatDuration(lang, r.average_wait_s), formatDuration(lang, r.first_response_s)])));
 }

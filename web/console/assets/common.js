@@ -1,28 +1,108 @@
-/* What the console pages (console, supervisor) share on screen: reason badges, toasts, the
- * arrival beep, logout, icons. Every text goes in as text (see shared/dom.js). */
+/* What the console pages (console, supervisor) share on screen: the UI language (its switch,
+ * the pages' static texts), reason badges, language badges, toasts, the arrival beep, logout,
+ * icons. Every text goes in as text (see shared/dom.js). */
 
 import { el, icon as build } from "../../shared/dom.js";
 import { isKnownReason, reasonText } from "../../shared/vocabulary.js";
+import { LANGUAGE_KEY, languageBadge as badgeOf, normalizeLanguage, t } from "./text.js";
+
+/* --- the UI language ------------------------------------------------------- */
+const current = { language: "en" };
+
+/** The UI language of this page ("en" | "ja"). */
+export function uiLanguage() {
+  return current.language;
+}
+
+/** The text `key` in the page's UI language (see text.js). */
+export function tr(key, params) {
+  return t(current.language, key, params);
+}
+
+/** What localStorage holds under `key` ("" when nothing or storage is off). */
+export function readStored(key) {
+  try { return window.localStorage.getItem(key) || ""; } catch (e) { return ""; }
+}
+
+export function store(key, value) {
+  try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: this page only */ }
+}
+
+/** The language the agent chose (English until they choose). */
+export function storedLanguage() {
+  return normalizeLanguage(readStored(LANGUAGE_KEY));
+}
+
+const TEXT_ATTRIBUTES = ["aria-label", "placeholder", "title"];
+
+/** The page's own texts in `language`: `data-t="key"` (the text), `data-t-aria-label`,
+ * `data-t-placeholder`, `data-t-title` (attributes). */
+export function applyStaticTexts(root, language) {
+  for (const node of root.querySelectorAll("[data-t]")) node.textContent = t(language, node.getAttribute("data-t"));
+  for (const attr of TEXT_ATTRIBUTES) {
+    for (const node of root.querySelectorAll("[data-t-" + attr + "]")) node.setAttribute(attr, t(language, node.getAttribute("data-t-" + attr)));
+  }
+}
+
+/** Use `language` on this page: `<html lang>`, the static texts (the views re-render themselves). */
+export function setLanguage(language) {
+  current.language = normalizeLanguage(language);
+  document.documentElement.lang = current.language;
+  applyStaticTexts(document, current.language);
+  const toasts = document.querySelector("body > .toasts");
+  if (toasts) toasts.setAttribute("aria-label", tr("common.notifications"));
+  return current.language;
+}
+
+/**
+ * The header's language switch (`select`): shows the stored choice, applies it at once, stores a
+ * new one, and follows a choice made in another tab. `onChange(language)` re-renders the views.
+ */
+export function languageSwitch(select, onChange) {
+  const apply = (language) => {
+    setLanguage(language);
+    if (select.value !== current.language) select.value = current.language;
+    onChange(current.language);
+  };
+  select.value = setLanguage(storedLanguage());
+  select.addEventListener("change", () => {
+    store(LANGUAGE_KEY, normalizeLanguage(select.value));
+    apply(select.value);
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === LANGUAGE_KEY && normalizeLanguage(event.newValue) !== current.language) apply(event.newValue);
+  });
+  return current.language;
+}
 
 /** The CSS class of a reason (its own colour when the vocabulary knows it). */
 export function reasonClass(book, reason) {
   return "badge reason reason-" + (isKnownReason(book, reason) ? reason.replace(/_/g, "-") : "other");
 }
 
+/** A reason badge, labelled from the server's vocabulary in the UI language. */
 export function reasonBadge(book, reason, score, attrs) {
-  return el("span", { class: reasonClass(book, reason), ...attrs }, reasonText(book, reason, score));
+  return el("span", { class: reasonClass(book, reason), ...attrs }, reasonText(book, reason, score, current.language));
+}
+
+/** "EN" / "JA" (title "English" / "日本語") for a conversation's language; null when it has none. */
+export function languageBadge(code, attrs) {
+  const badge = badgeOf(code);
+  if (!badge) return null;
+  return el("span", { class: "badge lang-badge lang-" + badge.text.toLowerCase().replace(/[^a-z]/g, ""),
+    "data-testid": "language-badge", title: badge.title, lang: "en", ...attrs }, badge.text);
 }
 
 /* --- toasts ---------------------------------------------------------------- */
 export function toast(message, kind, ms) {
   let box = document.querySelector("body > .toasts");
   if (!box) {
-    box = el("div", { class: "toasts", role: "region", "aria-label": "Notifications" });
+    box = el("div", { class: "toasts", role: "region", "aria-label": tr("common.notifications") });
     document.body.appendChild(box);
   }
-  const close = el("button", { type: "button", class: "toast-close", "aria-label": "Dismiss notification" }, "×");
+  const close = el("button", { type: "button", class: "toast-close", "aria-label": tr("common.dismissNotification") }, "×");
   const node = el("div", { class: "toast toast-" + (kind || "error"), "data-testid": "toast", role: kind === "info" ? "status" : "alert" },
-    el("span", { class: "toast-text" }, String(message || "Something went wrong")), close);
+    el("span", { class: "toast-text" }, String(message || tr("common.somethingWrong"))), close);
   const timer = { id: null };
   const dismiss = () => { clearTimeout(timer.id); node.remove(); };
   timer.id = setTimeout(dismiss, ms || (kind === "info" ? 5000 : 8000));

@@ -6,7 +6,7 @@ import { newMessageId } from "../../shared/ids.js";
 import { createTypingNotifier, enterSends } from "../../shared/keys.js";
 import { createOutbox } from "../../shared/outbox.js";
 import { ACK_TIMEOUT_MS, AGENT as E, MAX_CHARS } from "../../shared/protocol.js";
-import { toast } from "./common.js";
+import { toast, tr } from "./common.js";
 import { activeConv, conv } from "./state.js";
 
 const TYPING_REPEAT_MS = 4000;  // the customer's page hides "typing" after a while without news
@@ -39,7 +39,7 @@ export function install(ctx) {
     keep: (item) => { const c = conv(S, item.conversation_id); return Boolean(c && !c.ended); },
     emit: (item, done) => ctx.net.socket.timeout(ACK_TIMEOUT_MS).emit(E.AGENT_MESSAGE, item, done),
     onGiveUp: (item) => {
-      toast("A message could not be delivered: it is back in its reply box.");
+      toast(tr("reply.undelivered"));
       restoreDraft(ctx, conv(S, item.conversation_id), item.text);
     },
     // Refused (too long…): the error event shows a toast and restores the text (see socket.js).
@@ -60,7 +60,7 @@ export function install(ctx) {
     const text = ui.reply.value.trim();
     if (!text) { ui.reply.focus(); return; }
     typing.stop();
-    if (!ctx.connected()) { toast("Not connected; try again in a moment."); return; }
+    if (!ctx.connected()) { toast(tr("common.notConnected")); return; }
     outbox.add({ conversation_id: c.id, text, message_id: newMessageId("a") });
     S.lastSent = { id: c.id, text: ui.reply.value, at: Date.now() };
     ui.reply.value = "";
@@ -92,7 +92,7 @@ export function install(ctx) {
     const c = activeConv(S);
     const to = ui.transferTo.value;
     if (!c || c.ended) return;
-    if (!to) { toast("Choose an agent to transfer to."); return; }
+    if (!to) { toast(tr("actions.chooseAgent")); return; }
     typing.stop();
     ctx.send(E.TRANSFER, { conversation_id: c.id, to_agent: to });
   });

@@ -4,8 +4,8 @@
  * Rule: everything that came from the network is put into the page as text (shared/dom.js
  * builds text nodes); no HTML is ever parsed from data. */
 
-import { toast, logout, unlockAudioOnGesture } from "./common.js";
-import { createState } from "./state.js";
+import { languageSwitch, logout, toast, tr, unlockAudioOnGesture } from "./common.js";
+import { activeConv, createState } from "./state.js";
 import { wire } from "./socket.js";
 import * as queue from "./queue.js";
 import * as conversation from "./conversation.js";
@@ -14,11 +14,13 @@ import * as canned from "./canned.js";
 import * as context from "./context.js";
 
 const $ = (id) => document.getElementById(id);
+const page = { ctx: null };
 
 function collectUi() {
   return {
     status: $("status-switch"), statusText: $("status-text"), meName: $("me-name"), meAvatar: $("me-avatar"),
     supervisorLink: $("supervisor-link"), logout: $("logout"), connection: $("connection"), load: $("load"),
+    language: $("ui-language"), meLanguages: $("me-languages"),
     queue: $("queue"), queueEmpty: $("queue-empty"), queueCount: $("queue-count"),
     tickets: $("tickets"), ticketsTitle: $("tickets-title"), ticketsEmpty: $("tickets-empty"), ticketsCount: $("tickets-count"),
     handledBox: $("handled-box"), handled: $("tickets-handled"), handledCount: $("handled-count"),
@@ -36,17 +38,43 @@ function collectUi() {
   };
 }
 
+/** Everything drawn again in the UI language just chosen (drafts and the scroll position kept). */
+function rerender(ctx) {
+  const { S, ui, render } = ctx;
+  const c = activeConv(S);
+  const scrollTop = ui.transcript.scrollTop;
+  if (c) { c.draft = ui.reply.value; c.noteDraft = ui.note.value; }
+  render.me();
+  render.status();
+  render.resolutions();
+  render.queue();
+  render.tickets();
+  render.agents();
+  render.canned();
+  render.tabs();
+  render.active();
+  if (c) ui.transcript.scrollTop = scrollTop;
+  render.load();
+  ui.connection.textContent = tr("common.reconnecting");
+}
+
 function start() {
+  const S = createState();
+  S.language = languageSwitch(document.getElementById("ui-language"), (language) => {
+    S.language = language;
+    if (page.ctx) rerender(page.ctx);
+  });
   if (typeof window.io !== "function") {
-    toast("The Socket.IO client did not load; reload the page.");
+    toast(tr("common.noSocketIo"));
     return;
   }
   // The page: its state, its elements, the socket, and what the views install.
-  const ctx = { S: createState(), ui: collectUi(), net: { socket: null }, render: {}, actions: {} };
+  const ctx = { S, ui: collectUi(), net: { socket: null }, render: {}, actions: {} };
+  page.ctx = ctx;
   ctx.connected = () => Boolean(ctx.net.socket && ctx.net.socket.connected);
   ctx.send = (event, payload) => {
     if (!ctx.connected()) {
-      toast("Not connected; try again in a moment.");
+      toast(tr("common.notConnected"));
       return false;
     }
     ctx.net.socket.emit(event, payload);

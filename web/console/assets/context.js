@@ -2,7 +2,7 @@
  * evidence), the last intents, slots, the customer and their orders. DOM only. */
 
 import { clear, el } from "../../shared/dom.js";
-import { reasonBadge } from "./common.js";
+import { reasonBadge, tr, uiLanguage } from "./common.js";
 import { contextScore, formatMoney, humanKey, itemsText, plain } from "./state.js";
 
 const ORDER_SHOWN = new Set(["order_number", "status", "total", "total_cents", "currency", "placed_at", "placed_on", "items", "customer_id"]);
@@ -16,7 +16,7 @@ function dl(pairs) {
   const list = el("dl", { class: "kv" });
   for (const [key, value] of pairs) {
     if (!present(value)) continue;
-    list.append(el("dt", null, key), el("dd", null, plain(value)));
+    list.append(el("dt", null, key), el("dd", null, plain(value, uiLanguage())));
   }
   return list;
 }
@@ -35,13 +35,13 @@ function evidenceTable(evidence) {
     return el("tr", { "data-testid": "evidence-row" },
       el("th", { scope: "row" }, String(row.signal || "—").replace(/_/g, " ")),
       el("td", { class: "num" }, row.score === undefined || row.score === null ? "—" : Number(row.score).toFixed(2)),
-      el("td", null, facts.map((k) => el("span", { class: "ev-fact" }, el("span", { class: "ev-key" }, humanKey(k) + ": "), plain(row[k]))),
+      el("td", null, facts.map((k) => el("span", { class: "ev-fact" }, el("span", { class: "ev-key" }, humanKey(k) + ": "), plain(row[k], uiLanguage()))),
         row.message ? el("q", { class: "ev-quote" }, String(row.message)) : null));
   });
   return el("table", { class: "ev-table" },
-    el("caption", { class: "sr-only" }, "Evidence"),
-    el("thead", null, el("tr", null, el("th", { scope: "col" }, "Signal"), el("th", { scope: "col", class: "num" }, "Score"),
-      el("th", { scope: "col" }, "Evidence"))),
+    el("caption", { class: "sr-only" }, tr("context.evidence")),
+    el("thead", null, el("tr", null, el("th", { scope: "col" }, tr("context.signal")), el("th", { scope: "col", class: "num" }, tr("context.score")),
+      el("th", { scope: "col" }, tr("context.evidence")))),
     el("tbody", null, rows));
 }
 
@@ -49,7 +49,7 @@ function slotsSection(slots) {
   const keys = Object.keys(slots).filter((k) => present(slots[k]));
   if (!keys.length) return null;
   const isSimple = (v) => typeof v !== "object" || (Array.isArray(v) && v.every((x) => typeof x !== "object"));
-  return section("Slots", [
+  return section(tr("context.slots"), [
     dl(keys.filter((k) => isSimple(slots[k])).map((k) => [k, slots[k]])),
     keys.filter((k) => !isSimple(slots[k])).map((k) => {
       let pretty;
@@ -62,16 +62,16 @@ function slotsSection(slots) {
 function customerSection(ctx) {
   const customer = ctx.customer;
   if (customer && typeof customer === "object") {
-    return section("Customer", dl([
-      ["Name", customer.name], ["E-mail", customer.email], ["Phone", customer.phone],
-      ["Address", customer.address], ["Customer ID", customer.customer_id],
-      ["Identity", customer.verified ? "verified in this conversation" : "not verified"],
+    return section(tr("context.customer"), dl([
+      [tr("context.name"), customer.name], [tr("context.email"), customer.email], [tr("context.phone"), customer.phone],
+      [tr("context.address"), customer.address], [tr("context.customerId"), customer.customer_id],
+      [tr("context.identity"), tr(customer.verified ? "context.verified" : "context.notVerified")],
     ]), "context-customer");
   }
   const text = ctx.unverified_order
-    ? "Not verified: they named order " + String(ctx.unverified_order) + ". Ask for the e-mail on the order before sharing or changing anything."
-    : "Not identified in this conversation.";
-  return section("Customer", el("p", { class: "muted" }, text), "context-customer");
+    ? tr("context.unverifiedOrder", { order: String(ctx.unverified_order) })
+    : tr("context.notIdentified");
+  return section(tr("context.customer"), el("p", { class: "muted" }, text), "context-customer");
 }
 
 function orderNode(o) {
@@ -80,10 +80,11 @@ function orderNode(o) {
   return el("li", { class: "order", "data-testid": "order" },
     el("div", { class: "order-top" },
       el("span", { class: "order-number" }, String(o.order_number || "—")),
-      el("span", { class: "badge status status-" + String(o.status || "").replace(/[^a-z_]/gi, "") }, String(o.status || "unknown").replace(/_/g, " ")),
+      el("span", { class: "badge status status-" + String(o.status || "").replace(/[^a-z_]/gi, "") },
+        o.status ? String(o.status).replace(/_/g, " ") : tr("context.unknownStatus")),
       el("span", { class: "order-total" }, formatMoney(o) || "")),
-    el("div", { class: "order-sub muted" }, [o.placed_at || o.placed_on ? "Placed " + plain(o.placed_at || o.placed_on) : null,
-      itemsText(o.items)].filter(Boolean).join(" · ")),
+    el("div", { class: "order-sub muted" }, [o.placed_at || o.placed_on ? tr("context.placed", { date: plain(o.placed_at || o.placed_on, uiLanguage()) }) : null,
+      itemsText(o.items, uiLanguage())].filter(Boolean).join(" · ")),
     extra.length ? dl(extra.map((k) => [humanKey(k), o[k]])) : null);
 }
 
@@ -91,20 +92,20 @@ export function install(app) {
   app.render.context = (c) => {
     const root = clear(app.ui.context);
     if (!c) {
-      root.appendChild(el("p", { class: "empty" }, "Open a conversation to see why it was handed over, what the customer asked and their orders."));
+      root.appendChild(el("p", { class: "empty" }, tr("context.empty")));
       return;
     }
     const ctx = c.context || {};
     const evidence = Array.isArray(ctx.evidence) ? ctx.evidence : [];
-    root.appendChild(section("Why a person", [
+    root.appendChild(section(tr("context.why"), [
       el("div", { class: "ctx-reason" }, reasonBadge(app.S.reasons, ctx.reason || c.reason, contextScore(c), { "data-testid": "context-reason" })),
-      el("p", { class: "ctx-summary", "data-testid": "context-summary" }, ctx.summary ? String(ctx.summary) : "No summary."),
+      el("p", { class: "ctx-summary", "data-testid": "context-summary" }, ctx.summary ? String(ctx.summary) : tr("context.noSummary")),
       evidence.length ? evidenceTable(evidence) : null,
     ], "context-handoff"));
 
     const intents = Array.isArray(ctx.intents) ? ctx.intents.slice(-5).reverse() : [];
     if (intents.length) {
-      root.appendChild(section("Last intents", el("ol", { class: "intents" }, intents.map((it) => el("li", { class: "intent" },
+      root.appendChild(section(tr("context.intents"), el("ol", { class: "intents" }, intents.map((it) => el("li", { class: "intent" },
         el("div", { class: "intent-top" }, el("code", { class: "intent-name" }, String(it.intent || "—")), confidenceBar(it.confidence)),
         it.text ? el("div", { class: "intent-text" }, String(it.text)) : null))), "context-intents"));
     }
@@ -112,6 +113,6 @@ export function install(app) {
     if (slots) root.appendChild(slots);
     root.appendChild(customerSection(ctx));
     const orders = Array.isArray(ctx.orders) ? ctx.orders : [];
-    if (orders.length) root.appendChild(section("Orders (" + orders.length + ")", el("ul", { class: "orders" }, orders.map(orderNode)), "context-orders"));
+    if (orders.length) root.appendChild(section(tr("context.orders", { count: orders.length }), el("ul", { class: "orders" }, orders.map(orderNode)), "context-orders"));
   };
 }

@@ -2,10 +2,11 @@
  * typing line, ended banner, action buttons). DOM only; installs into ctx.render / ctx.actions. */
 
 import { clear, el } from "../../shared/dom.js";
-import { clock, isoTime } from "../../shared/time.js";
+import { isoTime } from "../../shared/time.js";
 import { safeImageSrc } from "../../shared/url.js";
-import { icon, reasonBadge } from "./common.js";
+import { icon, languageBadge, reasonBadge, tr, uiLanguage } from "./common.js";
 import { activeConv, contextScore, conv, customerName, dismissConversation, entryWho, transferChoices } from "./state.js";
+import { endedHow, formatClock, resolutionLabel } from "./text.js";
 
 const CUSTOMER_TYPING_TIMEOUT_MS = 10000;
 
@@ -26,10 +27,10 @@ export function install(ctx) {
         tabindex: selected ? "0" : "-1", dataset: { conversationId: id }, onclick: () => actions.activate(id),
       },
       el("span", { class: "tab-dot reason-dot reason-" + String(c.reason || "other").replace(/_/g, "-"), "aria-hidden": "true" }),
-      el("span", { class: "tab-name" }, customerName(c)),
-      c.ended ? el("span", { class: "tab-ended" }, "ended") : null,
-      c.typing ? el("span", { class: "tab-typing", "aria-label": "typing" }, "…") : null,
-      c.unread > 0 ? el("span", { class: "unread", "data-testid": "unread", "aria-label": c.unread + " unread" }, String(c.unread)) : null));
+      el("span", { class: "tab-name" }, customerName(c, uiLanguage())),
+      c.ended ? el("span", { class: "tab-ended" }, tr("conv.tabEnded")) : null,
+      c.typing ? el("span", { class: "tab-typing", "aria-label": tr("conv.tabTyping") }, "…") : null,
+      c.unread > 0 ? el("span", { class: "unread", "data-testid": "unread", "aria-label": tr("conv.unread", { count: c.unread }) }, String(c.unread)) : null));
     }
     if (focused) {
       const current = ui.tabs.querySelector("[aria-selected=true]");
@@ -90,7 +91,7 @@ export function install(ctx) {
   function entryNode(e) {
     const role = String(e.role || "system");
     const ts = typeof e.ts === "number" ? e.ts : Number(e.ts);
-    const time = el("time", { class: "entry-time", datetime: isoTime(ts) }, clock(ts));
+    const time = el("time", { class: "entry-time", datetime: isoTime(ts) }, formatClock(uiLanguage(), ts));
     const text = typeof e.text === "string" ? e.text : e.text === null || e.text === undefined ? "" : String(e.text);
     if (role === "system") {
       return el("li", { class: "entry entry-system", "data-testid": "entry", "data-role": "system" },
@@ -101,18 +102,18 @@ export function install(ctx) {
     const payload = e.payload && typeof e.payload === "object" ? e.payload : null;
     if (payload) {
       if (Array.isArray(payload.quick_replies) && payload.quick_replies.length) {
-        body.appendChild(el("div", { class: "entry-chips", "aria-label": "Buttons offered" },
+        body.appendChild(el("div", { class: "entry-chips", "aria-label": tr("entry.buttons") },
           payload.quick_replies.map((q) => el("span", { class: "chip" }, String((q && q.title) || "")))));
       }
       const att = payload.attachment;
       const src = att && att.type === "image" && att.payload ? safeImageSrc(att.payload.src, window.location.href) : null;
-      if (src) body.appendChild(el("img", { class: "entry-img", src, alt: "Image sent by the assistant", loading: "lazy" }));
+      if (src) body.appendChild(el("img", { class: "entry-img", src, alt: tr("entry.image"), loading: "lazy" }));
     }
-    if (!body.firstChild) body.appendChild(el("div", { class: "entry-text entry-muted" }, "(no text)"));
+    if (!body.firstChild) body.appendChild(el("div", { class: "entry-text entry-muted" }, tr("entry.noText")));
     const head = el("div", { class: "entry-head" },
       role === "note" ? icon("lock") : null,
       el("span", { class: "entry-who" }, entryWho(S, e, activeConv(S))), time,
-      role === "note" ? el("span", { class: "note-warn" }, "not visible to the customer") : null);
+      role === "note" ? el("span", { class: "note-warn" }, tr("entry.notVisible")) : null);
     return el("li", { class: "entry entry-" + role.replace(/[^a-z_-]/gi, ""), "data-testid": "entry", "data-role": role }, head, body);
   }
 
@@ -145,7 +146,7 @@ export function install(ctx) {
       ui.typing.hidden = true;
       ui.reply.value = "";
       ui.note.value = "";
-      ui.conv.setAttribute("aria-label", "No conversation open");
+      ui.conv.setAttribute("aria-label", tr("conv.none"));
       ui.conv.removeAttribute("aria-labelledby");
       render.context(null);
       render.composer();
@@ -153,12 +154,14 @@ export function install(ctx) {
     }
     ui.conv.removeAttribute("aria-label");
     ui.conv.setAttribute("aria-labelledby", "tab-" + c.id);
-    ui.convName.textContent = customerName(c);
+    ui.convName.textContent = customerName(c, uiLanguage());
     const started = c.transcript.length ? c.transcript[0].ts : null;
-    clear(ui.convMeta).append(reasonBadge(S.reasons, c.reason, contextScore(c)),
-      el("span", { class: "muted" }, " · " + String(c.id).slice(0, 12) + (started ? " · started " + clock(Number(started)) : "")));
+    const language = languageBadge(c.language);
+    clear(ui.convMeta).append(reasonBadge(S.reasons, c.reason, contextScore(c)), ...(language ? [" ", language] : []),
+      el("span", { class: "muted" }, " · " + String(c.id).slice(0, 12)
+        + (started ? " · " + tr("conv.started", { time: formatClock(uiLanguage(), Number(started)) }) : "")));
     ui.ended.hidden = !c.ended;
-    if (c.ended) ui.endedText.textContent = "Conversation ended: " + c.ended.how + ". It is read-only now.";
+    if (c.ended) ui.endedText.textContent = tr("conv.ended", { how: endedHow(uiLanguage(), c.ended.how, S.resolutionLabels) });
     ui.typing.hidden = !c.typing || Boolean(c.ended);
     ui.reply.value = c.draft || "";
     ui.note.value = c.noteDraft || "";
@@ -181,13 +184,12 @@ export function install(ctx) {
     ui.resolution.disabled = !live;
     ui.transferTo.disabled = !live;
     ui.transfer.disabled = !live || !online || !ui.transferTo.value;
-    ui.reply.placeholder = !c ? "Open a conversation to reply" : c.ended ? "This conversation has ended"
-      : "Type a reply… Enter sends, Shift+Enter for a new line";
+    ui.reply.placeholder = tr(!c ? "reply.placeholderNone" : c.ended ? "reply.placeholderEnded" : "reply.placeholder");
     ui.conv.classList.toggle("is-readonly", Boolean(c && c.ended));
   };
 
   render.transferOptions = () => {
-    const choices = transferChoices(S.agents, S.me && S.me.id, ui.transferTo.value);
+    const choices = transferChoices(S.agents, S.me && S.me.id, ui.transferTo.value, uiLanguage());
     clear(ui.transferTo);
     if (choices.placeholder) ui.transferTo.appendChild(el("option", { value: "", disabled: true }, choices.placeholder));
     for (const o of choices.options) ui.transferTo.appendChild(el("option", { value: o.value, disabled: o.disabled }, o.label));
@@ -198,7 +200,7 @@ export function install(ctx) {
   render.resolutions = () => {
     const previous = ui.resolution.value;
     const codes = S.resolutionCodes.length ? S.resolutionCodes : ["resolved"];
-    clear(ui.resolution).append(...codes.map((code) => el("option", { value: code }, code.replace(/_/g, " "))));
+    clear(ui.resolution).append(...codes.map((code) => el("option", { value: code }, resolutionLabel(uiLanguage(), code, S.resolutionLabels))));
     if (codes.includes(previous)) ui.resolution.value = previous;
   };
 

@@ -1,24 +1,38 @@
-/* The supervisor page's figures from GET /api/stats (pure): the tiles' texts, hours, chart steps. */
+/* The supervisor page's figures from GET /api/stats (pure): the tiles' texts, hours, chart steps,
+ * the language filter of the figures. Texts in the UI language (text.js; English by default). */
 
-import { duration, localDay, percent } from "../../shared/time.js";
+import { localDay } from "../../shared/time.js";
+import { formatDuration, formatPercent, t, tCount } from "./text.js";
 
 export function num(x) {
   return x === null || x === undefined || !Number.isFinite(Number(x)) ? null : Number(x);
 }
 
+/** The tiles: `key` (their test id `stat-<key>`), `text` (their label's key in text.js), `label` (English). */
 export const TILES = [
-  { key: "queue-length", label: "In queue" },
-  { key: "longest-wait", label: "Longest wait" },
-  { key: "agents-available", label: "Agents available" },
-  { key: "containment", label: "Containment" },
-  { key: "average-wait", label: "Average wait" },
-  { key: "first-response", label: "First response" },
-  { key: "satisfaction", label: "Satisfaction" },
-  { key: "conversations", label: "Conversations today" },
+  { key: "queue-length", text: "tile.queueLength", label: "In queue" },
+  { key: "longest-wait", text: "tile.longestWait", label: "Longest wait" },
+  { key: "agents-available", text: "tile.agentsAvailable", label: "Agents available" },
+  { key: "containment", text: "tile.containment", label: "Containment" },
+  { key: "average-wait", text: "tile.averageWait", label: "Average wait" },
+  { key: "first-response", text: "tile.firstResponse", label: "First response" },
+  { key: "satisfaction", text: "tile.satisfaction", label: "Satisfaction" },
+  { key: "conversations", text: "tile.conversations", label: "Conversations today" },
 ];
 
-/** {key: {value, sub, level: "alert"|"warn"|null}} for every tile. */
-export function tileValues(data) {
+/** The figures' language filter: "en" or "ja", else "all" (every conversation). */
+export function figuresLanguage(value) {
+  return value === "en" || value === "ja" ? value : "all";
+}
+
+/** Where the figures come from: `/api/stats`, or `/api/stats?language=en` for one language. */
+export function statsUrl(language) {
+  const filter = figuresLanguage(language);
+  return filter === "all" ? "/api/stats" : "/api/stats?language=" + filter;
+}
+
+/** {key: {value, sub, level: "alert"|"warn"|null}} for every tile, in `lang` (English by default). */
+export function tileValues(data, lang = "en") {
   const now = data.now || {}, today = data.today || {};
   const queue = num(now.queue_length) || 0, available = num(now.agents_available);
   const longest = num(now.longest_wait_s);
@@ -27,20 +41,21 @@ export function tileValues(data) {
   const sat = today.satisfaction || {};
   const avg = num(sat.average), count = num(sat.count) || 0;
   return {
-    "queue-length": { value: String(queue), sub: queue ? (queue === 1 ? "1 customer waiting" : queue + " customers waiting") : "nobody waiting",
+    "queue-length": { value: String(queue), sub: queue ? tCount(lang, queue, "tile.waitingOne", "tile.waitingMany") : t(lang, "tile.nobodyWaiting"),
                       level: queue && !available ? "alert" : queue ? "warn" : null },
-    "longest-wait": { value: queue ? duration(longest) : "—", sub: queue ? "in the queue now" : "",
+    "longest-wait": { value: queue ? formatDuration(lang, longest) : "—", sub: queue ? t(lang, "tile.inQueueNow") : "",
                       level: longest >= 300 ? "alert" : longest >= 120 ? "warn" : null },
-    "agents-available": { value: available === null ? "—" : String(available), sub: "of " + agents.length + " agents",
+    "agents-available": { value: available === null ? "—" : String(available), sub: t(lang, "tile.ofAgents", { count: agents.length }),
                           level: available === 0 ? "alert" : null },
-    containment: { value: percent(today.containment),
-                   sub: conversations !== null ? "bot only · " + (handed || 0) + " of " + conversations + " handed off" : "", level: null },
-    "average-wait": { value: duration(today.average_wait_s), sub: "queued → claimed", level: null },
-    "first-response": { value: duration(today.first_response_s), sub: "queued → first agent message", level: null },
-    satisfaction: { value: avg === null ? "—" : avg.toFixed(1) + " / 5", sub: count === 1 ? "1 rating" : count + " ratings",
+    containment: { value: formatPercent(lang, today.containment),
+                   sub: conversations !== null ? t(lang, "tile.botOnly", { handed: handed || 0, total: conversations }) : "", level: null },
+    "average-wait": { value: formatDuration(lang, today.average_wait_s), sub: t(lang, "tile.waitSpan"), level: null },
+    "first-response": { value: formatDuration(lang, today.first_response_s), sub: t(lang, "tile.firstResponseSpan"), level: null },
+    satisfaction: { value: avg === null ? "—" : t(lang, "tile.rating", { average: avg.toFixed(1) }),
+                    sub: tCount(lang, count, "tile.ratingOne", "tile.ratings"),
                     level: avg !== null && avg < 3 ? "warn" : null },
     conversations: { value: conversations === null ? "—" : String(conversations),
-                     sub: (handed || 0) + " handed off · " + (num(today.closed) || 0) + " closed by agents", level: null },
+                     sub: t(lang, "tile.conversationsSub", { handed: handed || 0, closed: num(today.closed) || 0 }), level: null },
   };
 }
 

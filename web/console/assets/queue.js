@@ -3,12 +3,11 @@
 
 import { clear, el } from "../../shared/dom.js";
 import { AGENT as E } from "../../shared/protocol.js";
-import { ago, waitClock } from "../../shared/time.js";
+import { waitClock } from "../../shared/time.js";
 import { reasonText } from "../../shared/vocabulary.js";
-import { icon, reasonBadge, toast } from "./common.js";
+import { icon, languageBadge, reasonBadge, toast, tr, uiLanguage } from "./common.js";
 import { atCapacity, capacity, openCount, splitTickets, waitClass, waitingNow } from "./state.js";
-
-const TITLE = "Support console";
+import { LANGUAGE_NAMES, agentStatusText, formatAgo, tCount, withLanguages } from "./text.js";
 
 export function install(ctx) {
   const { S, ui, render } = ctx;
@@ -18,6 +17,10 @@ export function install(ctx) {
     ui.meName.textContent = me.name || me.id || "…";
     ui.meAvatar.textContent = String(me.name || me.id || "?").trim().charAt(0).toUpperCase() || "?";
     ui.supervisorLink.hidden = me.role !== "supervisor";
+    const languages = Array.isArray(me.languages) ? me.languages.filter((l) => typeof l === "string" && l) : [];
+    ui.meLanguages.textContent = languages.map((l) => l.toUpperCase()).join(", ");
+    ui.meLanguages.setAttribute("title", languages.map((l) => LANGUAGE_NAMES[l] || l).join(", "));
+    ui.meLanguages.hidden = !languages.length;
     render.load();
   };
 
@@ -25,14 +28,15 @@ export function install(ctx) {
     const available = S.status === "available";
     ui.status.checked = available;
     ui.status.value = available ? "available" : "away";
-    ui.status.setAttribute("aria-label", "Available for new conversations");
-    ui.statusText.textContent = available ? "Available" : "Away";
+    ui.status.setAttribute("aria-label", tr("header.statusSwitch"));
+    ui.statusText.textContent = tr(available ? "status.available" : "status.away");
     ui.status.parentNode.classList.toggle("is-on", available);
   };
 
   render.load = () => {
     const cap = capacity(S);
-    ui.load.textContent = openCount(S) + (cap === Infinity ? "" : " / " + cap) + " chats";
+    ui.load.textContent = cap === Infinity ? tr("header.loadUnlimited", { open: openCount(S) })
+      : tr("header.load", { open: openCount(S), capacity: cap });
     ui.load.classList.toggle("is-full", atCapacity(S));
   };
 
@@ -47,21 +51,22 @@ export function install(ctx) {
   const items = new WeakMap();  // queue entry node -> the queue item it shows
 
   function claim(id, button) {
-    if (atCapacity(S)) { toast("You are at capacity; close or hand back a conversation first."); return; }
+    if (atCapacity(S)) { toast(tr("queue.atCapacity")); return; }
     if (!ctx.send(E.CLAIM, { conversation_id: id })) return;
     S.pendingClaims.add(id);
     button.disabled = true;
-    button.textContent = "Claiming…";
+    button.textContent = tr("queue.claiming");
     setTimeout(() => { if (S.pendingClaims.delete(id)) render.queue(); }, 8000);
   }
 
   function queueItemNode(item) {
-    const button = el("button", { type: "button", class: "btn btn-primary btn-small", "data-testid": "claim" }, "Claim");
+    const button = el("button", { type: "button", class: "btn btn-primary btn-small", "data-testid": "claim" }, tr("queue.claim"));
     button.addEventListener("click", () => claim(item.conversation_id, button));
     return el("li", { class: "queue-item", "data-testid": "queue-item", dataset: { conversationId: item.conversation_id } },
       el("div", { class: "qi-top" },
-        el("span", { class: "qi-pos", "aria-label": "position" }, ""),
+        el("span", { class: "qi-pos", "aria-label": tr("queue.position") }, ""),
         el("span", { class: "qi-badge" }),
+        el("span", { class: "qi-lang" }),
         el("span", { class: "prio", "data-testid": "priority" }),
         el("span", { class: "wait", "data-testid": "waiting", "aria-hidden": "true" })),
       el("p", { class: "qi-summary", "data-testid": "summary" }),
@@ -79,28 +84,33 @@ export function install(ctx) {
 
   function updateQueueItem(node, item, disabled, title) {
     items.set(node, item);
-    node.querySelector(".qi-pos").textContent = "#" + (item.position || "");
+    const pos = node.querySelector(".qi-pos");
+    pos.textContent = "#" + (item.position || "");
+    pos.setAttribute("aria-label", tr("queue.position"));
     clear(node.querySelector(".qi-badge")).appendChild(reasonBadge(S.reasons, item.reason, item.score, { "data-testid": "reason-badge" }));
+    const lang = languageBadge(item.language);
+    clear(node.querySelector(".qi-lang")).append(...(lang ? [lang] : []));
     const prio = Number(item.priority || 0);
     const prioNode = node.querySelector(".prio");
     prioNode.textContent = "P" + prio;
     prioNode.className = "prio prio-" + Math.min(prio, 3);
-    prioNode.setAttribute("title", "Priority " + prio + " (higher is served first)");
-    node.querySelector(".qi-summary").textContent = item.summary ? String(item.summary) : "No summary";
+    prioNode.setAttribute("title", tr("queue.priority", { priority: prio }));
+    node.querySelector(".qi-summary").textContent = item.summary ? String(item.summary) : tr("queue.noSummary");
     const evidence = Array.isArray(item.evidence) ? item.evidence : [];
-    node.querySelector(".qi-evidence").textContent = evidence.length ? evidence.length + (evidence.length === 1 ? " signal" : " signals") : "";
+    node.querySelector(".qi-evidence").textContent = evidence.length ? tCount(uiLanguage(), evidence.length, "queue.signal", "queue.signals") : "";
     const button = node.querySelector("[data-testid=claim]");
     const pending = S.pendingClaims.has(item.conversation_id);
     button.disabled = disabled || pending;
-    button.textContent = pending ? "Claiming…" : "Claim";
+    button.textContent = tr(pending ? "queue.claiming" : "queue.claim");
     if (title) button.setAttribute("title", title); else button.removeAttribute("title");
-    button.setAttribute("aria-label", "Claim conversation #" + (item.position || "") + " (" + reasonText(S.reasons, item.reason, item.score) + ")");
+    button.setAttribute("aria-label", tr("queue.claimLabel", { position: item.position || "",
+      reason: reasonText(S.reasons, item.reason, item.score, uiLanguage()) }));
     tickWait(node);
   }
 
   render.queue = () => {
     const full = atCapacity(S);
-    const title = full ? "You are at capacity (" + openCount(S) + "/" + capacity(S) + "): close or hand back a conversation first" : "";
+    const title = full ? tr("queue.atCapacityTitle", { open: openCount(S), capacity: capacity(S) }) : "";
     const existing = new Map(Array.from(ui.queue.children, (n) => [n.dataset.conversationId, n]));
     const keep = new Set();
     S.queue.forEach((item, index) => {
@@ -113,7 +123,7 @@ export function install(ctx) {
     ui.queueEmpty.hidden = S.queue.length > 0;
     ui.queueCount.textContent = String(S.queue.length);
     ui.queueCount.classList.toggle("count-hot", S.queue.length > 0);
-    document.title = S.queue.length ? "(" + S.queue.length + ") " + TITLE : TITLE;
+    document.title = S.queue.length ? tr("app.titleCount", { count: S.queue.length }) : tr("app.name");
   };
 
   render.queueClocks = () => Array.from(ui.queue.children).forEach(tickWait);
@@ -126,31 +136,32 @@ export function install(ctx) {
       el("div", { class: "ticket-top" },
         el("span", { class: "ticket-id" }, String(t.id || "")),
         t.reason ? reasonBadge(S.reasons, t.reason, null) : null,
-        el("span", { class: "ticket-time" }, ago(Number(t.created_at)))),
+        el("span", { class: "ticket-time" }, formatAgo(uiLanguage(), Number(t.created_at)))),
       el("div", { class: "ticket-email" }, String(t.email || "")),
       textNode,
     ];
     if (String(t.text || "").length > 140) {
-      const more = el("button", { type: "button", class: "linklike", "aria-expanded": "false" }, "Show more");
+      const more = el("button", { type: "button", class: "linklike", "aria-expanded": "false" }, tr("tickets.showMore"));
       more.addEventListener("click", () => {
         const expanded = textNode.classList.toggle("expanded");
-        more.textContent = expanded ? "Show less" : "Show more";
+        more.textContent = tr(expanded ? "tickets.showLess" : "tickets.showMore");
         more.setAttribute("aria-expanded", expanded ? "true" : "false");
       });
       children.push(more);
     }
     if (open) {
       const button = el("button", { type: "button", class: "btn btn-small", "data-testid": "ticket-handled",
-        "aria-label": "Mark ticket " + String(t.id || "") + " handled" }, "Mark handled");
+        "aria-label": tr("tickets.markHandledLabel", { id: String(t.id || "") }) }, tr("tickets.markHandled"));
       button.addEventListener("click", () => {
         if (ctx.send(E.TICKET_HANDLED, { ticket_id: t.id })) {
           button.disabled = true;
-          button.textContent = "Marking…";
+          button.textContent = tr("tickets.marking");
         }
       });
       children.push(el("div", { class: "ticket-actions" }, button));
     } else {
-      children.push(el("div", { class: "ticket-handled-by" }, icon("check"), "Handled" + (t.handled_by ? " by " + String(t.handled_by) : "")));
+      children.push(el("div", { class: "ticket-handled-by" }, icon("check"),
+        t.handled_by ? tr("tickets.handledBy", { agent: String(t.handled_by) }) : tr("tickets.handled")));
     }
     return el("li", { class: "ticket" + (open ? "" : " is-handled"), "data-testid": "ticket",
       dataset: { ticketId: String(t.id || ""), status: open ? "open" : "handled" } }, children);
@@ -175,7 +186,7 @@ export function install(ctx) {
     for (const node of document.querySelectorAll(".ticket")) {
       const t = S.tickets.find((x) => String(x.id) === node.dataset.ticketId);
       const time = node.querySelector(".ticket-time");
-      if (t && time) time.textContent = ago(Number(t.created_at));
+      if (t && time) time.textContent = formatAgo(uiLanguage(), Number(t.created_at));
     }
   };
 
@@ -185,13 +196,14 @@ export function install(ctx) {
     clear(ui.team);
     for (const a of S.agents) {
       const status = String(a.status || "offline");
+      const name = withLanguages(a.name || a.id, a.languages);
       ui.team.appendChild(el("li", { class: "team-member" },
         el("span", { class: "dot dot-" + status, "aria-hidden": "true" }),
-        el("span", { class: "team-name" }, String(a.name || a.id) + (a.id === myId ? " (you)" : "")),
-        el("span", { class: "team-status" }, status),
+        el("span", { class: "team-name" }, a.id === myId ? tr("team.you", { name }) : name),
+        el("span", { class: "team-status" }, agentStatusText(uiLanguage(), status)),
         el("span", { class: "team-load" }, String(a.load || 0) + "/" + String(a.capacity || "?"))));
     }
-    if (!S.agents.length) ui.team.appendChild(el("li", { class: "empty" }, "No team information yet."));
+    if (!S.agents.length) ui.team.appendChild(el("li", { class: "empty" }, tr("team.empty")));
     render.transferOptions();
   };
 }

@@ -2,7 +2,7 @@
 
 import { AGENT as E, AGENT_NAMESPACE, SOCKET_PATH, isPassingError } from "../../shared/protocol.js";
 import { reasonText } from "../../shared/vocabulary.js";
-import { beep, toast } from "./common.js";
+import { beep, toast, tr, uiLanguage } from "./common.js";
 import { addEntry, applyClaimed, applyHello, applyQueue, conv, customerName, resyncMarks } from "./state.js";
 
 function announce(ctx, text) {
@@ -11,7 +11,7 @@ function announce(ctx, text) {
 }
 
 function offline(ctx) {
-  ctx.ui.connection.textContent = "Reconnecting…";
+  ctx.ui.connection.textContent = tr("common.reconnecting");
   ctx.ui.connection.hidden = false;
 }
 
@@ -65,8 +65,9 @@ export function wire(ctx, io) {
     render.queue();
     if (!arrivals.length) return;
     beep();
-    announce(ctx, arrivals.length === 1 ? "New conversation in the queue: " + reasonText(S.reasons, arrivals[0].reason, arrivals[0].score)
-      : arrivals.length + " new conversations in the queue");
+    announce(ctx, arrivals.length === 1
+      ? tr("queue.newOne", { reason: reasonText(S.reasons, arrivals[0].reason, arrivals[0].score, uiLanguage()) })
+      : tr("queue.newMany", { count: arrivals.length }));
   });
 
   socket.on(E.CLAIMED, (data) => {
@@ -77,7 +78,7 @@ export function wire(ctx, io) {
     } else {
       if (isNew && !restoring) {
         c.unread = Math.max(c.unread, 1);
-        toast("New conversation assigned to you: " + customerName(c), "info");
+        toast(tr("queue.assigned", { name: customerName(c, uiLanguage()) }), "info");
         beep();
       }
       render.tabs();
@@ -155,7 +156,7 @@ export function wire(ctx, io) {
 
   socket.on(E.ERROR, (data) => {
     data = data || {};
-    toast(data.message || data.code || "Something went wrong");
+    toast(data.message || data.code || tr("common.somethingWrong"));
     if (data.event === E.CLAIM) {
       S.pendingClaims.clear();
       render.queue();

@@ -3,12 +3,15 @@
 
 import { MAX_CHARS } from "../../shared/protocol.js";
 import { reasonBook } from "../../shared/vocabulary.js";
+import { agentStatusText, normalizeLanguage, t, withLanguages } from "./text.js";
 
 export function createState() {
   return {
-    me: null,                 // {id, name, capacity, role}
+    me: null,                 // {id, name, capacity, role, languages}
+    language: "en",           // the UI language the agent chose ("en" | "ja"; see text.js)
     status: "away",
     resolutionCodes: [],
+    resolutionLabels: {},     // code -> {en, ja} when the vocabulary gives labels
     reasons: reasonBook(null), // labels and order of the handoff reasons (hello's vocabulary)
     agents: [],
     queue: [],                // as received
@@ -30,7 +33,7 @@ export function createState() {
 
 export function newConversation(id) {
   return { id, unread: 0, ended: null, typing: false, typingTimer: null, draft: "", noteDraft: "", scrollTop: null,
-           state: null, reason: null, context: {}, transcript: [], score: undefined };
+           state: null, reason: null, language: null, context: {}, transcript: [], score: undefined };
 }
 
 export const conv = (S, id) => S.convs.get(id) || null;
@@ -45,10 +48,26 @@ export function openCount(S) {
 export const capacity = (S) => (S.me && S.me.capacity ? Number(S.me.capacity) : Infinity);
 export const atCapacity = (S) => openCount(S) >= capacity(S);
 
-export function customerName(c) {
+export function customerName(c, language = "en") {
   const customer = c.context && c.context.customer;
   if (customer && customer.name) return String(customer.name);
-  return "Visitor " + String(c.id).slice(-6);
+  return t(language, "conv.visitor", { id: String(c.id).slice(-6) });
+}
+
+/** The resolution codes of a vocabulary, as codes, and their labels when it gives any: the
+ * entries are codes ("answered") or {code, label: {en, ja}}. */
+export function resolutionsOf(codes) {
+  const list = [], labels = {};
+  for (const item of Array.isArray(codes) ? codes : []) {
+    if (item && typeof item === "object") {
+      if (typeof item.code !== "string" || !item.code || list.includes(item.code)) continue;
+      list.push(item.code);
+      if (item.label && typeof item.label === "object") labels[item.code] = item.label;
+    } else if (item !== null && item !== undefined) {
+      list.push(String(item));
+    }
+  }
+  return { codes: list, labels };
 }
 
 /** `hello`: who we are, the team, and the vocabulary (reasons, resolution codes). */
@@ -57,7 +76,11 @@ export function applyHello(S, data) {
   S.me = data.agent || S.me;
   const vocabulary = data.vocabulary && typeof data.vocabulary === "object" ? data.vocabulary : null;
   const codes = vocabulary && Array.isArray(vocabulary.resolution_codes) ? vocabulary.resolution_codes : data.resolution_codes;
-  if (Array.isArray(codes)) S.resolutionCodes = codes.map(String);
+  if (Array.isArray(codes)) {
+    const resolutions = resolutionsOf(codes);
+    S.resolutionCodes = resolutions.codes;
+    S.resolutionLabels = resolutions.labels;
+  }
   if (vocabulary) S.reasons = reasonBook(vocabulary);
   if (Array.isArray(data.agents)) S.agents = data.agents;
   if (data.status) S.status = data.status;
@@ -96,6 +119,8 @@ export function applyClaimed(S, data, now) {
   c.transcript = Array.isArray(data.transcript) ? data.transcript.slice() : [];
   if (data.state === "with_agent" && c.ended) c.ended = null;
   const queued = S.queue.find((q) => q.conversation_id === id);
+  const language = data.language || c.context.language || (queued && queued.language);
+  if (typeof language === "string" && language) c.language = language;
   if (queued && queued.score !== undefined && c.context.score === undefined) c.score = queued.score;
   return { c, isNew, mine, restoring };
 }
@@ -178,38 +203,42 @@ export function splitTickets(tickets) {
 
 const isFree = (a) => Number(a.load || 0) < Number(a.capacity || Infinity) && a.status !== "offline";
 
-/** The transfer select: {options: [{value, label, disabled}], placeholder (or null), selected}. */
-export function transferChoices(agents, myId, previous) {
+/** The transfer select: {options: [{value, label, disabled}], placeholder (or null), selected}.
+ * Each agent is named with the languages they serve: "Yuki (JA, EN) — away (1/3)". */
+export function transferChoices(agents, myId, previous, language = "en") {
   const others = agents.filter((a) => a.id !== myId);
   const options = others.map((a) => ({
     value: String(a.id), disabled: !isFree(a),
-    label: String(a.name || a.id) + " — " + String(a.status || "offline") + " (" + String(a.load || 0) + "/" + String(a.capacity || "?") + ")",
+    label: t(language, "actions.transferOption", { name: withLanguages(a.name || a.id, a.languages),
+      status: agentStatusText(language, a.status), load: String(a.load || 0), capacity: String(a.capacity || "?") }),
   }));
   const first = options.find((o) => !o.disabled);
   const keep = others.some((a) => String(a.id) === previous && isFree(a));
-  return { options, placeholder: first ? null : others.length ? "No agent free" : "No other agents",
+  return { options, placeholder: first ? null : t(language, others.length ? "actions.noAgentFree" : "actions.noOtherAgents"),
            selected: keep ? previous : first ? first.value : "" };
 }
 
 /** Who wrote an entry, as the transcript shows it. */
 export function entryWho(S, e, c) {
+  const lang = normalizeLanguage(S.language);
   const role = String(e.role || "system");
   if (role === "agent" || role === "note") {
     const author = e.agent && (e.agent.name || e.agent.id);
     const mine = Boolean(S.me && e.agent && e.agent.id === S.me.id);
-    const name = author ? String(author) : role === "note" ? "agent" : "Agent";
-    return (role === "note" ? "Internal note · " : "") + name + (mine ? " (you)" : "");
+    let name = author ? String(author) : t(lang, role === "note" ? "entry.noteAuthor" : "entry.agent");
+    if (mine) name = t(lang, "team.you", { name });
+    return role === "note" ? t(lang, "entry.note", { name }) : name;
   }
-  if (role === "customer") return c ? customerName(c) : "Customer";
-  return role === "bot" ? "Assistant" : role;
+  if (role === "customer") return c ? customerName(c, lang) : t(lang, "entry.customer");
+  return role === "bot" ? t(lang, "entry.assistant") : role;
 }
 
 /** A value from the context for people: numbers rounded, lists joined, objects as compact JSON. */
-export function plain(value) {
+export function plain(value, language = "en") {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  if (Array.isArray(value)) return value.map(plain).join(", ");
+  if (typeof value === "boolean") return t(language, value ? "context.yes" : "context.no");
+  if (Array.isArray(value)) return value.map((v) => plain(v, language)).join(", ");
   if (typeof value === "object") {
     try { return JSON.stringify(value); } catch (e) { return String(value); }
   }
@@ -230,14 +259,14 @@ export function formatMoney(order) {
   return plain(order.total) + currency;
 }
 
-export function itemsText(items) {
+export function itemsText(items, language = "en") {
   if (items === undefined || items === null || items === "") return null;
-  if (!Array.isArray(items)) return plain(items);
+  if (!Array.isArray(items)) return plain(items, language);
   return items.map((it) => {
     if (it && typeof it === "object") {
       const qty = it.quantity || it.qty;
-      return (qty ? qty + " × " : "") + plain(it.name || it.title || it.sku || it);
+      return (qty ? qty + " × " : "") + plain(it.name || it.title || it.sku || it, language);
     }
-    return plain(it);
+    return plain(it, language);
   }).join(", ");
 }

@@ -1,31 +1,35 @@
-/* The supervisor dashboard (/console/supervisor): polls GET /api/stats every 5 s; tiles, agents,
- * handoffs by reason, SVG charts (no library). The entry module. */
+/* The supervisor dashboard (/console/supervisor): polls GET /api/stats (or /api/stats?language=en|ja
+ * for the figures of one customer language) every 5 s; tiles, agents, handoffs by reason, SVG
+ * charts (no library). The entry module. */
 
 import { clear, el } from "../../shared/dom.js";
 import { hhmmss } from "../../shared/time.js";
 import { reasonBook, reasonOrder, reasonText } from "../../shared/vocabulary.js";
-import { logout, reasonBadge, reasonClass } from "./common.js";
+import { languageSwitch, logout, readStored, reasonBadge, reasonClass, store, tr, uiLanguage } from "./common.js";
 import { renderHourly, renderWait } from "./charts.js";
-import { TILES, num, tileValues } from "./figures.js";
+import { TILES, figuresLanguage, num, statsUrl, tileValues } from "./figures.js";
+import { FIGURES_LANGUAGE_KEY, agentStatusText, tCount, withLanguages } from "./text.js";
 
 const POLL_MS = 5000;
 const $ = (id) => document.getElementById(id);
 
-// The page's state: one object.
-const page = { timer: null, lastOk: 0, inflight: false, reasons: reasonBook(null), tiles: {} };
+// The page's state: one object. `data`: the last figures shown; `updated`: what the status line says.
+const page = { timer: null, lastOk: 0, inflight: false, reasons: reasonBook(null), tiles: {},
+               figures: figuresLanguage(readStored(FIGURES_LANGUAGE_KEY)), data: null, updated: null };
 
 function buildTiles() {
   for (const t of TILES) {
     const value = el("span", { class: "tile-value", "data-testid": "stat-" + t.key }, "—");
     const sub = el("span", { class: "tile-sub" });
-    const node = el("div", { class: "tile", dataset: { tile: t.key } }, el("span", { class: "tile-label" }, t.label), value, sub);
-    page.tiles[t.key] = { node, value, sub };
+    const label = el("span", { class: "tile-label" }, tr(t.text));
+    const node = el("div", { class: "tile", dataset: { tile: t.key } }, label, value, sub);
+    page.tiles[t.key] = { node, value, sub, label, text: t.text };
     $("tiles").appendChild(node);
   }
 }
 
 function renderTiles(data) {
-  const values = tileValues(data);
+  const values = tileValues(data, uiLanguage());
   for (const key of Object.keys(values)) {
     const tile = page.tiles[key], v = values[key];
     tile.value.textContent = v.value;
@@ -48,14 +52,15 @@ function renderAgents(now) {
     fill.style.width = (c ? Math.min(100, Math.round(n / c * 100)) : 0) + "%";
     const status = String(a.status || "offline");
     body.appendChild(el("tr", { "data-testid": "agent-row" },
-      el("th", { scope: "row" }, String(a.name || a.id || "")),
-      el("td", null, el("span", { class: "dot dot-" + status.replace(/[^a-z]/g, ""), "aria-hidden": "true" }), " ", status),
+      el("th", { scope: "row" }, withLanguages(a.name || a.id || "", a.languages)),
+      el("td", null, el("span", { class: "dot dot-" + status.replace(/[^a-z]/g, ""), "aria-hidden": "true" }), " ",
+        agentStatusText(uiLanguage(), status)),
       el("td", null, el("span", { class: "util" },
         el("span", { class: "util-bar", "aria-hidden": "true" }, fill),
         el("span", { class: "util-num" }, n + " / " + c)))));
   }
-  if (!agents.length) body.appendChild(el("tr", null, el("td", { colspan: "3", class: "empty" }, "No agents.")));
-  $("agents-summary").textContent = agents.length ? busy + " of " + cap + " seats in use" : "";
+  if (!agents.length) body.appendChild(el("tr", null, el("td", { colspan: "3", class: "empty" }, tr("sup.noAgents"))));
+  $("agents-summary").textContent = agents.length ? tr("sup.seats", { busy, capacity: cap }) : "";
 }
 
 function renderReasons(today) {
@@ -70,30 +75,48 @@ function renderReasons(today) {
     fill.style.width = (max ? Math.round(v / max * 100) : 0) + "%";
     root.appendChild(el("div", { class: "bar-row", "data-testid": "reason-bar", dataset: { reason: k } },
       el("span", { class: "bar-label" }, reasonBadge(page.reasons, k, null)),
-      el("span", { class: "bar-track", role: "img", "aria-label": reasonText(page.reasons, k) + ": " + v + " handoffs" }, fill),
+      el("span", { class: "bar-track", role: "img", "aria-label": tr("sup.reasonBar", { reason: reasonText(page.reasons, k, null, uiLanguage()), count: v }) }, fill),
       el("span", { class: "bar-value" }, String(v))));
   });
-  $("reasons-total").textContent = total === 1 ? "1 handoff" : total + " handoffs";
+  $("reasons-total").textContent = tCount(uiLanguage(), total, "sup.handoff", "sup.handoffs");
 }
 
 function render(data) {
+  page.data = data;
   if (data.vocabulary && typeof data.vocabulary === "object") page.reasons = reasonBook(data.vocabulary);
   renderTiles(data);
   renderAgents(data.now || {});
   renderReasons(data.today || {});
-  renderHourly(data, $("chart-hourly"), $("table-hourly"));
-  renderWait(data, $("chart-wait"), $("table-wait"));
+  renderHourly(data, $("chart-hourly"), $("table-hourly"), uiLanguage());
+  renderWait(data, $("chart-wait"), $("table-wait"), uiLanguage());
 }
 
-function setUpdated(ok, message) {
+/** The status line and the error box: `updated` is {ok: true, at: Date} or {ok: false, status?: HTTP status}. */
+function showUpdated() {
+  const updated = page.updated;
+  if (!updated) return;
   const node = $("updated"), error = $("sup-error");
-  node.classList.toggle("is-stale", !ok);
-  error.hidden = ok;
-  if (ok) {
-    node.textContent = "Updated " + hhmmss(new Date());
+  node.classList.toggle("is-stale", !updated.ok);
+  error.hidden = updated.ok;
+  if (updated.ok) {
+    node.textContent = tr("sup.updated", { time: hhmmss(updated.at) });
   } else {
-    node.textContent = page.lastOk ? "Stale — retrying" : "Not loaded — retrying";
-    error.textContent = message;
+    node.textContent = tr(page.lastOk ? "sup.stale" : "sup.notLoaded");
+    const message = updated.status ? tr("sup.serverAnswered", { status: updated.status }) : tr("sup.unreachable");
+    error.textContent = tr("sup.retrying", { message });
+  }
+}
+
+function setUpdated(ok, status) {
+  page.updated = ok ? { ok: true, at: new Date() } : { ok: false, status: status || null };
+  showUpdated();
+}
+
+/** An HTTP answer other than 2xx, 401 and 403. */
+class Answered extends Error {
+  constructor(status) {
+    super("The server answered " + status + " for the figures.");
+    this.status = status;
   }
 }
 
@@ -101,29 +124,47 @@ function poll() {
   clearTimeout(page.timer);
   if (page.inflight) return;
   page.inflight = true;
-  fetch("/api/stats", { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+  const asked = page.figures;
+  fetch(statsUrl(asked), { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
     .then((response) => {
       if (response.status === 401 || response.status === 403) {
         window.location.assign("/console/login");
         return null;
       }
-      if (!response.ok) throw new Error("The server answered " + response.status + " for the figures.");
+      if (!response.ok) throw new Answered(response.status);
       return response.json().then((data) => {
+        if (asked !== page.figures) return;  // the filter changed meanwhile: the next poll shows it
         render(data || {});
         page.lastOk = Date.now();
         setUpdated(true);
       });
     })
     .catch((e) => {
-      setUpdated(false, (e && e.message && /answered/.test(e.message) ? e.message : "Cannot reach the server.") + " Retrying every 5 seconds.");
+      if (asked === page.figures) setUpdated(false, e instanceof Answered ? e.status : null);
     })
     .then(() => {
       page.inflight = false;
-      page.timer = setTimeout(poll, POLL_MS);
+      page.timer = setTimeout(poll, asked === page.figures ? POLL_MS : 0);
     });
 }
 
+/** Everything drawn again in the UI language just chosen. */
+function rerender() {
+  for (const tile of Object.values(page.tiles)) tile.label.textContent = tr(tile.text);
+  if (page.data) render(page.data);
+  if (page.updated) showUpdated(); else $("updated").textContent = tr("sup.loading");
+}
+
+languageSwitch($("ui-language"), rerender);
+const figuresSelect = $("figures-language");
+figuresSelect.value = page.figures;
+figuresSelect.addEventListener("change", () => {
+  page.figures = figuresLanguage(figuresSelect.value);
+  store(FIGURES_LANGUAGE_KEY, page.figures);
+  poll();
+});
 buildTiles();
+$("updated").textContent = tr("sup.loading");
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden && Date.now() - page.lastOk > POLL_MS) poll();
 });
