@@ -3,8 +3,10 @@ whole conversation, measured on planted examples written by three helpers who ne
 
 The finders were written against ``planted_ja.yml``; ``planted_ja_b.yml`` and ``planted_ja_c.yml`` came after,
 each measured blind when it arrived (B: recall 0.72, names 0.38; C: recall 0.84, names 0.57, with the
-stricter count below) and then used to mend what they showed. ``docs/redaction.md`` keeps those figures;
-``pytest -s`` prints today's. No untouched set is left: the next writer's set is the next honest figure.
+stricter count below) and then used to mend what they showed. ``planted_ja_d.yml``, by a fourth writer,
+has never been used for anything but measuring: its figure is the honest one (recall 0.80, names 0.59,
+precision 0.96 when it arrived), kept above a floor. ``docs/redaction.md`` keeps the figures; ``pytest -s``
+prints today's.
 """
 
 from __future__ import annotations
@@ -77,6 +79,11 @@ def test_japanese_personal_data_is_found_in_the_planted_sets(name: str) -> None:
     figures = measure(HERE / name)
     assert figures["recall"] >= 0.95 and min(figures["by_kind"].values()) >= 0.85
     assert figures["precision"] >= 0.97 and figures["clean_touched"] <= 0.03
+
+
+def test_japanese_personal_data_is_found_in_a_set_never_tuned_on() -> None:
+    figures = measure(HERE / "planted_ja_d.yml")
+    assert figures["recall"] >= 0.75 and figures["precision"] >= 0.90 and figures["clean_touched"] <= 0.05
 
 
 @pytest.mark.parametrize("text, kind, value", [
