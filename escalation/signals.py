@@ -7,6 +7,7 @@ be explained in one line to an agent and studied by a trainer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -248,6 +249,10 @@ def _long_enough_to_repeat(text: str) -> bool:
     return len(text.replace(" ", "")) >= 6 if lexicon_ja.is_japanese(text) else len(text.split()) >= 3
 
 
+# In a normalised message: what is left of an e-mail address (its "com"/"jp" ending) or a number.
+_IDENTIFIER = re.compile(r"\b(com|net|org|jp|co)\b|\d{4,}")
+
+
 @lru_cache(maxsize=8192)
 def _similar(a: str, b: str, threshold: float) -> bool:
     """Near-duplicates: close as strings and sharing most of their words.
@@ -258,6 +263,10 @@ def _similar(a: str, b: str, threshold: float) -> bool:
     """
     if not a or not b:
         return False
+    if _IDENTIFIER.search(a) or _IDENTIFIER.search(b):
+        # An e-mail address, an order or phone number: the same only when it is the same value
+        # (jane.doe@ and jane.new@ are two answers, not one said twice).
+        return a == b
     words_a, words_b = _words(a), _words(b)
     shared = len(words_a & words_b) / len(words_a | words_b)
     return shared >= 0.6 and SequenceMatcher(None, a, b).ratio() >= threshold
@@ -274,9 +283,14 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
     def fallback(turn: Turn) -> bool:
         return turn.intent in config.fallback_intents or bool(config.fallback_responses.intersection(turn.bot))
 
+    def failed(turn: Turn) -> bool:
+        # A reply that said it did not help: the bot's own "please rephrase" (not a low NLU confidence
+        # alone: inside a form the bot takes an e-mail address the NLU was unsure of, and that is progress).
+        return bool(config.fallback_responses.intersection(turn.bot))
+
     # The bot's failed replies up to now, and this message if the NLU is lost on it: two "please rephrase"
     # in a row are two failures whatever the customer writes next.
-    fallbacks = _trailing(turns, fallback) or _trailing(turns[:-1], fallback)
+    fallbacks = _trailing(turns, fallback) or _trailing(turns[:-1], failed)
     if fallbacks:
         value = config.consecutive_fallbacks.score(len(fallbacks))
         evidence.append(Evidence("consecutive_fallbacks", value, f"{len(fallbacks)} fallback(s) in a row",
