@@ -283,14 +283,7 @@ def unresolved(turns: Sequence[Turn], settings: Settings) -> Signal:
     def fallback(turn: Turn) -> bool:
         return turn.intent in config.fallback_intents or bool(config.fallback_responses.intersection(turn.bot))
 
-    def failed(turn: Turn) -> bool:
-        # A reply that said it did not help: the bot's own "please rephrase" (not a low NLU confidence
-        # alone: inside a form the bot takes an e-mail address the NLU was unsure of, and that is progress).
-        return bool(config.fallback_responses.intersection(turn.bot))
-
-    # The bot's failed replies up to now, and this message if the NLU is lost on it: two "please rephrase"
-    # in a row are two failures whatever the customer writes next.
-    fallbacks = _trailing(turns, fallback) or _trailing(turns[:-1], failed)
+    fallbacks = _trailing(turns, fallback)
     if fallbacks:
         value = config.consecutive_fallbacks.score(len(fallbacks))
         evidence.append(Evidence("consecutive_fallbacks", value, f"{len(fallbacks)} fallback(s) in a row",

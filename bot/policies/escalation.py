@@ -132,8 +132,12 @@ class EscalationPolicy(Policy):
         latest = tracker.latest_action_name
         action: Optional[str] = None
         events: List[Event] = []
-        if latest == ACTION_LISTEN_NAME or (latest is not None and latest == tracker.active_loop_name):
-            turn = this_turn(tracker, settings.unresolved.validation_failure_responses)
+        failures = settings.unresolved.validation_failure_responses | settings.unresolved.fallback_responses
+        if (latest == ACTION_LISTEN_NAME or (latest is not None and latest == tracker.active_loop_name)
+                or latest in settings.unresolved.fallback_responses):
+            # After the customer's message; after a form's turn; and right after the bot said it did not
+            # understand (a failure is news: the second "please rephrase" in a row hands over then).
+            turn = this_turn(tracker, failures)
             decision = turn["decision"]
             customer_just_spoke = latest == ACTION_LISTEN_NAME
             if not turn["decided"] or turn["rejected_since_decision"]:

@@ -92,7 +92,7 @@ def replay(turns: Sequence[Mapping[str, Any]], settings: escalation_settings.Set
         bot = [str(name) for name in turn.get("bot") or []]
         for name in bot:
             events.append({"event": "action", "name": name})
-        if settings.unresolved.validation_failure_responses.intersection(bot):
+        if (settings.unresolved.validation_failure_responses | settings.unresolved.fallback_responses).intersection(bot):
             recheck = decide(read_history(events), settings)
             then = action_after_recheck(recheck.as_dict())
             if then == ESCALATE_ACTION:

@@ -116,3 +116,18 @@ def test_a_first_rejection_is_rechecked_and_left_to_the_form(policy, domain):
     assert action is None and decision["action"] == "none"
     trk.update(SlotSet("escalation", decision))
     assert predicted(policy, trk, domain) == (None, None)  # checked once per rejection
+
+
+def test_the_second_please_rephrase_in_a_row_hands_over_right_after_it(policy, domain):
+    """A failure is news: the bot's own "please rephrase" is checked again at once, whatever the NLU's
+    confidence was (here it was sure of a wrong FAQ topic)."""
+    events: list[Event] = [said("きのう届いたやつのふたがしまらない", "faq", 0.8), SlotSet("escalation", {"action": "none"}),
+                           ActionExecuted("utter_please_rephrase"), rejected("utter_please_rephrase")]
+    first = tracker(domain, events)
+    action, decision = predicted(policy, first, domain)
+    assert action is None and decision["action"] == "none"  # one failure: the bot listens
+    events += [SlotSet("escalation", decision), ActionExecuted("action_listen"),
+               said("だから保存容器のふたです", "faq", 0.82), SlotSet("escalation", {"action": "none"}),
+               ActionExecuted("utter_please_rephrase"), rejected("utter_please_rephrase")]
+    action, decision = predicted(policy, tracker(domain, events), domain)
+    assert action == "action_escalate" and decision["reason"] == "unresolved"
