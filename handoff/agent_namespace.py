@@ -52,7 +52,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         status = await agents.status(agent.id)
         words = vocabulary.for_agents()
         await self.emit(protocol.HELLO, {"agent": agent.public(), "status": status,
-                                         "resolution_codes": words["resolution_codes"], "vocabulary": words,
+                                         "resolution_codes": list(vocabulary.RESOLUTION_CODES), "vocabulary": words,
                                          "agents": await agents.team()}, to=sid)
         await self._set_status(agent, status)
         await self.emit(protocol.QUEUE, await self.bridge.queue.snapshot(), to=sid)

@@ -62,7 +62,8 @@ class Desk:
             conversation_id, Move.HANDOFF, reason=reason, priority=vocabulary.priority_for(reason),
             queued_at=time.time(), agent_id="", context=dict(context))
         await self.queue.enqueue(conversation)
-        await self.conversations.record(conversation_id, "system", f"handed off ({reason})", event="handoff",
+        await self.conversations.record(conversation_id, "system", vocabulary.agent_line("handoff", reason=reason),
+                                        event="handoff", **vocabulary.agent_status("handoff", reason=reason),
                                         **vocabulary.customer_status("handoff"))
         first = await self.redis.hsetnx(keys.conversation(conversation_id), "handed_off_at", str(time.time()))
         await self.stats.count({"handoffs": 1, f"handoff:{reason}": 1, "handed_off": 1 if first else 0},
@@ -88,7 +89,8 @@ class Desk:
         await self.queue.take(conversation_id)
         await self.conversations.move(conversation_id, Move.LEAVE_MESSAGE)
         ticket_id = await self.tickets.create(conversation_id, email, text, conversation.reason)
-        await self.conversations.record(conversation_id, "system", f"left a message: ticket {ticket_id}",
+        await self.conversations.record(conversation_id, "system", vocabulary.agent_line("ticket", ticket=ticket_id),
+                                        **vocabulary.agent_status("ticket", ticket=ticket_id),
                                         event="ticket", **vocabulary.customer_status("ticket", ticket=ticket_id))
         await self._resume_rasa(conversation_id)
         await self.notify.customer(conversation_id, protocol.TICKET_CREATED, {"ticket_id": ticket_id})
@@ -137,7 +139,8 @@ class Desk:
                 continue
 
     async def _joined(self, conversation: Conversation, agent: Account) -> None:
-        await self.conversations.record(conversation.id, "system", f"{agent.name} joined", event="joined",
+        await self.conversations.record(conversation.id, "system", vocabulary.agent_line("joined", agent=agent.name),
+                                        event="joined", **vocabulary.agent_status("joined", agent=agent.name),
                                         agent={"id": agent.id, "name": agent.name},
                                         **vocabulary.customer_status("joined", agent=agent.name))
         await best_effort(self.rasa.pause(conversation.id))  # re-assert: a new Rasa session un-pauses
@@ -172,9 +175,10 @@ class Desk:
         conversation = await self.conversations.move(conversation_id, Move.TRANSFER, agent_id=to_agent.id)
         await self.agents.release(agent.id, conversation_id)
         await self.agents.take(to_agent.id, conversation_id)
-        await self.conversations.record(conversation_id, "system",
-                                        f"{agent.name} transferred the conversation to {to_agent.name}",
-                                        event="left", **vocabulary.customer_status("left", agent=agent.name))
+        names = {"agent": agent.name, "to": to_agent.name}
+        await self.conversations.record(conversation_id, "system", vocabulary.agent_line("transferred", **names),
+                                        event="left", **vocabulary.agent_status("transferred", **names),
+                                        **vocabulary.customer_status("left", agent=agent.name))
         await self.notify.customer(conversation_id, protocol.AGENT_LEFT,
                                    {"agent": protocol.public_agent(agent.id, agent.name)})
         await self.notify.agent(agent.id, protocol.CONVERSATION_ENDED,
@@ -189,7 +193,7 @@ class Desk:
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
         await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
-        await self._released(agent.id, conversation_id, "handed back to the assistant", event="returned")
+        await self._released(agent.id, conversation_id, "returned", {}, event="returned")
         await self.notify.customer(conversation_id, protocol.HANDOFF_RETURNED, {})
 
     async def close(self, agent: Account, conversation_id: str, resolution: Any) -> None:
@@ -200,13 +204,15 @@ class Desk:
         closed = await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution,
                                                closed_at=time.time())
         await self.stats.count({"closed": 1}, closed.spoken_language)
-        await self._released(agent.id, conversation_id, f"closed: {resolution}", event="closed")
+        await self._released(agent.id, conversation_id, "closed", {"resolution": resolution}, event="closed")
         await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": resolution})
 
-    async def _released(self, agent_id: str, conversation_id: str, note: str, event: str) -> None:
+    async def _released(self, agent_id: str, conversation_id: str, line: str, params: dict[str, str],
+                        event: str) -> None:
         await self.agents.release(agent_id, conversation_id)
+        note = vocabulary.agent_line(line, **params)
         await self.conversations.record(conversation_id, "system", note, event=event,
-                                        **vocabulary.customer_status(event))
+                                        **vocabulary.agent_status(line, **params), **vocabulary.customer_status(event))
         await self._resume_rasa(conversation_id)
         await self.notify.agent(agent_id, protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
                                                                         "how": note})
@@ -255,8 +261,9 @@ class Desk:
                 continue
             await self.queue.enqueue(conversation, front=True)
             await self.agents.release(agent_id, conversation_id)
-            await self.conversations.record(conversation_id, "system", "agent disconnected; back in the queue",
-                                            event="requeued", **vocabulary.customer_status("handoff"))
+            await self.conversations.record(conversation_id, "system", vocabulary.agent_line("requeued"),
+                                            event="requeued", **vocabulary.agent_status("requeued"),
+                                            **vocabulary.customer_status("handoff"))
             await self.notify.customer(conversation_id, protocol.AGENT_LEFT,
                                        {"agent": protocol.public_agent(agent_id, account.name if account else "")})
             moved.append(conversation_id)

@@ -40,8 +40,9 @@ class Survey:
         await self.redis.hset(key, mapping={"satisfaction": str(rating), "satisfaction_comment": comment,
                                             "rated_at": str(now)})
         await self.stats.count({"ratings": 1, "rating_sum": rating}, conversation.spoken_language)
-        await self.conversations.record(conversation_id, "system",
-                                        f"rated {rating}/5" + (f": {comment}" if comment else ""),
-                                        event="rated", rating=rating, **vocabulary.customer_status("rated"))
+        params = {"rating": str(rating), "comment": f": {comment}" if comment else ""}
+        await self.conversations.record(conversation_id, "system", vocabulary.agent_line("rated", **params),
+                                        event="rated", rating=rating, **vocabulary.agent_status("rated", **params),
+                                        **vocabulary.customer_status("rated"))
         await best_effort(self.rasa.append_events(conversation_id, tracker.satisfaction(rating, comment, now)))
         await self.notify.customer(conversation_id, protocol.SURVEY_SAVED, {"rating": rating})

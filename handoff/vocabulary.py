@@ -36,6 +36,17 @@ DEFAULT_REASON = reasons.DEFAULT_REASON
 
 RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
                     "no_response", "duplicate", "spam")
+# Their labels in the console's close menu and transcript lines.
+RESOLUTION_LABELS: Mapping[str, Mapping[str, str]] = {
+    "resolved": {"en": "resolved", "ja": "解決済み"},
+    "answered": {"en": "answered", "ja": "回答済み"},
+    "order_changed": {"en": "order changed", "ja": "注文変更済み"},
+    "refund_issued": {"en": "refund issued", "ja": "返金済み"},
+    "follow_up_by_email": {"en": "follow up by e-mail", "ja": "メールで追ってご連絡"},
+    "no_response": {"en": "no response", "ja": "お客様の応答なし"},
+    "duplicate": {"en": "duplicate", "ja": "重複"},
+    "spam": {"en": "spam", "ja": "迷惑行為"},
+}
 
 # Status lines of the transcript as the customer reads them, by key; ``{agent}`` and
 # ``{ticket}`` are filled from the entry's ``params``. The agent sees the internal lines.
@@ -90,6 +101,36 @@ def talk_to_a_person(language: str | None = "en") -> dict[str, str]:
     return {"content_type": "text", "title": bridge_reply("talk_to_a_person", language), "payload": "/request_human"}
 
 
+# The transcript's internal lines as agents read them, by key, filled from the entry's ``line_params``
+# (``{reason}`` is a reason code and ``{resolution}`` a resolution code: the console shows their labels
+# in the agent's language). The entry's ``text`` is the English line (logs, trainers).
+AGENT_LINES: Mapping[str, Mapping[str, str]] = {
+    "handoff": {"en": "handed off ({reason})", "ja": "担当者へ引き継ぎ（{reason}）"},
+    "ticket": {"en": "left a message: ticket {ticket}", "ja": "メッセージが残されました（受付番号 {ticket}）"},
+    "joined": {"en": "{agent} joined", "ja": "{agent}が対応を開始しました"},
+    "transferred": {"en": "{agent} transferred the conversation to {to}", "ja": "{agent}が{to}に転送しました"},
+    "returned": {"en": "handed back to the assistant", "ja": "アシスタントに戻しました"},
+    "closed": {"en": "closed: {resolution}", "ja": "対応終了：{resolution}"},
+    "requeued": {"en": "agent disconnected; back in the queue", "ja": "担当者の接続が切れたため、待機列に戻りました"},
+    "rated": {"en": "rated {rating}/5{comment}", "ja": "お客様の評価 {rating}/5{comment}"},
+}
+
+
+def agent_line(key: str, language: str = "en", **params: str) -> str:
+    """The agents' transcript line ``key`` in ``language`` (English if there is none), params filled in."""
+    lines = AGENT_LINES[key]
+    text = lines.get(language) or lines["en"]
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def agent_status(key: str, **params: str) -> dict[str, Any]:
+    """The fields an internal line carries besides its English text (``agent_line``): its ``line`` key and
+    ``line_params``, to render it in the agent's language."""
+    return {"line": key, "line_params": dict(params)}
+
+
 def priority_for(reason: str | None) -> int:
     """Queue priority of a handoff reason (unknown reasons: 0)."""
     found = _BY_CODE.get(reason or "")
@@ -119,4 +160,6 @@ def for_agents() -> dict[str, Any]:
     """The vocabulary the console gets in ``hello`` and the supervisor page in ``/api/stats``."""
     reasons: list[dict[str, Any]] = [{"code": r.code, "label": dict(r.label), "priority": r.priority}
                                      for r in REASONS]
-    return {"reasons": reasons, "resolution_codes": list(RESOLUTION_CODES)}
+    return {"reasons": reasons,
+            "resolution_codes": [{"code": code, "label": dict(RESOLUTION_LABELS[code])} for code in RESOLUTION_CODES],
+            "agent_lines": {key: dict(lines) for key, lines in AGENT_LINES.items()}}

@@ -89,6 +89,10 @@ async def test_the_whole_journey_in_japanese(assigning_bridge, rasa_stack, redis
         transcript = yuki.get_by_test_id("transcript")
         await expect(transcript).to_contain_text("ＯＲＤ－１００１０１の配送状況を教えてください")
         await expect(yuki.get_by_test_id("context")).to_contain_text("不満・怒り")
+        # The transcript's internal lines in her language too, by key (stored in English for the logs).
+        await expect(transcript).to_contain_text(vocabulary.agent_line("handoff", "ja", reason="不満・怒り"))
+        await expect(transcript).to_contain_text(vocabulary.agent_line("joined", "ja", agent="Yuki"))
+        await expect(alice.locator("html")).to_have_attribute("lang", "en")  # Alice's console stays English
         await yuki.get_by_test_id("reply").fill("お待たせいたしました。担当のYukiでございます。ご不便をおかけして申し訳ございません。")
         await yuki.get_by_test_id("reply").press("Enter")
         await expect(messages(customer, "agent").filter(has_text="担当のYukiでございます")).to_have_count(1)

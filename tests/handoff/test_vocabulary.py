@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from handoff import errors, protocol, tracker, vocabulary
@@ -31,7 +33,18 @@ def test_reasons_have_one_priority_and_labels_in_both_languages() -> None:
     codes = [reason["code"] for reason in sent["reasons"]]
     assert codes == ["explicit_request", "frustration", "unresolved", "sensitive"]
     assert all(set(reason["label"]) == {"en", "ja"} for reason in sent["reasons"])
-    assert sent["resolution_codes"] == list(protocol.RESOLUTION_CODES)
+    assert [item["code"] for item in sent["resolution_codes"]] == list(protocol.RESOLUTION_CODES)
+    assert all(set(item["label"]) == {"en", "ja"} for item in sent["resolution_codes"])
+    assert all(set(lines) == {"en", "ja"} for lines in sent["agent_lines"].values())
+
+
+def test_agents_read_internal_lines_by_key_in_their_language() -> None:
+    assert vocabulary.agent_line("joined", agent="Yuki") == "Yuki joined"
+    assert vocabulary.agent_line("joined", "ja", agent="Yuki") == "Yukiが対応を開始しました"
+    assert vocabulary.agent_status("closed", resolution="answered") == {"line": "closed",
+                                                                          "line_params": {"resolution": "answered"}}
+    for key, lines in vocabulary.AGENT_LINES.items():
+        assert re.findall(r"{(\w+)}", lines["en"]) == re.findall(r"{(\w+)}", lines["ja"]), key
     assert vocabulary.priority_for("frustration") == 2 and vocabulary.priority_for("no-such-reason") == 0
 
 

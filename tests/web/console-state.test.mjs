@@ -151,3 +151,22 @@ test("resync marks: the last entry with an id of every open conversation; ended 
   C.conv(S, "c").ended = { how: "closed" };
   assert.deepEqual(C.resyncMarks(S), { a: "a2" });
 });
+
+test("internal transcript lines are shown in the agent's language, by key", async () => {
+  const { createState, applyHello, systemLineText } = await import("../../web/console/assets/state.js");
+  const S = createState();
+  applyHello(S, { agent: { id: "yuki" }, vocabulary: {
+    reasons: [{ code: "frustration", label: { en: "frustration", ja: "不満・怒り" } }],
+    resolution_codes: [{ code: "answered", label: { en: "answered", ja: "回答済み" } }],
+    agent_lines: { handoff: { en: "handed off ({reason})", ja: "担当者へ引き継ぎ（{reason}）" },
+                   closed: { en: "closed: {resolution}", ja: "対応終了：{resolution}" } } } });
+  const handoff = { role: "system", text: "handed off (frustration)", line: "handoff", line_params: { reason: "frustration" } };
+  assert.equal(systemLineText(S, handoff, "ja"), "担当者へ引き継ぎ（不満・怒り）");
+  assert.equal(systemLineText(S, handoff, "en"), "handed off (frustration)");
+  const closed = { role: "system", text: "closed: answered", line: "closed", line_params: { resolution: "answered" } };
+  assert.equal(systemLineText(S, closed, "ja"), "対応終了：回答済み");
+  // An old entry without a key, an unknown key, or a missing parameter: the stored text.
+  assert.equal(systemLineText(S, { role: "system", text: "agent disconnected" }, "ja"), "agent disconnected");
+  assert.equal(systemLineText(S, { role: "system", text: "x", line: "nope" }, "ja"), "x");
+  assert.equal(systemLineText(S, { role: "system", text: "y", line: "handoff", line_params: {} }, "ja"), "y");
+});

@@ -5,7 +5,7 @@ import { clear, el } from "../../shared/dom.js";
 import { isoTime } from "../../shared/time.js";
 import { safeImageSrc } from "../../shared/url.js";
 import { icon, languageBadge, reasonBadge, tr, uiLanguage } from "./common.js";
-import { activeConv, contextScore, conv, customerName, dismissConversation, entryWho, transferChoices } from "./state.js";
+import { activeConv, contextScore, conv, customerName, dismissConversation, entryWho, systemLineText, transferChoices } from "./state.js";
 import { endedHow, formatClock, resolutionLabel } from "./text.js";
 
 const CUSTOMER_TYPING_TIMEOUT_MS = 10000;
@@ -95,7 +95,7 @@ export function install(ctx) {
     const text = typeof e.text === "string" ? e.text : e.text === null || e.text === undefined ? "" : String(e.text);
     if (role === "system") {
       return el("li", { class: "entry entry-system", "data-testid": "entry", "data-role": "system" },
-        el("span", { class: "entry-text" }, text), " ", time);
+        el("span", { class: "entry-text" }, systemLineText(S, e, uiLanguage())), " ", time);
     }
     const body = el("div", { class: "entry-bubble" });
     if (text) body.appendChild(el("div", { class: "entry-text" }, text));

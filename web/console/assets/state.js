@@ -2,8 +2,8 @@
  * No DOM here (the tests import this module under Node). */
 
 import { MAX_CHARS } from "../../shared/protocol.js";
-import { reasonBook } from "../../shared/vocabulary.js";
-import { agentStatusText, normalizeLanguage, t, withLanguages } from "./text.js";
+import { fillTemplate, reasonBook, reasonLabel } from "../../shared/vocabulary.js";
+import { agentStatusText, normalizeLanguage, resolutionLabel, t, withLanguages } from "./text.js";
 
 export function createState() {
   return {
@@ -12,6 +12,7 @@ export function createState() {
     status: "away",
     resolutionCodes: [],
     resolutionLabels: {},     // code -> {en, ja} when the vocabulary gives labels
+    agentLines: null,         // the internal transcript lines by key, {key: {en, ja}} (hello's vocabulary)
     reasons: reasonBook(null), // labels and order of the handoff reasons (hello's vocabulary)
     agents: [],
     queue: [],                // as received
@@ -82,6 +83,7 @@ export function applyHello(S, data) {
     S.resolutionLabels = resolutions.labels;
   }
   if (vocabulary) S.reasons = reasonBook(vocabulary);
+  if (vocabulary && vocabulary.agent_lines && typeof vocabulary.agent_lines === "object") S.agentLines = vocabulary.agent_lines;
   if (Array.isArray(data.agents)) S.agents = data.agents;
   if (data.status) S.status = data.status;
 }
@@ -269,4 +271,20 @@ export function itemsText(items, language = "en") {
     }
     return plain(it, language);
   }).join(", ");
+}
+
+/** An internal transcript line in the agent's language: by its `line` key from the vocabulary's
+ * `agent_lines`, its reason and resolution codes as labels; else the English text it was stored with. */
+export function systemLineText(S, entry, language) {
+  const text = entry && typeof entry.text === "string" ? entry.text : "";
+  const lines = S && S.agentLines && typeof S.agentLines === "object" ? S.agentLines : null;
+  const key = entry && typeof entry.line === "string" ? entry.line : "";
+  const template = lines && Object.prototype.hasOwnProperty.call(lines, key) && lines[key]
+    ? lines[key][normalizeLanguage(language)] : null;
+  if (typeof template !== "string" || !template) return text;
+  const params = { ...(entry.line_params && typeof entry.line_params === "object" ? entry.line_params : {}) };
+  if (typeof params.reason === "string") params.reason = reasonLabel(S.reasons, params.reason, normalizeLanguage(language));
+  if (typeof params.resolution === "string") params.resolution = resolutionLabel(language, params.resolution, S.resolutionLabels);
+  const segments = fillTemplate(template, params);
+  return segments ? segments.map((part) => part.text).join("") : text;
 }
