@@ -81,3 +81,44 @@ def test_malformed_email_is_refused(stack):
     reply = chat.say("jane at example dot com")
     assert "doesn't look like an e-mail address" in reply or "rephrase" in reply
     assert chat.slot("verify_email") is None
+
+
+def japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "注文" * 3000,
+        "(´・ω・`)？？",
+        "ﾁｭｳﾓﾝﾊﾄﾞｺﾃﾞｽｶ",
+        "注文番号は'; DROP TABLE orders; --です",
+        "ＯＲＤ－１００１０１' OR '1'='1 の状況",
+        "📦どこ？🙂✨",
+        "<img src=x onerror=alert(1)>注文はどこですか",
+        "ｷｬﾝｾﾙ　ｼﾀｲ　ＮＯＷ",
+    ],
+    ids=["long-japanese", "kaomoji", "half-width-katakana", "japanese-sql", "sql-in-full-width-number", "emoji",
+         "html-and-japanese", "mixed-width"],
+)
+def test_hostile_japanese_input_changes_nothing_and_is_answered_in_japanese(stack, message):
+    before = snapshot(stack.shop_db)
+    chat = Chat(stack)
+    replies = stack.say(chat.sender, message)
+    assert stack.alive()
+    assert snapshot(stack.shop_db) == before
+    texts = [r.get("text", "") for r in replies if r.get("text")]
+    assert texts and all(japanese(t) for t in texts), texts  # answered, and in Japanese
+    assert all(len(t) < 1500 for t in texts)  # nothing of a 6,000-character message is quoted back whole
+    assert japanese(chat.say("こんにちは"))  # and the conversation goes on in Japanese
+
+
+def test_a_bad_japanese_order_number_inside_the_form_is_refused_in_japanese(stack):
+    before = snapshot(stack.shop_db)
+    chat = Chat(stack)
+    assert "ご注文番号" in chat.say("注文の状況を知りたいです")
+    reply = chat.say("注文番号は１２３です")
+    assert "確認できませんでした" in reply or "言い換え" in reply or "もう一度" in reply, reply
+    assert chat.slot("order_number") is None and chat.slot("language") == "ja"
+    assert snapshot(stack.shop_db) == before
