@@ -34,6 +34,22 @@ def test_abuse_and_complaints_about_the_bot_are_frustration_politeness_is_not() 
     for calm in ("すみません、もう一つ質問が…", "悪くないですね、これにします", "やばい、めっちゃ早い！笑",
                  "最悪の場合、返品はできますか？", "ありがとうございます！！"):
         assert signals(calm)["frustration"] < 0.45, calm
+    # Insults inside ordinary words are not insults (found by the review): ばかり, ブラウザ, カスタム, バカンス, ゴミ袋.
+    assert signals("先週買ったばかりのシャツです", "ブラウザはChromeを使っています", "カスタマイズはできますか",
+                   "バカンス用の水着が欲しい", "ゴミ袋は付いてきますか")["frustration"] == 0.0
+
+
+@pytest.mark.parametrize("text", ["特に不満はありません", "怒ってはいません", "ひどくはなかったです", "悪くはない",
+                                  "困っていません"])
+def test_a_negative_word_denied_with_wa_is_not_negative(text: str) -> None:
+    assert lexicon_ja.sentiment(text) >= 0, text
+
+
+def test_a_long_run_of_digits_is_read_in_linear_time() -> None:
+    import time
+    started = time.perf_counter()
+    signals("あ" + "1" * 8000, "何" * 8000, "一" * 8000)
+    assert time.perf_counter() - started < 1.0
 
 
 def test_full_width_marks_count_as_punctuation_and_a_happy_message_does_not() -> None:
@@ -49,7 +65,11 @@ def test_japanese_requests_for_a_person_whatever_the_nlu_made_of_them(text: str)
 
 
 @pytest.mark.parametrize("text", ["担当者さんが写真を見て判断するんですか？", "個人情報保護方針はどこにありますか",
-                                  "人間みたいに丁寧な返事ですね", "これってAIが答えてるの？中の人がいる？"])
+                                  "人間みたいに丁寧な返事ですね", "これってAIが答えてるの？中の人がいる？",
+                                  # found by the review: words that contain a person and ask for nobody
+                                  "店長のおすすめ商品はどれですか", "ページの上の方にあるボタンです", "家族3人と相談して決めます",
+                                  "配送業者から電話で連絡がありました", "機械ではなく手洗いしたほうがいいですか",
+                                  "話ができる方法はありますか", "コールセンターの営業時間を教えてください"])
 def test_mentioning_a_person_is_not_asking_for_one(text: str) -> None:
     assert signals(text)["explicit_request"] == 0.0
 

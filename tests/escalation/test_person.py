@@ -48,5 +48,5 @@ def test_words_that_only_contain_a_person_ask_for_nobody(text):
 
 def test_the_words_that_asked_are_given():
     assert person_request("hi, can I speak to someone about my order") == "speak to someone"
-    assert person_request("人と話したいです") == "人と話"
+    assert person_request("人と話したいです") == "人と話したい"
     assert person_request("where is my order") is None
