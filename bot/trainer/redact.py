@@ -486,7 +486,7 @@ class _Scanner:
             self.claim(NAME, start, end, lambda value=value, fake=fake: fake(value))
         for word in sorted(set(known), key=len, reverse=True):
             japanese = redact_ja.is_japanese_name(word)
-            pattern = re.escape(word) if japanese else rf"(?<![\w'’-]){re.escape(word)}(?!\w)"
+            pattern = redact_ja.known_name_pattern(word) if japanese else rf"(?<![\w'’-]){re.escape(word)}(?!\w)"
             fake = _fake_ja_name if japanese else (lambda v: _fake_word(v, "last"))
             for match in list(re.finditer(pattern, self.masked)):
                 self.claim(NAME, match.start(), match.end(), lambda w=word, fake=fake: fake(w))

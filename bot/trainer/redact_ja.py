@@ -47,9 +47,9 @@ _PHONE_RE = re.compile(
 )
 _POSTAL_RE = re.compile(
     rf"〒[ 　]?{_D}{{3}}{_HY}?{_D}{{4}}(?![0-9０-９])"
-    rf"|(?<=郵便番号)(?:は|:|：|[ 　])*{_D}{{3}}{_HY}{_D}{{4}}(?![0-9０-９])"
-    rf"|(?<=postal code)(?:is|:|[ 　])*{_D}{{3}}{_HY}{_D}{{4}}(?![0-9０-９])"
-    rf"|(?<=住所)(?:は|:|：|[ 　])*{_D}{{3}}{_HY}?{_D}{{4}}(?![0-9０-９])",
+    rf"|(?<=郵便番号)(?:は|:|：|[ 　])*(?P<after_cue>{_D}{{3}}{_HY}{_D}{{4}})(?![0-9０-９])"
+    rf"|(?<=postal code)(?:is|:|[ 　])*(?P<after_en>{_D}{{3}}{_HY}{_D}{{4}})(?![0-9０-９])"
+    rf"|(?<=住所)(?:は|:|：|[ 　])*(?P<after_address>{_D}{{3}}{_HY}?{_D}{{4}})(?![0-9０-９])",
     re.IGNORECASE,
 )
 
@@ -193,12 +193,30 @@ _MODEL_NUMBER = re.compile(r"(?:型番|品番|型式|製品番号|部品番号|m
 
 def postal_codes(text: str) -> list[tuple[str, int, int]]:
     """Postal codes: 〒 and seven digits, or seven digits after 郵便番号."""
-    return [(POSTAL_CODE, m.start(), m.end()) for m in _POSTAL_RE.finditer(text)]
+    found = []
+    for m in _POSTAL_RE.finditer(text):
+        group = next((g for g in ("after_cue", "after_en", "after_address") if m.group(g)), None)
+        found.append((POSTAL_CODE, m.start(group), m.end(group)) if group else (POSTAL_CODE, m.start(), m.end()))
+    return found
 
 
 def addresses(text: str) -> list[tuple[str, int, int]]:
-    """Addresses in Japanese order: (prefecture) municipality … block (building room)."""
-    return [(ADDRESS, m.start(), m.end()) for m in _ADDRESS_RE.finditer(text)]
+    """Addresses in Japanese order: (prefecture) municipality … block (building room), without the
+    words before them (住所は, 送り先：)."""
+    found = []
+    for match in _ADDRESS_RE.finditer(text):
+        start = match.start()
+        for cue in _ADDRESS_CUE.finditer(text, match.start(), min(match.end(), match.start() + 12)):
+            again = _ADDRESS_RE.match(text, cue.end())
+            if again and again.end() == match.end():
+                start = cue.end()
+                break
+        found.append((ADDRESS, start, match.end()))
+    return found
+
+
+# Where the words before an address end: a particle or a colon (住所は, お届け先：, 実家の).
+_ADDRESS_CUE = re.compile(r"[はをがにでの:：、]")
 
 
 def _trim(name: str, start: int) -> tuple[int, int] | None:
@@ -229,8 +247,9 @@ def _accept(pattern: re.Pattern[str], group: str, value: str, text: str, start: 
     if pattern is _SURNAME_FULL:
         surname = surname_of(value)
         given = value[len(surname):].strip(" 　") if surname else ""
+        # Two characters alone (原因, 森林) are a word far more often than a name.
         return (surname is not None and 1 <= len(given) <= 3 and given not in SURNAMES
-                and not value.endswith(_NOT_NAME_TAILS))
+                and len(surname) + len(given) >= 3 and not value.endswith(_NOT_NAME_TAILS))
     if pattern is _ROMAJI_CAPS:
         return not any(word in _NOT_ROMAJI_CAPS for word in value.split())
     if pattern is _SPACED:
@@ -294,6 +313,16 @@ def _without_overlaps(found: list[tuple[str, int, int]]) -> list[tuple[str, int,
         if all(end <= s or start >= e for _, s, e in kept):
             kept.append((kind, start, end))
     return sorted(kept, key=lambda f: f[1])
+
+
+def known_name_pattern(name: str) -> str:
+    """Where a name found earlier in the conversation is that name again: not inside a longer word
+    (原 is not in 原因 or 原宿, 関 not in 関係 or 玄関); one character only before an honorific,
+    です or a particle."""
+    escaped = re.escape(name)
+    if len(name) == 1:
+        return rf"(?<![{_KANJI}]){escaped}(?=[ 　]?(?:{_HONORIFIC}|です|と申|でございます|[はがのにをへと、。,]))"
+    return rf"(?<![{_KANJI}]){escaped}(?![{_KANJI}])"
 
 
 def is_japanese_name(name: str) -> bool:

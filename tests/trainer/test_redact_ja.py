@@ -152,3 +152,20 @@ def test_the_export_redacts_a_conversation_as_a_whole() -> None:
     texts = [example["text"] for example in batch["examples"]]
     assert texts and all("西園寺" not in t and "03-1234-5678" not in t for t in texts), texts
     assert redact_ja.is_japanese_name("西園寺まどか")
+
+
+def test_a_name_found_earlier_is_not_replaced_inside_other_words() -> None:
+    """Found by the review: a one-kanji surname remembered from an earlier line corrupted later words."""
+    redactor = ConversationRedactor(mode="placeholder")
+    assert redactor("原です").text == "[name]です"
+    assert redactor("原因がわかりません。原宿店で買いました").text == "原因がわかりません。原宿店で買いました"
+    assert redactor("原様宛でお願いします").text == "[name]様宛でお願いします"
+    other = ConversationRedactor(mode="placeholder")
+    assert other("関と申します").text == "[name]と申します"
+    assert other("関係ない話ですが、玄関に置いてください").text == "関係ない話ですが、玄関に置いてください"
+
+
+def test_the_words_before_an_address_or_a_postal_code_stay() -> None:
+    assert redact("住所は大阪市北区梅田1-2-3です", "placeholder").text == "住所は[address]です"
+    assert redact("郵便番号は160-0023です", "placeholder").text == "郵便番号は[postal code]です"
+    assert redact("お届け先：東京都新宿区西新宿2-8-1", "placeholder").text == "お届け先：[address]"
