@@ -204,7 +204,8 @@ class Cluster:
         return BridgeServer(self.logs / f"{name}.log", self.redis_url, self.rasa_urls, self.handoff_secret,
                             name=name, port=self.bridge_ports[index], rasa_token=self.rasa_token,
                             agents_file=self.agents_file, python=str(BRIDGE_PYTHON), wait_for="ready",
-                            env={"BRIDGE_ID": name, "LOG_FORMAT": "json", **self.bridge_env})
+                            env={"BRIDGE_ID": name, "LOG_FORMAT": "json", "BRIDGE_PUBLIC_URL": self.url,
+                                 **self.bridge_env})
 
     def _nginx(self) -> Process:
         conf = self.workdir / "nginx.conf"

@@ -142,8 +142,8 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.emit(protocol.STATUS, {"status": status}, room=protocol.agent_room(agent.id))
         await self.bridge.agents.broadcast()
         await self.bridge.queue.refresh_positions()
-        if status == "available" and self.bridge.settings.auto_assign:
-            await self.bridge.desk.auto_assign()
+        # Available: they may take work; away: the last speaker of a language gone, anyone may take it.
+        await self.bridge.desk.assign_if_automatic()
 
     @reported(protocol.SET_STATUS)
     async def on_set_status(self, sid: str, data: Any = None) -> None:

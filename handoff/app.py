@@ -39,6 +39,9 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
     app[SETTINGS] = settings
     app[DRAINING] = asyncio.Event()
+    if not settings.public_base:
+        logger.warning("BRIDGE_PUBLIC_URL is not set and the bridge listens on every interface: image paths in "
+                       "bot responses are sent as paths, which a widget on another site cannot load")
     manager = ResubscribingRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
     # async_handlers=False: one client's events are handled one after the
     # other, so a customer's (or an agent's) messages are relayed in the order sent.

@@ -3,12 +3,13 @@
 Language first: when any available agent speaks the conversation's language, only those
 agents serve it (it waits for one of them rather than going to someone who cannot read
 the customer); when none does, everyone available may. Among them the least busy agent
-with room; ties go to whoever was assigned least recently, so work spreads evenly.
+with room; at the same load an agent with fewer languages (the bilingual ones are kept for the
+customers only they can serve); then whoever was assigned least recently, so work spreads evenly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -44,4 +45,16 @@ def pick_agent(loads: Iterable[AgentLoad], language: str | None = None) -> str |
     candidates = [load for load in serving(loads, language) if load.has_room]
     if not candidates:
         return None
-    return min(candidates, key=lambda load: (load.load, load.last_assigned, load.agent_id)).agent_id
+    # At the same load, an agent with fewer languages first: a bilingual agent is kept for the
+    # customers only they can serve.
+    return min(candidates, key=lambda load: (load.load, len(load.languages), load.last_assigned,
+                                             load.agent_id)).agent_id
+
+
+def places(loads: Iterable[AgentLoad], languages: Sequence[str]) -> list[tuple[int, int]]:
+    """For each waiting conversation in serving order (``languages``: theirs), the conversations that
+    count ahead of it, itself included (those an agent who would serve it would also serve), and the
+    available agents who would serve it: the two numbers its wait estimate is made of."""
+    loads = list(loads)
+    teams = [frozenset(load.agent_id for load in serving(loads, language)) for language in languages]
+    return [(1 + sum(1 for earlier in teams[:i] if earlier & team), len(team)) for i, team in enumerate(teams)]

@@ -53,11 +53,13 @@ class Settings:
 
     @property
     def public_base(self) -> str:
-        """The bridge's public address, without a trailing slash (``public_url``, else where it listens)."""
+        """The bridge's public address, without a trailing slash: ``public_url``, else where it listens;
+        empty when it listens on every interface (0.0.0.0) and was not told (paths then stay paths)."""
         if self.public_url:
             return self.public_url
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}"
+        if self.host in ("0.0.0.0", "::", ""):
+            return ""
+        return f"http://{self.host}:{self.port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

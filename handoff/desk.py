@@ -76,8 +76,7 @@ class Desk:
         in_turn = bool(await self.redis.exists(keys.bot_turn(conversation_id)))
         await self.queue.refresh_positions(announce=set() if in_turn else {conversation_id})
         await self.queue.broadcast()
-        if self.settings.auto_assign:
-            await self.auto_assign()
+        await self.assign_if_automatic()
         return "queued"
 
     async def leave_message(self, conversation_id: str, email: str, text: str) -> str:
@@ -120,6 +119,13 @@ class Desk:
         await self.queue.refresh_positions()
         await self.agents.broadcast()
         return await self.views.conversation(conversation_id)
+
+    async def assign_if_automatic(self) -> None:
+        """Run auto-assignment when it is on: after anything that can change who may take a conversation
+        (a handoff, a freed slot, an agent arriving, leaving or going away: the last speaker of a language
+        gone lets anyone take its conversations)."""
+        if self.settings.auto_assign:
+            await self.auto_assign()
 
     async def auto_assign(self) -> None:
         """Give queued conversations, in serving order, to the least busy available agents who speak
@@ -185,6 +191,7 @@ class Desk:
                                 {"conversation_id": conversation_id, "how": f"transferred to {to_agent.name}"})
         await self._joined(conversation, to_agent)
         await self.agents.broadcast()
+        await self.assign_if_automatic()  # the slot the transfer freed
 
     # --- back from an agent -------------------------------------------------------------
 
@@ -217,6 +224,7 @@ class Desk:
         await self.notify.agent(agent_id, protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
                                                                         "how": note})
         await self.agents.broadcast()
+        await self.assign_if_automatic()  # a slot is free
 
     async def sweep_absent(self, grace_s: float) -> list[str]:
         """Agents whose every socket vanished without a goodbye (their bridge died): not available any
@@ -232,6 +240,8 @@ class Desk:
         if changed:
             await self.agents.broadcast()
             await self.queue.refresh_positions()
+        if changed or moved:
+            await self.assign_if_automatic()
         return moved
 
     async def _resume_rasa(self, conversation_id: str) -> None:

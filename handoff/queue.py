@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from handoff import keys, protocol
 from handoff.agents import Agents
-from handoff.assignment import serving
+from handoff.assignment import places
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
 from handoff.notify import Notify
@@ -95,41 +95,38 @@ class Queue:
 
     async def tell_position(self, conversation_id: str) -> None:
         """Tell a waiting customer their place in line, or that nobody is there (plain Rasa widgets too)."""
-        position = await self.position(conversation_id)
-        if position is not None:
-            await self._tell(conversation_id, position, await self._serving(conversation_id), announce=True)
+        place = (await self._places()).get(conversation_id)
+        if place is not None:
+            await self._tell(conversation_id, place, announce=True)
 
     async def announce(self, conversation_id: str) -> None:
         """Tell plain Rasa widgets of a waiting conversation its place (clients with handoff events have it)."""
-        position = await self.position(conversation_id)
-        if position is not None:
-            await self.notify.plain_place(conversation_id,
-                                          self._place(position, await self._serving(conversation_id)))
+        place = (await self._places()).get(conversation_id)
+        if place is not None:
+            await self.notify.plain_place(conversation_id, place)
 
     async def refresh_positions(self, announce: Collection[str] = ()) -> None:
         """Tell every waiting customer their current place in line (plain Rasa widgets: only those
         of the conversations in ``announce``, just queued)."""
-        loads = await self.agents.available_loads()
-        waiting = await self.conversations.get_many(await self.ids())
-        for position, conversation in enumerate(waiting, 1):
-            if conversation is not None:
-                await self._tell(conversation.id, position, len(serving(loads, conversation.spoken_language)),
-                                 announce=conversation.id in announce)
+        for conversation_id, place in (await self._places()).items():
+            await self._tell(conversation_id, place, announce=conversation_id in announce)
 
-    async def _serving(self, conversation_id: str) -> int:
-        """How many available agents would serve this conversation (its language's speakers, else all)."""
-        loads = await self.agents.available_loads()
-        return len(serving(loads, await self.conversations.language(conversation_id)))
+    async def _places(self) -> dict[str, dict[str, Any]]:
+        """The ``handoff_queued`` payload of every waiting conversation, by id, in serving order.
 
-    def _place(self, position: int, available: int) -> dict[str, Any]:
-        # ``agents_available``: those who would serve this customer.
-        """The ``handoff_queued`` payload of a place in line."""
-        return {"position": position, "agents_available": available,
-                "estimated_wait_s": estimated_wait_s(position, available, self.settings.average_handle_s)}
+        ``position`` is the place in the whole line; the estimate counts only the conversations ahead
+        that the same agents would serve, shared among the available agents who would serve this one
+        (its language's speakers, else everyone: ``handoff.assignment``).
+        """
+        waiting = [c for c in await self.conversations.get_many(await self.ids()) if c is not None]
+        counted = places(await self.agents.available_loads(), [c.spoken_language for c in waiting])
+        return {c.id: {"position": position, "agents_available": available,
+                       "estimated_wait_s": estimated_wait_s(ahead, available, self.settings.average_handle_s)}
+                for position, (c, (ahead, available)) in enumerate(zip(waiting, counted), 1)}
 
-    async def _tell(self, conversation_id: str, position: int, available: int, announce: bool) -> None:
-        await self.notify.place_in_line(conversation_id, self._place(position, available), announce)
-        if available == 0:
+    async def _tell(self, conversation_id: str, place: dict[str, Any], announce: bool) -> None:
+        await self.notify.place_in_line(conversation_id, place, announce)
+        if place["agents_available"] == 0:
             await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT,
                                        {"options": ["wait", "leave_message"]})
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.language.choice import DEFAULT_LANGUAGE
 from handoff import keys, protocol, vocabulary
 from handoff.accounts import Account
 from handoff.agents import Agents
@@ -57,7 +58,8 @@ class Views:
         """The supervisor page's figures: now (queue, agents) and today (counters, per hour); the queue
         and the day's counters only of the customers in ``language`` when given (the team is the team)."""
         now = time.time()
-        waiting = [q for q in await self.queue.snapshot() if not language or q["language"] == language]
+        waiting = [q for q in await self.queue.snapshot()
+                   if not language or (q["language"] or DEFAULT_LANGUAGE) == language]  # not written yet: English
         team = await self.agents.team()
         day, _ = day_and_hour(now)
         figures = summarise(for_language(await self.stats.day(day), language), day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handoff.assignment import AgentLoad, pick_agent, serving
+from handoff.assignment import AgentLoad, pick_agent, places, serving
 
 
 def test_the_least_busy_agent_with_room_is_picked() -> None:
@@ -44,3 +44,20 @@ def test_the_agents_who_would_serve_a_language_are_those_the_wait_estimate_count
     assert [a.agent_id for a in serving(loads, "en")] == ["alice", "bob", "yuki"]
     assert [a.agent_id for a in serving(loads[:2], "ja")] == ["alice", "bob"]
     assert serving([], "ja") == []
+
+
+def test_at_the_same_load_the_agent_with_fewer_languages_takes_the_common_one() -> None:
+    loads = [AgentLoad("yuki", 0, 3, languages=BOTH), AgentLoad("alice", 0, 3, languages=EN)]
+    assert pick_agent(loads, "en") == "alice"  # Yuki is kept for the Japanese customers
+    assert pick_agent(loads, "ja") == "yuki"
+
+
+def test_the_wait_counts_only_the_conversations_the_same_agents_would_serve() -> None:
+    loads = [AgentLoad("alice", 0, 3, languages=EN), AgentLoad("bob", 0, 3, languages=EN),
+             AgentLoad("yuki", 3, 3, languages=JA)]
+    # Five English customers, then a Japanese one: Yuki alone serves her, none of the English ones.
+    counted = places(loads, ["en"] * 5 + ["ja"])
+    assert counted[-1] == (1, 1)
+    assert counted[:5] == [(1, 2), (2, 2), (3, 2), (4, 2), (5, 2)]
+    # Nobody available speaks Japanese: she is served by everyone, behind everyone.
+    assert places(loads[:2], ["en", "en", "ja"])[-1] == (3, 2)

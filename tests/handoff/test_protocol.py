@@ -34,7 +34,8 @@ def test_an_image_path_becomes_an_address_under_the_bridges_public_url():
 
 def test_the_public_url_setting():
     env = {"HANDOFF_SECRET": "s" * 16, "BRIDGE_HOST": "0.0.0.0", "BRIDGE_PORT": "8123"}
-    assert Settings.from_env(env).public_base == "http://127.0.0.1:8123"
+    assert Settings.from_env(env).public_base == ""  # every interface, no address given: paths stay paths
+    assert Settings.from_env({**env, "BRIDGE_HOST": "127.0.0.1"}).public_base == "http://127.0.0.1:8123"
     assert Settings.from_env({**env, "BRIDGE_PUBLIC_URL": "https://chat.example.com/"}).public_base == (
         "https://chat.example.com")
     with pytest.raises(ConfigError, match="BRIDGE_PUBLIC_URL"):

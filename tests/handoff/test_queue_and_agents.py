@@ -337,3 +337,36 @@ async def test_a_japanese_customer_is_served_by_the_agent_who_speaks_japanese(re
             await client.close()
     finally:
         await bridge.stop()
+
+
+async def test_a_japanese_customer_waits_for_the_full_japanese_agent_and_gets_her_as_she_frees_up(redis, redis_server):
+    """Routing waits for the language's agent rather than giving the customer to one who cannot read them,
+    and assigns again the moment a slot frees (not only when a new handoff comes in)."""
+    from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
+
+    bridge = await BridgeProcessless(bridge_settings(redis_server.url, free_port(), f"http://127.0.0.1:{free_port()}",
+                                                     auto_assign=True)).start()
+    try:
+        yuki = await Agent(bridge.url, "yuki", "yuki-demo-password").connect()  # capacity 3
+        alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()  # English only, idle
+        customers = []
+        for _ in range(4):
+            customer = Customer(bridge.url)
+            await customer.connect()
+            await customer.say("担当者と話したいです")
+            customers.append(customer)
+        for customer in customers[:3]:
+            await customer.seen.wait_for(protocol.AGENT_JOINED)
+        last = customers[3]
+        queued = await last.seen.wait_for(protocol.HANDOFF_QUEUED)
+        assert queued["agents_available"] == 1 and queued["estimated_wait_s"] > 0  # Yuki's line, not Alice's
+        assert await redis.zrange(keys.QUEUE, 0, -1) == [last.session_id]
+        await asyncio.sleep(0.5)
+        assert last.seen.of(protocol.AGENT_JOINED) == [] and alice.seen.of(protocol.CLAIMED) == []
+        await yuki.emit(protocol.CLOSE, {"conversation_id": customers[0].session_id, "resolution": "answered"})
+        await last.seen.wait_for(protocol.AGENT_JOINED)  # the freed slot, at once
+        assert await redis.hget(keys.conversation(last.session_id), "agent_id") == "yuki"
+        for client in (yuki, alice, *customers):
+            await client.close()
+    finally:
+        await bridge.stop()
