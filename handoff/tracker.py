@@ -8,7 +8,7 @@ with parse data, the agent's as ``bot`` events with the agent in the metadata.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from handoff.protocol import AgentIdentity
@@ -46,7 +46,7 @@ def satisfaction(rating: int, comment: str, now: float | None = None) -> list[di
             {"event": "slot", "name": "satisfaction_comment", "value": comment or None, "timestamp": ts}]
 
 
-def turn_replies(events: list[Mapping[str, Any]], message_id: str) -> list[dict[str, Any]] | None:
+def turn_replies(events: Sequence[Mapping[str, Any]], message_id: str) -> list[dict[str, Any]] | None:
     """The assistant's replies to the customer message ``message_id`` in a Rasa tracker's events, shaped
     like the REST channel's output; ``None`` when Rasa never received that message.
 

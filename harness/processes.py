@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot.launcher import ROOT
 from harness.resources import raise_nofile_limit, rss_bytes
@@ -29,6 +30,9 @@ def tail(path: Path, chars: int = 2000) -> str:
         return path.read_text(errors="replace")[-chars:]
     except OSError:
         return f"(no {path.name})"
+
+
+P = TypeVar("P", bound="Process")
 
 
 @dataclass(eq=False)
@@ -73,8 +77,8 @@ class Process:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} was not ready within {limit:.0f} s:\n{self.tail()}")
 
-    def start(self, timeout_s: float | None = None) -> Process:
-        """Start and wait until ready."""
+    def start(self: P, timeout_s: float | None = None) -> P:
+        """Start and wait until ready (returns the process itself, of its own class)."""
         self.spawn()
         self.wait_ready(timeout_s)
         return self

@@ -7,6 +7,7 @@ import asyncio
 
 import aiohttp
 import socketio
+import yarl
 
 from handoff import keys, protocol
 from handoff.accounts import SESSION_COOKIE
@@ -39,7 +40,7 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
         assert (await status_of(anonymous, f"{url}/console/assets/supervisor.js"))[0] == 401
         assert (await status_of(anonymous, f"{url}/api/stats"))[0] == 401
         for sneaky in ("%2e%2e%2f%2e%2e%2fhandoff%2fagents.example.json", "..%2Fconsole.html", "login.html"):
-            async with anonymous.get(aiohttp.client.URL(f"{url}/console/assets/{sneaky}", encoded=True),
+            async with anonymous.get(yarl.URL(f"{url}/console/assets/{sneaky}", encoded=True),
                                      allow_redirects=False) as r:
                 assert r.status == 404, sneaky  # only the listed assets, never a path
         login = await status_of(anonymous, f"{url}/console/login")

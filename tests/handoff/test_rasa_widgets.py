@@ -126,8 +126,10 @@ async def conversation(url: str, script: list[str]) -> list[list[dict[str, Any]]
         for line in script:
             before = len(client.seen.of(protocol.BOT_UTTERED))
             await client.say(line)
-            await client.seen.wait_for(
-                protocol.BOT_UTTERED, lambda _, seen=before: len(client.seen.of(protocol.BOT_UTTERED)) > seen, timeout=60)
+            def more(_: object, seen: int = before) -> bool:
+                return len(client.seen.of(protocol.BOT_UTTERED)) > seen
+
+            await client.seen.wait_for(protocol.BOT_UTTERED, more, timeout=60)
             await asyncio.sleep(1.5)  # the rest of the turn's messages
             turns.append([{k: v for k, v in p.items() if k != "metadata"}
                           for p in client.seen.of(protocol.BOT_UTTERED)[before:]])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from handoff import protocol, queue, tracker
@@ -80,7 +82,7 @@ def test_resolution_codes_and_queue_scores():
 
 
 def test_the_replies_of_a_turn_are_found_again_by_the_message_id():
-    events = [{"event": "user", "text": "hi", "metadata": {"message_id": "m1"}},
+    events: list[dict[str, Any]] = [{"event": "user", "text": "hi", "metadata": {"message_id": "m1"}},
               {"event": "action", "name": "utter_greet"},
               {"event": "bot", "text": "Hello!", "data": {"buttons": [{"title": "Orders", "payload": "/order"}]}},
               {"event": "action", "name": "action_listen"},

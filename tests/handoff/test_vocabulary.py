@@ -53,9 +53,11 @@ def test_one_table_names_every_failure_for_sockets_and_http() -> None:
         transition(State.BOT, Move.CLOSE)
     except IllegalMove as e:
         assert errors.describe(e) == errors.Failure("illegal_move", "cannot close a conversation that is bot", 409)
-    assert errors.describe(errors.UnknownConversation("abc")).http_status == 404
+    unknown = errors.describe(errors.UnknownConversation("abc"))
+    assert unknown is not None and unknown.http_status == 404
     assert errors.describe(errors.NotAllowed("not_yours", "no")) == errors.Failure("not_yours", "no", 409)
-    assert errors.describe(protocol.BadPayload("empty", "message is empty")).http_status == 400
+    bad = errors.describe(protocol.BadPayload("empty", "message is empty"))
+    assert bad is not None and bad.http_status == 400
     assert errors.describe(RedisConnectionError("down")) is errors.UNAVAILABLE
     assert errors.describe(KeyError("x")) is None
 
