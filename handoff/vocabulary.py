@@ -116,13 +116,17 @@ AGENT_LINES: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def agent_line(key: str, language: str = "en", **params: str) -> str:
-    """The agents' transcript line ``key`` in ``language`` (English if there is none), params filled in."""
-    lines = AGENT_LINES[key]
+def _filled(lines: Mapping[str, str], language: str, params: Mapping[str, str]) -> str:
+    """One line of a catalogue in ``language`` (English if there is none), its ``{params}`` filled in."""
     text = lines.get(language) or lines["en"]
     for name, value in params.items():
         text = text.replace("{" + name + "}", value)
     return text
+
+
+def agent_line(key: str, language: str = "en", **params: str) -> str:
+    """The agents' transcript line ``key`` in ``language`` (English if there is none), params filled in."""
+    return _filled(AGENT_LINES[key], language, params)
 
 
 def agent_status(key: str, **params: str) -> dict[str, Any]:
@@ -139,11 +143,7 @@ def priority_for(reason: str | None) -> int:
 
 def status_line(key: str, language: str = "en", **params: str) -> str:
     """The customer's status line ``key`` in ``language`` (English if there is none), params filled in."""
-    lines = STATUS_LINES[key]
-    text = lines.get(language) or lines["en"]
-    for name, value in params.items():
-        text = text.replace("{" + name + "}", value)
-    return text
+    return _filled(STATUS_LINES[key], language, params)
 
 
 def customer_status(key: str, **params: str) -> dict[str, Any]:
