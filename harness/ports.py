@@ -12,6 +12,10 @@ import urllib.request
 from pathlib import Path
 
 HOST = "127.0.0.1"
+# Ports this process has handed out: never twice, though a server may not have bound its port yet (the
+# bridge's port is chosen when the tests are imported and bound much later; a cluster started in between
+# once drew the same number).
+_HANDED_OUT: set[int] = set()
 
 
 def ephemeral_range(path: Path = Path("/proc/sys/net/ipv4/ip_local_port_range")) -> tuple[int, int]:
@@ -24,7 +28,8 @@ def ephemeral_range(path: Path = Path("/proc/sys/net/ipv4/ip_local_port_range"))
 
 
 def free_port(lowest: int = 20000) -> int:
-    """A TCP port on loopback that nothing listens on right now, outside the ephemeral range.
+    """A TCP port on loopback that nothing listens on right now and this process has not handed out
+    before, outside the ephemeral range.
 
     A port the kernel picked with ``bind(0)`` comes from the ephemeral range, which every
     outgoing connection also draws its source port from: a server that binds it only
@@ -36,12 +41,15 @@ def free_port(lowest: int = 20000) -> int:
     candidates = range(lowest, low) if low - lowest >= 1000 else range(high + 1, 65536)
     for _ in range(200):
         port = random.choice(candidates)
+        if port in _HANDED_OUT:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind((HOST, port))
             except OSError:
                 continue
-            return port
+        _HANDED_OUT.add(port)
+        return port
     raise RuntimeError(f"no free loopback port in {candidates.start}-{candidates.stop - 1}")
 
 
