@@ -22,7 +22,15 @@ from handoff.agent_namespace import AgentNamespace
 from handoff.bridge import Bridge, watch_waiting
 from handoff.config import Settings
 from handoff.customer_namespace import CustomerNamespace
-from handoff.http_api import BRIDGE, DRAINING, SESSIONS, add_routes, errors_middleware
+from handoff.http_api import (
+    BRIDGE,
+    DRAINING,
+    SESSIONS,
+    add_routes,
+    errors_middleware,
+    polling_body_middleware,
+    same_site_middleware,
+)
 from handoff.metrics import Metrics
 from handoff.pages import add_pages
 from handoff.pubsub import ResubscribingRedisManager
@@ -36,7 +44,8 @@ SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are clos
 
 def create_app(settings: Settings) -> web.Application:
     """Build the bridge for ``settings`` (nothing connects until the app starts)."""
-    app = web.Application(middlewares=[errors_middleware], client_max_size=settings.max_payload_bytes)
+    app = web.Application(middlewares=[polling_body_middleware, same_site_middleware, errors_middleware],
+                          client_max_size=settings.max_payload_bytes)
     app[SETTINGS] = settings
     app[DRAINING] = asyncio.Event()
     if not settings.public_base:
@@ -53,9 +62,16 @@ def create_app(settings: Settings) -> web.Application:
     sio.attach(app, socketio_path="socket.io")
     add_routes(app)
     add_pages(app, lambda running: running[SESSIONS])
+    app.on_response_prepare.append(_without_server_header)
     app.cleanup_ctx.append(_resources(sio))
     app.on_shutdown.append(_drain(sio))
     return app
+
+
+async def _without_server_header(request: web.Request, response: web.StreamResponse) -> None:
+    """``Server: handoff``, not ``Python/3.x aiohttp/3.x``: versions help only someone looking for a known
+    hole (aiohttp sets its own only when none is there, after this hook)."""
+    response.headers["Server"] = "handoff"
 
 
 async def resync_clients(sio: socketio.AsyncServer) -> None:
@@ -96,7 +112,8 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         session = aiohttp.ClientSession()
         accounts = load_accounts(settings.agents_file)
         bridge = Bridge(settings=settings, redis=redis, sio=sio,
-                        rasa=RasaClient(session, settings.rasa_servers, settings.rasa_token, settings.rasa_timeout_s),
+                        rasa=RasaClient(session, settings.rasa_servers, settings.rasa_token, settings.rasa_timeout_s,
+                                        settings.rasa_max_inflight),
                         accounts=accounts, metrics=Metrics(settings.bridge_id))
         sessions = Sessions(redis, accounts, settings.agent_session_ttl_s)
         app[BRIDGE], app[SESSIONS] = bridge, sessions

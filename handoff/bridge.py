@@ -24,6 +24,7 @@ from handoff.agents import Agents
 from handoff.config import Settings
 from handoff.conversations import Conversations
 from handoff.desk import Desk
+from handoff.limits import Limiter
 from handoff.metrics import Metrics
 from handoff.notify import Notify
 from handoff.queue import Queue
@@ -59,6 +60,7 @@ class Bridge:
     relay: Relay = field(init=False)
     survey: Survey = field(init=False)
     writer: TrackerWriter = field(init=False)
+    limiter: Limiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.redis)
@@ -73,17 +75,22 @@ class Bridge:
                          self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics)
         self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.writer,
                            self.metrics)
+        self.limiter = Limiter(self.settings.limits)
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
 
-    async def open_session(self, requested: Any) -> str:
-        """The conversation id for a ``session_request``: the one asked for if it exists, else a new one."""
+    async def existing_session(self, requested: Any) -> str | None:
+        """The conversation a ``session_request`` asks to resume, if it names one that exists."""
         if isinstance(requested, str):
             try:
                 conversation_id = protocol.conversation_id(requested)
             except protocol.BadPayload:
-                conversation_id = ""
-            if conversation_id and await self.conversations.get(conversation_id):
+                return None
+            if await self.conversations.get(conversation_id):
                 return conversation_id
+        return None
+
+    async def new_session(self) -> str:
+        """A new conversation, with an unguessable id."""
         conversation_id = protocol.new_conversation_id()
         await self.conversations.create(conversation_id)
         await self.stats.count({"conversations": 1})

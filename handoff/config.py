@@ -7,7 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handoff.limits import CustomerLimits, Rate
+from handoff.peers import Network, networks
+
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_AGENTS = ROOT / "handoff" / "agents.example.json"  # demo accounts with published passwords
 
 
 class ConfigError(ValueError):
@@ -27,8 +31,11 @@ class Settings:
     rasa_urls: tuple[str, ...] = field(default_factory=tuple)
     rasa_token: str = ""
     rasa_timeout_s: float = 15.0
+    # Turns sent to one Rasa server at a time (RASA_MAX_INFLIGHT; 0: no limit); the rest wait in order
+    # (bench/bridge.py: at 10 and 50 conversations 4 beat no limit and 8, docs/benchmarks.md).
+    rasa_max_inflight: int = 4
     handoff_secret: str = ""
-    agents_file: Path = ROOT / "handoff" / "agents.example.json"
+    agents_file: Path = EXAMPLE_AGENTS
     agent_session_ttl_s: int = 12 * 3600
     agent_grace_s: float = 30.0
     presence_heartbeat_s: float = 5.0  # agents' sockets are renewed this often; gone after 3 missed renewals
@@ -38,6 +45,12 @@ class Settings:
     average_handle_s: float = 180.0
     auto_assign: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Proxies whose X-Forwarded-For is believed (BRIDGE_TRUSTED_PROXIES: addresses or networks); none by default.
+    trusted_proxies: tuple[Network, ...] = field(default_factory=tuple)
+    # Per address and per socket limits on customers (BRIDGE_LIMIT_*: N/S or off; handoff.limits).
+    limits: CustomerLimits = field(default_factory=CustomerLimits)
+    # Who may read /ready and /metrics besides this host (BRIDGE_METRICS_TOKEN, as a Bearer token).
+    metrics_token: str = ""
     # Where customers reach the bridge (BRIDGE_PUBLIC_URL): an image path in a bot response ("/shop/x.svg")
     # is sent as an address under it, since a widget on a shop's own site resolves a path against that site.
     public_url: str = ""
@@ -75,6 +88,7 @@ class Settings:
                 rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip()),
                 rasa_token=env.get("RASA_AUTH_TOKEN", ""),
                 rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", cls.rasa_timeout_s)),
+                rasa_max_inflight=int(env.get("RASA_MAX_INFLIGHT", cls.rasa_max_inflight)),
                 handoff_secret=env.get("HANDOFF_SECRET", ""),
                 agents_file=Path(env.get("AGENTS_FILE", str(cls.agents_file))),
                 agent_grace_s=float(env.get("AGENT_GRACE_S", cls.agent_grace_s)),
@@ -82,6 +96,9 @@ class Settings:
                 max_wait_s=float(env.get("MAX_WAIT_S", cls.max_wait_s)),
                 auto_assign=env.get("AUTO_ASSIGN", "").lower() in ("1", "true", "yes"),
                 cors_origins=tuple(o for o in env.get("BRIDGE_CORS_ORIGINS", "").split(",") if o),
+                trusted_proxies=networks(env.get("BRIDGE_TRUSTED_PROXIES", "").split(",")),
+                limits=limits_from_env(env),
+                metrics_token=env.get("BRIDGE_METRICS_TOKEN", ""),
                 public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),
@@ -91,10 +108,32 @@ class Settings:
             raise ConfigError(f"bad setting: {e}") from e
         if len(settings.handoff_secret) < 16:
             raise ConfigError("HANDOFF_SECRET must be set (16+ characters): the action server uses it to hand over")
+        if settings.rasa_max_inflight < 0:
+            raise ConfigError("RASA_MAX_INFLIGHT must be 0 (no limit) or more")
         if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
             raise ConfigError("BRIDGE_PUBLIC_URL must start with http:// or https://")
         if settings.log_format not in ("text", "json"):
             raise ConfigError("LOG_FORMAT must be text or json")
         if not settings.agents_file.exists():
             raise ConfigError(f"AGENTS_FILE {settings.agents_file} does not exist")
+        if settings.agents_file.resolve() == EXAMPLE_AGENTS and env.get("BRIDGE_DEMO", "").lower() not in (
+                "1", "true", "yes"):
+            raise ConfigError("AGENTS_FILE is the example accounts file, whose passwords are published: give your "
+                              "own (python -m handoff.accounts hash), or set BRIDGE_DEMO=1 for the demo (make run)")
         return settings
+
+
+LIMIT_VARIABLES = {
+    "connections_per_address": "BRIDGE_LIMIT_CONNECTIONS_PER_ADDRESS",
+    "conversations_per_address": "BRIDGE_LIMIT_CONVERSATIONS_PER_ADDRESS",
+    "conversations_per_socket": "BRIDGE_LIMIT_CONVERSATIONS_PER_SOCKET",
+    "messages_per_socket": "BRIDGE_LIMIT_MESSAGES_PER_SOCKET",
+}
+
+
+def limits_from_env(env: Mapping[str, str]) -> CustomerLimits:
+    """``BRIDGE_LIMIT_*`` (each ``N/S`` or ``off``) over the defaults; ``BRIDGE_LIMITS=off`` turns all off."""
+    base = CustomerLimits.off() if env.get("BRIDGE_LIMITS", "").lower() == "off" else CustomerLimits()
+    values = {name: Rate.parse(env[var]) if var in env else getattr(base, name)
+              for name, var in LIMIT_VARIABLES.items()}
+    return CustomerLimits(**values)

@@ -22,6 +22,7 @@ from handoff.errors import NotAllowed, UnknownConversation
 from handoff.state import Move, State, transition
 
 RETRY_LOOKBACK = 50  # transcript entries searched for a retried message id
+EMPTY_TTL_S = 3600  # a conversation nobody wrote in is forgotten after this
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,17 @@ class Conversations:
             raise NotAllowed("not_yours", "you do not own this conversation")
         return conversation
 
-    async def create(self, conversation_id: str) -> Conversation:
-        """Start a conversation with the assistant (no-op if it exists)."""
+    async def create(self, conversation_id: str, empty_ttl_s: int = EMPTY_TTL_S) -> Conversation:
+        """Start a conversation with the assistant (no-op if it exists). Until its first transcript
+        entry it expires after ``empty_ttl_s`` (a widget opened and never written in, or a flood of
+        ``session_request``s, leaves nothing behind)."""
         key = keys.conversation(conversation_id)
         now = time.time()
-        await self.redis.hsetnx(key, "state", State.BOT.value)
-        await self.redis.hsetnx(key, "created_at", str(now))
+        if await self.redis.hsetnx(key, "state", State.BOT.value):  # new (EXPIRE NX needs Redis 7)
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.hsetnx(key, "created_at", str(now))
+                pipe.expire(key, empty_ttl_s)
+                await pipe.execute()
         return await self.require(conversation_id)
 
     async def move(self, conversation_id: str, move: Move, **fields: Any) -> Conversation:
@@ -144,7 +150,10 @@ class Conversations:
     async def record(self, conversation_id: str, role: str, text: str, **extra: Any) -> dict[str, Any]:
         """Add one entry to the live transcript (with a fresh ``id`` and the time); return it."""
         entry = new_entry(role, text, **extra)
-        await self.redis.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
+            pipe.persist(keys.conversation(conversation_id))  # written in: no longer an empty conversation
+            await pipe.execute()
         return entry
 
     async def find_message(self, conversation_id: str, message_id: str | None) -> dict[str, Any] | None:

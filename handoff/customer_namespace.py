@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import socketio
 
-from handoff import delivery, protocol
+from handoff import delivery, peers, protocol
 from handoff.bridge import Bridge
+from handoff.limits import RateLimited
 from handoff.reporting import reported
 
 
@@ -37,13 +39,20 @@ class CustomerNamespace(socketio.AsyncNamespace):
         ``resync``) and the handoff events; without, it is a plain Rasa widget and gets the handoff as
         bot messages."""
         payload = data if isinstance(data, dict) else {}
-        conversation_id = await self.bridge.open_session(payload.get("session_id"))
+        conversation_id = await self.bridge.existing_session(payload.get("session_id"))
+        if conversation_id is None:
+            session = await self.get_session(sid)
+            now = time.monotonic()
+            self.bridge.limiter.check("conversations_per_socket", sid, now, "new conversations on this connection")
+            self.bridge.limiter.check("conversations_per_address", str(session.get("address", "")), now,
+                                      "new conversations from your address")
+            conversation_id = await self.bridge.new_session()
         aware = protocol.HANDOFF_EVENTS in protocol.capabilities(payload.get("capabilities"))
         room = conversation_id if aware else protocol.plain_room(conversation_id)
         old = await self.get_session(sid)
         if old.get("room") and old.get("room") != room:
             await self.leave_room(sid, old["room"])
-        await self.save_session(sid, {"conversation_id": conversation_id, "room": room})
+        await self.save_session(sid, {**old, "conversation_id": conversation_id, "room": room})
         await self.enter_room(sid, room)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
         after = payload.get("after")
@@ -54,12 +63,26 @@ class CustomerNamespace(socketio.AsyncNamespace):
             await self.bridge.queue.tell_position(conversation_id)
 
     async def on_connect(self, sid: str, environ: Any, auth: Any = None) -> None:
-        """Count the socket (a customer says who they are with ``session_request``)."""
+        """Count the socket (a customer says who they are with ``session_request``); too many
+        connections from one address are refused with ``{code: rate_limited, retry_after_s}``."""
+        address = peers.of_environ(environ, self.bridge.settings.trusted_proxies)
+        try:
+            self.bridge.limiter.check("connections_per_address", address, time.monotonic(), "connections")
+        except RateLimited as e:
+            self.bridge.metrics.error(e.code)
+            # The client's connect_error gets {message, data: {code, retry_after_s}}.
+            raise socketio.exceptions.ConnectionRefusedError(
+                str(e), {"code": e.code, "retry_after_s": e.retry_after_s}) from e
+        await self.save_session(sid, {"address": address})
         self.bridge.metrics.connect("customer", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """Count the socket out."""
+        self.bridge.limiter.forget_socket(sid)
         self.bridge.metrics.connect("customer", -1)
+
+    def _limit_messages(self, sid: str) -> None:
+        self.bridge.limiter.check("messages_per_socket", sid, time.monotonic(), "messages")
 
     @reported(protocol.USER_UTTERED)
     async def on_user_uttered(self, sid: str, data: Any = None) -> Any:
@@ -71,6 +94,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         """
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
+        self._limit_messages(sid)
         text = protocol.optional_message(payload.get("message"), self.bridge.settings.max_message_chars)
         metadata = protocol.custom_data(payload.get("customData"))
         message_id = delivery.message_id(payload.get("message_id"))
@@ -91,6 +115,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         """``{email, text}`` while waiting: becomes a ticket."""
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
+        self._limit_messages(sid)
         email = protocol.email_address(payload.get("email"))
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
         await self.bridge.desk.leave_message(conversation_id, email, text)
@@ -100,6 +125,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         """``{rating: 1..5, comment}`` after an agent closed the conversation → ``survey_saved``."""
         payload = protocol.require_mapping(data)
         conversation_id = await self._conversation_of(sid, payload)
+        self._limit_messages(sid)
         rating = protocol.rating(payload.get("rating"))
         comment = protocol.optional_text(payload.get("comment"), self.bridge.settings.max_message_chars)
         await self.bridge.survey.answer(conversation_id, rating, comment)

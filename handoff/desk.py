@@ -85,9 +85,14 @@ class Desk:
         conversation = await self.conversations.require(conversation_id)
         if conversation.state is not State.QUEUED:
             raise NotAllowed("not_waiting", "a message can be left only while waiting for a person")
-        await self.queue.take(conversation_id)
-        await self.conversations.move(conversation_id, Move.LEAVE_MESSAGE)
+        # The ticket first: whatever fails after, the customer's message is kept.
         ticket_id = await self.tickets.create(conversation_id, email, text, conversation.reason)
+        taken = await self.queue.take(conversation_id)
+        if not taken and (await self.conversations.require(conversation_id)).state is not State.QUEUED:
+            # An agent took the conversation meanwhile.
+            await self.tickets.discard(ticket_id)
+            raise NotAllowed("not_waiting", "a person has just taken your conversation")
+        await self.conversations.move(conversation_id, Move.LEAVE_MESSAGE)
         await self.conversations.record(conversation_id, "system", vocabulary.agent_line("ticket", ticket=ticket_id),
                                         **vocabulary.agent_status("ticket", ticket=ticket_id),
                                         event="ticket", **vocabulary.customer_status("ticket", ticket=ticket_id))

@@ -60,6 +60,7 @@ class Failure:
     code: str
     message: str
     http_status: int
+    retry_after_s: int | None = None  # rate_limited: when to try again
 
 
 UNAVAILABLE = Failure("unavailable", "the service is briefly unavailable; please try again in a moment", 503)
@@ -69,7 +70,7 @@ INTERNAL = Failure("internal", "something went wrong on our side; nothing was lo
 def describe(error: BaseException) -> Failure | None:
     """The failure a client is told about, or ``None`` for an unexpected error (log it, say ``INTERNAL``)."""
     if isinstance(error, BridgeError):
-        return Failure(error.code, str(error), error.http_status)
+        return Failure(error.code, str(error), error.http_status, getattr(error, "retry_after_s", None))
     if isinstance(error, RedisError):
         return UNAVAILABLE
     return None

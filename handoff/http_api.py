@@ -11,16 +11,12 @@ from aiohttp import web
 from aiohttp.typedefs import Handler as web_handler
 from redis.exceptions import RedisError
 
-from handoff import keys, protocol
+from handoff import peers, protocol
 from handoff.accounts import LANGUAGES, SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
 from handoff.errors import describe
+from handoff.lockout import Lockout
 from handoff.pages import current_agent
-
-# Failed logins allowed per username and per client address within the lock-out window.
-LOGIN_FAILURES_PER_USER = 10
-LOGIN_FAILURES_PER_ADDRESS = 50
-LOGIN_LOCKOUT_S = 300
 
 BRIDGE = web.AppKey("bridge", Bridge)
 SESSIONS = web.AppKey("sessions", Sessions)
@@ -53,6 +49,54 @@ async def errors_middleware(request: web.Request, handler: web_handler) -> web.S
         return _error(failure.http_status, failure.code, failure.message)
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_CONTEXT_FIELDS = 32
+
+
+def cross_site_refusal(method: str, content_type: str, origin: str | None, fetch_site: str | None, host: str,
+                       allowed_origins: tuple[str, ...]) -> tuple[int, str, str] | None:
+    """Why a write to ``/api/`` is refused, or ``None`` (pure). Writes are JSON only: a page on another
+    site can post a form or ``text/plain`` without asking, but not ``application/json``. A browser's
+    ``Origin`` (or ``Sec-Fetch-Site``) naming another site is refused unless it is an allowed origin."""
+    if method not in WRITES:
+        return None
+    if content_type != "application/json":
+        return 415, "unsupported_media_type", "send the body as application/json"
+    if origin and origin != "null":
+        netloc = origin.split("://", 1)[-1]
+        if netloc != host and origin not in allowed_origins:
+            return 403, "cross_site", "requests from another site are refused"
+    elif origin == "null" or fetch_site == "cross-site":
+        return 403, "cross_site", "requests from another site are refused"
+    return None
+
+
+@web.middleware
+async def polling_body_middleware(request: web.Request, handler: web_handler) -> web.StreamResponse:
+    """Engine.IO long-polling POSTs: a body over the payload limit is answered 413 at once, one without a
+    length 411. python-engineio checks only the header and answers an oversized POST once the next
+    GET poll comes (a client that sends none waited for minutes), and never reads a chunked one."""
+    if request.method == "POST" and request.path.startswith("/socket.io"):
+        limit = request.app[BRIDGE].settings.max_payload_bytes
+        if request.content_length is None:
+            return _error(411, "length_required", "a long-polling POST needs a Content-Length")
+        if request.content_length > limit:
+            return _error(413, "too_large", f"a long-polling POST carries at most {limit} bytes")
+    return await handler(request)
+
+
+@web.middleware
+async def same_site_middleware(request: web.Request, handler: web_handler) -> web.StreamResponse:
+    """Writes to ``/api/`` must be JSON and from this site (``cross_site_refusal``)."""
+    if request.path.startswith("/api/"):
+        refusal = cross_site_refusal(request.method, request.content_type, request.headers.get("Origin"),
+                                     request.headers.get("Sec-Fetch-Site"), request.host,
+                                     request.app[BRIDGE].settings.cors_origins)
+        if refusal:
+            return _error(*refusal)
+    return await handler(request)
+
+
 async def handoff(request: web.Request) -> web.Response:
     """``POST /api/handoff`` from the action server, with ``Authorization: Bearer <HANDOFF_SECRET>``.
 
@@ -64,9 +108,12 @@ async def handoff(request: web.Request) -> web.Response:
         return _error(401, "unauthorized", "a valid handoff secret is required")
     body = await _json_body(request)
     conversation_id = protocol.conversation_id(body.get("conversation_id"), "conversation_id")
-    context = {k: body.get(k) for k in ("reason", "evidence", "transcript", "intents", "slots", "summary",
-                                        "customer", "orders")
-               if body.get(k) is not None}
+    # Every field the action server sends reaches the agent (a list of ours here once dropped its
+    # "not verified" warning); the caller is authenticated and the body size-limited.
+    context = {k: v for k, v in body.items()
+               if k != "conversation_id" and isinstance(k, str) and len(k) <= 64 and v is not None}
+    if len(context) > MAX_CONTEXT_FIELDS:
+        raise protocol.BadPayload("malformed", f"a handoff has at most {MAX_CONTEXT_FIELDS} context fields")
     outcome = await bridge.desk.handoff(conversation_id, context)
     return web.json_response({"status": outcome, "conversation_id": conversation_id})
 
@@ -77,21 +124,20 @@ async def login(request: web.Request) -> web.Response:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
         return _error(400, "malformed", "username and password are required")
-    redis = request.app[BRIDGE].redis
-    counters = [keys.login_failures("user", username[:100]), keys.login_failures("ip", _client_address(request))]
-    failures = [int(v or 0) for v in await redis.mget(counters)]
-    if failures[0] >= LOGIN_FAILURES_PER_USER or failures[1] >= LOGIN_FAILURES_PER_ADDRESS:
+    bridge = request.app[BRIDGE]
+    address = peers.client_address(request.remote or "", request.headers.get("X-Forwarded-For", ""),
+                                   bridge.settings.trusted_proxies)
+    lockout = Lockout(bridge.redis)
+    wait = await lockout.retry_after(username, address)
+    if wait:
         return web.json_response({"error": {"code": "too_many_attempts",
-                                            "message": "too many failed logins; wait a few minutes"}},
-                                 status=429, headers={"Retry-After": str(LOGIN_LOCKOUT_S)})
+                                            "message": f"too many failed logins; try again in {wait} s"}},
+                                 status=429, headers={"Retry-After": str(wait)})
     token = await request.app[SESSIONS].login(username, password)
     if token is None:
-        async with redis.pipeline(transaction=False) as pipe:
-            for key in counters:
-                pipe.incr(key)
-                pipe.expire(key, LOGIN_LOCKOUT_S)
-            await pipe.execute()
+        await lockout.failed(username, address)
         return _error(401, "bad_credentials", "wrong username or password")
+    await lockout.succeeded(username, address)
     account = request.app[SESSIONS].accounts[username]
     response = web.json_response({"token": token, "agent": account.public()})
     # The console's pages and socket authenticate with this cookie: HttpOnly (scripts cannot
@@ -100,15 +146,6 @@ async def login(request: web.Request) -> web.Response:
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/",
                         max_age=request.app[SESSIONS].ttl_s)
     return response
-
-
-def _client_address(request: web.Request) -> str:
-    """The client's address; behind a proxy on this host, the first X-Forwarded-For hop."""
-    remote = request.remote or ""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and remote in ("127.0.0.1", "::1"):
-        return forwarded.split(",")[0].strip()[:64]
-    return remote
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -149,8 +186,30 @@ async def health(request: web.Request) -> web.Response:
                               "bridge": request.app[BRIDGE].settings.bridge_id})
 
 
+def internal_caller(address: str, supplied: str, token: str) -> bool:
+    """Whether a caller may read ``/ready`` and ``/metrics`` (pure): this host itself (a health check,
+    a local scraper), or anyone with ``BRIDGE_METRICS_TOKEN``. Behind a trusted proxy the address is
+    the customer's, so the internet does not pass as this host."""
+    if token and hmac.compare_digest(supplied.encode(), token.encode()):
+        return True
+    return address in ("127.0.0.1", "::1")
+
+
+def _refuse_outsiders(request: web.Request) -> web.Response | None:
+    settings = request.app[BRIDGE].settings
+    address = peers.client_address(request.remote or "", request.headers.get("X-Forwarded-For", ""),
+                                   settings.trusted_proxies)
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if internal_caller(address, supplied, settings.metrics_token):
+        return None
+    return _error(403, "forbidden", "internal endpoint: call it from the host or with BRIDGE_METRICS_TOKEN")
+
+
 async def ready(request: web.Request) -> web.Response:
     """``GET /ready``: readiness. 200 when Redis and at least one Rasa server answer and the bridge is not draining."""
+    refused = _refuse_outsiders(request)
+    if refused:
+        return refused
     bridge = request.app[BRIDGE]
     redis_ok = await _redis_ok(bridge)
     rasa = await bridge.rasa.reachable()
@@ -163,6 +222,9 @@ async def ready(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     """``GET /metrics``: Prometheus text format (shared figures read from Redis at scrape time)."""
+    refused = _refuse_outsiders(request)
+    if refused:
+        return refused
     bridge = request.app[BRIDGE]
     try:
         queue_length = await bridge.queue.length()

@@ -5,6 +5,8 @@ No other module formats a key.
 
 from __future__ import annotations
 
+import hashlib
+
 PREFIX = "nwsupport:v1"
 
 # Socket.IO's own cross-process channel (AsyncRedisManager).
@@ -54,8 +56,9 @@ def sweep_lock(agent_id: str) -> str:
 
 
 def agent_session(token: str) -> str:
-    """String with TTL: agent id of a login session token."""
-    return f"{PREFIX}:session:{token}"
+    """String with TTL: agent id of a login session token. The key holds the token's SHA-256, not the
+    token: whoever can list Redis's keys (a backup, ``MONITOR``, the append-only file) cannot log in."""
+    return f"{PREFIX}:session:{hashlib.sha256(token.encode()).hexdigest()}"
 
 
 def ticket(ticket_id: str) -> str:
@@ -80,8 +83,19 @@ def message(conversation_id: str, sender: str, message_id: str) -> str:
 
 
 def login_failures(kind: str, who: str) -> str:
-    """Integer with TTL: failed logins of one username or from one address (``kind`` user/ip)."""
+    """Integer with TTL: failed logins (``kind`` pair: one username from one address, user: one
+    username, address: one address; addresses as hashes, ``handoff.lockout``)."""
     return f"{PREFIX}:login-failures:{kind}:{who}"
+
+
+def login_block(kind: str, who: str) -> str:
+    """String with TTL: logins of that ``kind`` (as ``login_failures``) wait until it expires."""
+    return f"{PREFIX}:login-block:{kind}:{who}"
+
+
+def login_known(username: str) -> str:
+    """Set with TTL: hashes of the addresses an agent logged in from (not held back by others' failures)."""
+    return f"{PREFIX}:login-known:{username}"
 
 
 def bot_turn(conversation_id: str) -> str:

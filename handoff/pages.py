@@ -18,6 +18,7 @@ scripts on the console, no framing.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -44,9 +45,12 @@ _CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; ch
 
 _CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-# The demo shop carries the widget's inline config object; images in bot messages may come from anywhere.
-_SHOP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data: https: http:; connect-src 'self' ws: wss:; base-uri 'none'")
+# The demo shop: its two inline scripts (the cart, the widget's config object) run by a nonce made
+# for each response, nothing else inline runs; it talks only to this bridge; images in bot messages
+# may come from any https site; no other site may frame it.
+_SHOP_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+             "img-src 'self' data: https:; connect-src 'self' ws://{host} wss://{host}; "
+             "frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'")
 
 # An SVG opened on its own runs nothing.
 _IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -80,6 +84,26 @@ def asset(folder: Path, name: str) -> Path | None:
 def _public(path: Path, csp: str | None = None) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         return _file(path, csp)
+
+    return handler
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\[\]:-]{1,255}$")
+
+
+def _host(request: web.Request) -> str:
+    """The Host the page was asked as, if it is a plain host[:port] (it goes into a header)."""
+    return request.host if _HOST.match(request.host) else "localhost"
+
+
+def shop_page(path: Path) -> Handler:
+    """The shop page with a fresh CSP nonce on its inline scripts (``_SHOP_CSP``)."""
+    async def handler(request: web.Request) -> web.StreamResponse:
+        nonce = secrets.token_urlsafe(16)
+        html = path.read_text(encoding="utf-8").replace("<script>", f'<script nonce="{nonce}">')
+        return web.Response(text=html, content_type="text/html", headers={
+            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+            "Content-Security-Policy": _SHOP_CSP.format(nonce=nonce, host=_host(request))})
 
     return handler
 
@@ -147,7 +171,7 @@ def add_pages(app: web.Application, sessions_of: Callable[[web.Application], Ses
 
     router.add_get("/", home)
     router.add_get("/shop", home)
-    router.add_get("/shop/", _public(WEB_ROOT / "shop" / "index.html", _SHOP_CSP))
+    router.add_get("/shop/", shop_page(WEB_ROOT / "shop" / "index.html"))
     router.add_get("/shop/shop.css", _public(WEB_ROOT / "shop" / "shop.css"))
     # The shop's pictures that bot responses show (domain.yml names them by path; see Settings.public_url).
     router.add_get("/shop/size-chart.svg", _public(WEB_ROOT / "shop" / "size-chart.svg", _IMAGE_CSP))

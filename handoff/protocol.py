@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -101,9 +102,42 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,190}\.[A-Za-z]{2,24}$")
 
 
-def error_payload(code: str, message: str, event: str) -> dict[str, str]:
-    """The ``error`` event a client receives: what went wrong, for which event."""
-    return {"code": code, "message": message, "event": event}
+def error_payload(code: str, message: str, event: str, retry_after_s: int | None = None) -> dict[str, Any]:
+    """The ``error`` event a client receives: what went wrong, for which event (and, for
+    ``rate_limited``, how many seconds to wait)."""
+    payload: dict[str, Any] = {"code": code, "message": message, "event": event}
+    if retry_after_s is not None:
+        payload["retry_after_s"] = retry_after_s
+    return payload
+
+
+# What any event's payload may be (checked at the edge, before a handler sees it).
+MAX_DEPTH = 6  # objects and lists inside each other
+MAX_VALUES = 500  # every key, value and item counted
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a JSON "\\ud800" with no pair: not text, cannot be stored as UTF-8
+
+
+def sane(data: Any) -> None:
+    """Refuse a payload no handler should see: nested deeper than ``MAX_DEPTH``, more than
+    ``MAX_VALUES`` values, or a string (or key) with an unpaired surrogate. Raises ``BadPayload``."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise BadPayload("malformed", f"the payload has more than {MAX_VALUES} values")
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise BadPayload("malformed", "the payload is not valid Unicode text (an unpaired surrogate)")
+        elif isinstance(value, (dict, list, tuple)):
+            if depth >= MAX_DEPTH:
+                raise BadPayload("malformed", f"the payload is nested more than {MAX_DEPTH} levels deep")
+            items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+            for key, item in items:
+                if key is not None:
+                    stack.append((key, depth + 1))
+                stack.append((item, depth + 1))
 
 
 def require_mapping(data: Any) -> Mapping[str, Any]:
@@ -133,7 +167,11 @@ def message_text(value: Any, max_chars: int) -> str:
     """Plain message text: a non-empty string, control characters removed, size-limited."""
     if not isinstance(value, str):
         raise BadPayload("malformed", "message must be a string")
-    text = _CONTROL.sub("", value).strip()
+    if _SURROGATE.search(value):
+        raise BadPayload("malformed", "message is not valid Unicode text (an unpaired surrogate)")
+    # NFC: one spelling of the same text (a decomposed が and a composed one are the same word);
+    # full-width and half-width stay as typed (NFKC is the NLU's business, not the transcript's).
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
     if not text:
         raise BadPayload("empty", "message is empty")
     if len(text) > max_chars:
@@ -223,13 +261,25 @@ def optional_message(value: Any, max_chars: int) -> str:
     return "" if value is None else message_text(value, max_chars)
 
 
+# The ``customData`` keys passed on to Rasa (as the message's metadata), each a short string:
+# the widget's language, and where on the shop the customer is. Others are dropped: they would
+# reach the tracker (kept for months) and every trainer's export unchecked.
+CUSTOM_DATA_KEYS = {"language": 16, "page": 500, "referrer": 500}
+
+
 def custom_data(value: Any) -> dict[str, Any]:
-    """The widget's ``customData`` (forwarded to Rasa as metadata): an object or nothing."""
+    """The widget's ``customData`` as forwarded to Rasa: only ``CUSTOM_DATA_KEYS``, strings within
+    their size; anything else is dropped. Absent is ``{}``; not an object is refused."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise BadPayload("malformed", "customData must be an object")
-    return dict(value)
+    kept: dict[str, Any] = {}
+    for key, limit in CUSTOM_DATA_KEYS.items():
+        item = value.get(key)
+        if isinstance(item, str) and 0 < len(item) <= limit and not _SURROGATE.search(item):
+            kept[key] = _CONTROL.sub("", item)
+    return kept
 
 
 def public_agent_id(account_id: str) -> str:

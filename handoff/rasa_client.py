@@ -7,6 +7,13 @@ takes the turn. That is safe because the servers share the tracker store and a
 Redis lock store: any of them can continue any conversation. A server that
 refused is skipped for a few seconds. A timeout is not retried elsewhere: the
 first server may still be processing the message.
+
+Turns wait for one of ``max_inflight`` slots per server before they are sent. A Rasa
+server runs every turn it has accepted on one event loop, interleaved at each await
+(the NLU, the policies, each call to the action server), so fifty turns at once make
+every turn wait for all the others at every step; taken a few at a time, in order, each
+turn finishes sooner and the slowest ones much sooner (``bench/bridge.py`` measures it).
+The wait counts against the turn's timeout.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -58,14 +65,19 @@ class RasaClient:
     """Sends customer messages to Rasa and edits trackers (pause, resume, human turns)."""
 
     def __init__(self, session: aiohttp.ClientSession, base_urls: Sequence[str] | str, token: str,
-                 timeout_s: float) -> None:
+                 timeout_s: float, max_inflight: int = 0) -> None:
         urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
         if not urls:
             raise ValueError("at least one Rasa server is needed")
         self.session = session
         self.servers = [u.rstrip("/") for u in urls]
         self.token = token
+        self.timeout_s = timeout_s
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        # Turns in flight per server (0: no limit); a turn waits for a slot, in order of arrival.
+        self._slots = {s: asyncio.Semaphore(max_inflight) for s in self.servers} if max_inflight > 0 else {}
+        # The channel (bot.channels) wants the same token as Rasa's HTTP API, as a header.
+        self._channel_auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._down_until: dict[str, float] = {}
         self._next = 0
 
@@ -75,7 +87,7 @@ class RasaClient:
         return self.servers[0]
 
     async def turn(self, sender: str, text: str,
-                   metadata: Mapping[str, Any] | None = None) -> AsyncIterator[dict[str, Any]]:
+                   metadata: Mapping[str, Any] | None = None) -> AsyncGenerator[dict[str, Any], None]:
         """Post a customer message to the REST channel in stream mode; yield each reply as Rasa utters it.
 
         The iteration ends with the turn (``bot/channels.py`` makes sure the response ends). A
@@ -95,10 +107,30 @@ class RasaClient:
                 last = e
         raise RasaUnavailable(f"turn: no Rasa server took it ({last})")
 
-    async def _stream(self, server: str, body: Mapping[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _stream(self, server: str, body: Mapping[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
+        slot = self._slots.get(server)
+        if slot is None:
+            async for reply in self._post_turn(server, body, self.timeout):
+                yield reply
+            return
+        waited_from = time.monotonic()
+        try:
+            await asyncio.wait_for(slot.acquire(), self.timeout_s)
+        except TimeoutError as e:
+            raise RasaUnavailable(f"turn: every slot of {server} stayed busy for {self.timeout_s:.0f} s") from e
+        try:
+            left = max(1.0, self.timeout_s - (time.monotonic() - waited_from))
+            async for reply in self._post_turn(server, body, aiohttp.ClientTimeout(total=left)):
+                yield reply
+        finally:
+            slot.release()
+
+    async def _post_turn(self, server: str, body: Mapping[str, Any],
+                         timeout: aiohttp.ClientTimeout) -> AsyncGenerator[dict[str, Any], None]:
         started = False
         try:
-            async with self.session.post(server + STREAM_PATH, json=body, timeout=self.timeout) as response:
+            async with self.session.post(server + STREAM_PATH, json=body, timeout=timeout,
+                                         headers=self._channel_auth) as response:
                 if response.status == 503:
                     raise _Refused(f"HTTP {response.status}")
                 if response.status >= 400:

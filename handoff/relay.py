@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from escalation import reasons
@@ -137,12 +138,13 @@ class Relay:
         try:
             # Each reply goes out as Rasa utters it (its REST channel in stream mode), as Rasa's own
             # socketio channel sends it; the turn is over when the stream ends.
-            async for reply in self.rasa.turn(conversation_id, text, metadata):
-                if not replies:
-                    self.metrics.bot_reply(time.monotonic() - started)
-                    await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
-                replies += 1
-                await self._send_replies(conversation_id, [reply], message_id)
+            async with aclosing(self.rasa.turn(conversation_id, text, metadata)) as stream:  # frees its slot
+                async for reply in stream:
+                    if not replies:
+                        self.metrics.bot_reply(time.monotonic() - started)
+                        await self.notify.customer(conversation_id, protocol.TYPING, {"who": "bot", "typing": False})
+                    replies += 1
+                    await self._send_replies(conversation_id, [reply], message_id)
         except RasaUnavailable as e:
             logger.warning("rasa unavailable for %s: %s", conversation_id, e)
             self.metrics.error("rasa_unavailable")

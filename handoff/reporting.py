@@ -20,13 +20,16 @@ Handler = Callable[..., Awaitable[Any]]
 
 
 def reported(event: str) -> Callable[[Handler], Handler]:
-    """Wrap a namespace handler: known failures become an ``error`` event to the sender, nothing crashes."""
+    """Wrap a namespace handler: its payload checked first (``protocol.sane``), known failures become
+    an ``error`` event to the sender, nothing crashes."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(namespace: socketio.AsyncNamespace, sid: str, *args: Any) -> Any:
             about(None)  # log lines name a conversation only once the handler says which
             try:
+                for arg in args:
+                    protocol.sane(arg)
                 return await handler(namespace, sid, *args)
             except Exception as e:
                 failure = describe(e)
@@ -39,10 +42,13 @@ def reported(event: str) -> Callable[[Handler], Handler]:
                 if bridge is not None:
                     bridge.metrics.error(failure.code)
                 with contextlib.suppress(Exception):  # the error event itself may fail (Redis down)
-                    await namespace.emit(protocol.ERROR, protocol.error_payload(failure.code, failure.message, event),
-                                         to=sid)
+                    await namespace.emit(protocol.ERROR, protocol.error_payload(
+                        failure.code, failure.message, event, failure.retry_after_s), to=sid)
                 # The acknowledgement, for clients that asked for one: they retry on "error".
-                return {"status": "error", "code": failure.code, "message": failure.message}
+                ack: dict[str, Any] = {"status": "error", "code": failure.code, "message": failure.message}
+                if failure.retry_after_s is not None:
+                    ack["retry_after_s"] = failure.retry_after_s
+                return ack
 
         return wrapper
 

@@ -31,6 +31,13 @@ class Tickets:
             await pipe.execute()
         return ticket_id
 
+    async def discard(self, ticket_id: str) -> None:
+        """Remove a ticket that should not have been (its conversation was taken as it was written)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(keys.ticket(ticket_id))
+            pipe.lrem(keys.TICKETS, 0, ticket_id)
+            await pipe.execute()
+
     async def all(self) -> list[dict[str, Any]]:
         """The newest tickets first (one round trip for the hashes)."""
         ids = await self.redis.lrange(keys.TICKETS, 0, LISTED - 1)

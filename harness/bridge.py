@@ -43,6 +43,8 @@ class BridgeServer(Process):
         values.update(PYTHONPATH=str(ROOT), REDIS_URL=redis_url, BRIDGE_HOST=HOST, BRIDGE_PORT=str(self.port),
                       HANDOFF_SECRET=secret, RASA_URL=urls[0], RASA_URLS=",".join(urls), RASA_AUTH_TOKEN=rasa_token,
                       AGENTS_FILE=str(agents_file))
+        if Path(agents_file).resolve() == DEFAULT_AGENTS.resolve():
+            values["BRIDGE_DEMO"] = "1"  # the example accounts: the bridge refuses them otherwise
         values.update(env or {})
         super().__init__(name, [python, "-m", "handoff"], values, log,
                          self._healthy if wait_for == "health" else self._ready, start_timeout_s=start_timeout_s)

@@ -56,7 +56,7 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
         assert (await status_of(alice, f"{url}/console/assets/console.js"))[0] == 200
         assert (await status_of(alice, f"{url}/console/supervisor"))[0] == 403  # not a supervisor
         assert (await status_of(alice, f"{url}/api/stats"))[0] == 403
-        async with alice.post(f"{url}/api/agent/logout") as r:
+        async with alice.post(f"{url}/api/agent/logout", json={}) as r:
             assert r.status == 200
         assert (await status_of(alice, f"{url}/console/"))[:2] == (302, "/console/login")
     finally:
@@ -262,7 +262,7 @@ async def test_logout_ends_the_consoles_socket_too(dead_rasa_bridge):
     await console.connect(url, socketio_path="socket.io", transports=["websocket"], namespaces=[protocol.AGENT_NAMESPACE],
                           headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
     await seen.wait_for(protocol.HELLO)
-    async with session.post(f"{url}/api/agent/logout") as r:
+    async with session.post(f"{url}/api/agent/logout", json={}) as r:
         assert r.status == 200
     await session.close()
     await console.emit(protocol.SET_STATUS, {"status": "away"}, namespace=protocol.AGENT_NAMESPACE)
@@ -275,14 +275,16 @@ async def test_logout_ends_the_consoles_socket_too(dead_rasa_bridge):
     assert not console.connected
 
 
-async def test_repeated_wrong_passwords_are_locked_out(dead_rasa_bridge):
+async def test_repeated_wrong_passwords_are_held_back(dead_rasa_bridge):
+    """A few free tries per username and address, then a wait (handoff.lockout; the lock-out that
+    cannot be turned against an agent is tested in test_security)."""
     url = dead_rasa_bridge.url
     async with aiohttp.ClientSession() as http:
         statuses = []
-        for _ in range(11):
+        for _ in range(7):
             async with http.post(f"{url}/api/agent/login", json={"username": "alice", "password": "guess"}) as r:
                 statuses.append(r.status)
-        assert statuses[:10] == [401] * 10 and statuses[10] == 429
+        assert statuses == [401] * 6 + [429]
         async with http.post(f"{url}/api/agent/login",
                              json={"username": "alice", "password": "alice-demo-password"}) as r:
             assert r.status == 429 and int(r.headers["Retry-After"]) > 0  # even the right one, for a while

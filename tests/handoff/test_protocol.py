@@ -33,7 +33,7 @@ def test_an_image_path_becomes_an_address_under_the_bridges_public_url():
 
 
 def test_the_public_url_setting():
-    env = {"HANDOFF_SECRET": "s" * 16, "BRIDGE_HOST": "0.0.0.0", "BRIDGE_PORT": "8123"}
+    env = {"HANDOFF_SECRET": "s" * 16, "BRIDGE_HOST": "0.0.0.0", "BRIDGE_PORT": "8123", "BRIDGE_DEMO": "1"}
     assert Settings.from_env(env).public_base == ""  # every interface, no address given: paths stay paths
     assert Settings.from_env({**env, "BRIDGE_HOST": "127.0.0.1"}).public_base == "http://127.0.0.1:8123"
     assert Settings.from_env({**env, "BRIDGE_PUBLIC_URL": "https://chat.example.com/"}).public_base == (
@@ -70,3 +70,73 @@ def test_priority_and_wait():
     assert vocabulary.priority_for("frustration") > vocabulary.priority_for("sensitive") > vocabulary.priority_for("explicit_request")
     assert queue.estimated_wait_s(3, 0, 180) == 540
     assert queue.estimated_wait_s(4, 2, 180) == 360
+
+
+# --- what any payload may be (checked at the edge: handoff.reporting) --------------------------------
+
+@pytest.mark.parametrize("payload", [
+    "\ud800", {"message": "hi \udfff"}, {"\ud83d": "key"}, ["ok", ["\udc00"]], {"customData": {"x": "\ud800"}},
+])
+def test_a_lone_surrogate_anywhere_is_malformed(payload):
+    with pytest.raises(protocol.BadPayload) as refused:
+        protocol.sane(payload)
+    assert refused.value.code == "malformed" and "surrogate" in str(refused.value)
+
+
+def test_deep_or_huge_payloads_are_malformed_and_ordinary_ones_pass():
+    deep: object = "x"
+    for _ in range(protocol.MAX_DEPTH + 1):
+        deep = {"a": deep}
+    with pytest.raises(protocol.BadPayload, match="nested"):
+        protocol.sane(deep)
+    with pytest.raises(protocol.BadPayload, match="values"):
+        protocol.sane({"items": list(range(protocol.MAX_VALUES + 1))})
+    protocol.sane({"message": "配送状況を教えてください 😀", "session_id": "abcdefgh", "customData": {"language": "ja"},
+                   "message_id": "m-1", "capabilities": ["handoff_events"]})
+    protocol.sane(None)
+
+
+def test_message_text_is_nfc_and_refuses_surrogates():
+    decomposed = "か\u3099"  # か + combining dakuten: が as some keyboards send it
+    assert protocol.message_text(decomposed, 100) == "が"
+    assert protocol.message_text("ＯＲＤ－１００１０１", 100) == "ＯＲＤ－１００１０１"  # full-width kept as typed
+    with pytest.raises(protocol.BadPayload, match="surrogate"):
+        protocol.message_text("hello \ud800", 100)
+
+
+def test_custom_data_keeps_only_known_short_strings():
+    kept = protocol.custom_data({"language": "ja", "page": "/shop/", "token": "secret", "deep": {"a": {"b": 1}},
+                                 "referrer": "x" * 501})
+    assert kept == {"language": "ja", "page": "/shop/"}
+    assert protocol.custom_data({"language": 5}) == {}
+    assert protocol.custom_data(None) == {}
+    with pytest.raises(protocol.BadPayload):
+        protocol.custom_data("not an object")
+
+
+def test_writes_to_the_api_are_json_and_same_site():
+    from handoff.http_api import cross_site_refusal
+
+    def refusal(method="POST", content_type="application/json", origin=None, site=None, allowed=()):
+        found = cross_site_refusal(method, content_type, origin, site, "shop.example:8000", allowed)
+        return found and found[1]
+
+    assert refusal() is None  # the action server, curl: no Origin
+    assert refusal(origin="http://shop.example:8000", site="same-origin") is None
+    assert refusal(content_type="text/plain") == "unsupported_media_type"  # a cross-site "simple" request
+    assert refusal(content_type="application/x-www-form-urlencoded") == "unsupported_media_type"
+    assert refusal(origin="https://evil.example") == "cross_site"
+    assert refusal(origin="null") == "cross_site"  # a sandboxed frame
+    assert refusal(site="cross-site") == "cross_site"
+    assert refusal(origin="https://partner.example", allowed=("https://partner.example",)) is None
+    assert refusal(method="GET", content_type="text/plain", origin="https://evil.example") is None
+
+
+def test_the_example_accounts_are_taken_only_in_demo_mode(tmp_path):
+    env = {"HANDOFF_SECRET": "s" * 16}
+    with pytest.raises(ConfigError, match="published"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "BRIDGE_DEMO": "1"}).agents_file.name == "agents.example.json"
+    own = tmp_path / "agents.json"
+    own.write_text("[]")
+    assert Settings.from_env({**env, "AGENTS_FILE": str(own)}).agents_file == own

@@ -1,7 +1,7 @@
 // The outbox: acknowledgement handling and the retry/back-off schedule (shared by widget and console).
 import { test, mock, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { backoffDelay, classifyAck, createOutbox } from "../../web/shared/outbox.js";
+import { backoffDelay, classifyAck, createOutbox, retryAfterMs } from "../../web/shared/outbox.js";
 
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"] }));
 afterEach(() => mock.timers.reset());
@@ -130,4 +130,19 @@ test("retain() drops messages the transcript already holds, and their late ackno
   sent[0].done(null, { status: "ok" });  // old1's answer arrives after all
   assert.deepEqual(events, []);
   assert.equal(outbox.add(msg("old2")), false, "an id is queued once");
+});
+
+test("rate_limited is sent again, not before the retry_after_s the bridge asked for", () => {
+  const { outbox, sent, events } = harness();
+  outbox.add(msg("r"));
+  sent[0].done(null, { status: "error", code: "rate_limited", retry_after_s: 7 });
+  mock.timers.tick(6999);
+  assert.equal(sent.length, 1, "the back-off alone would have sent it after 1 s");
+  mock.timers.tick(1);
+  assert.equal(sent.length, 2);
+  sent[1].done(null, { status: "ok" });
+  assert.deepEqual(events, [["delivered", "r", "ok"]]);
+  assert.equal(retryAfterMs({ retry_after_s: "x" }), 0);
+  assert.equal(retryAfterMs({ retry_after_s: -3 }), 0);
+  assert.equal(retryAfterMs({ retry_after_s: 1e9 }), 300000);  // at most 5 min, whatever the answer says
 });

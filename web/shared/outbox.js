@@ -3,7 +3,8 @@
  * Every message has an id and is emitted with an acknowledgement callback; the bridge answers
  * {status: "ok"|"duplicate"|"pending"|"error", code?}. Until a final answer the message stays
  * in the outbox and is sent again under the same id (the bridge handles an id once), backing
- * off 1, 2, 4, 8, 16, then 30 s between attempts. Pure apart from the timers you pass. */
+ * off 1, 2, 4, 8, 16, then 30 s between attempts, or longer when the bridge says how long to wait
+ * (`rate_limited` with `retry_after_s`). Pure apart from the timers you pass. */
 
 import { RETRY_BASE_MS, RETRY_CAP_MS, isPassingError } from "./protocol.js";
 
@@ -23,6 +24,13 @@ export function classifyAck(err, ack) {
   if (status === "ok" || status === "duplicate") return "delivered";
   if (status === "error" && !isPassingError(ack.code)) return "refused";
   return "retry";
+}
+
+/** How long the bridge asked to wait before the next attempt (`rate_limited` carries
+ * `retry_after_s`), in ms; 0 when it did not say. */
+export function retryAfterMs(ack) {
+  const seconds = ack && typeof ack === "object" ? Number(ack.retry_after_s) : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
 }
 
 /**
@@ -56,7 +64,7 @@ export function createOutbox({ emit, ready = () => true, keep = () => true, maxA
     changed();
   }
 
-  function schedule(entry) {
+  function schedule(entry, notBeforeMs = 0) {
     clearTimer(entry);
     if (entry.attempts >= maxAttempts) { drop(entry); onGiveUp(entry.item); return; }
     entry.timer = timers.setTimeout(() => {
@@ -64,7 +72,7 @@ export function createOutbox({ emit, ready = () => true, keep = () => true, maxA
       if (entries.get(entry.item.message_id) !== entry) return;
       if (!keep(entry.item)) { drop(entry); onGiveUp(entry.item); return; }
       attempt(entry);
-    }, backoffDelay(entry.attempts, baseMs, capMs));
+    }, Math.max(notBeforeMs, backoffDelay(entry.attempts, baseMs, capMs)));
   }
 
   function attempt(entry) {
@@ -78,7 +86,7 @@ export function createOutbox({ emit, ready = () => true, keep = () => true, maxA
       const outcome = classifyAck(err, ack);
       if (outcome === "delivered") { drop(entry); onDelivered(entry.item, ack); }
       else if (outcome === "refused") { drop(entry); onRefused(entry.item, ack); }
-      else schedule(entry);
+      else schedule(entry, retryAfterMs(ack));
     });
   }
 

@@ -76,7 +76,7 @@ export function clip(text, max = MAX_CHARS) {
 }
 
 /** Error codes that are passing (the bridge had a hiccup): the message is sent again, silently. */
-export const PASSING_ERRORS = Object.freeze(["unavailable", "internal"]);
+export const PASSING_ERRORS = Object.freeze(["unavailable", "internal", "rate_limited"]);
 
 export function isPassingError(code) {
   return PASSING_ERRORS.includes(code);

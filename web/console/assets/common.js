@@ -157,7 +157,9 @@ export function beep() {
 
 /** POST /api/agent/logout, then the login page. */
 export function logout() {
-  return fetch("/api/agent/logout", { method: "POST", credentials: "same-origin" })
+  // JSON, as every write to the bridge must be: a cross-site form cannot send it (no preflight-free way).
+  return fetch("/api/agent/logout", { method: "POST", credentials: "same-origin",
+                                      headers: { "Content-Type": "application/json" }, body: "{}" })
     .catch(() => {})
     .then(() => window.location.assign("/console/login"));
 }
