@@ -170,7 +170,8 @@ async def conversation(session: aiohttp.ClientSession, endpoint: str, sender: st
     return [await send(session, endpoint, sender, message) for message in messages]
 
 
-async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]]) -> tuple[list[Sample], list[Sample], float]:
+async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]],
+                    token: str = "") -> tuple[list[Sample], list[Sample], float]:
     """Run all conversations at once, after one warm-up message each.
 
     Args:
@@ -183,7 +184,8 @@ async def load_test(rasa_url: str, scripts: Sequence[Sequence[str]]) -> tuple[li
     endpoint = f"{rasa_url}/webhooks/rest/webhook"
     connector = aiohttp.TCPConnector(limit=max(len(scripts), 1))
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}  # bot.channels wants the server's token
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, headers=headers) as session:
         warm_up = await asyncio.gather(
             *(send(session, endpoint, sender_id(i), WARM_UP_MESSAGE) for i in range(len(scripts)))
         )
@@ -211,7 +213,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[Training, Memory, 
         scripts = [conversation_script(i, args.messages_per_conversation) for i in range(args.conversations)]
         total = args.conversations * args.messages_per_conversation
         log(f"load test: {args.conversations} conversations × {args.messages_per_conversation} messages = {total}")
-        warm_up, timed, elapsed = asyncio.run(load_test(stack.rasa_url, scripts))
+        warm_up, timed, elapsed = asyncio.run(load_test(stack.rasa_url, scripts, stack.token))
         memory = Memory(server_start, rss_bytes(stack.server.pid), actions_start, rss_bytes(stack.actions.pid))
         if not stack.alive():
             raise RuntimeError(f"a server died during the load test; logs in {workdir}")

@@ -14,17 +14,26 @@ turn's failure is logged, as the non-stream mode does (which answers ``[]``). Wi
 
 Configured in ``credentials.yml`` as ``bot.channels.StreamingRestInput`` (name ``rest``: the
 same URL as Rasa's REST channel, which is then not configured).
+
+Rasa's REST channel takes any ``sender`` from anyone who reaches it: whoever knows a
+conversation id could speak in it. This one wants ``Authorization: Bearer <RASA_AUTH_TOKEN>``
+(the token of Rasa's HTTP API, which the bridge holds) and a JSON body, whenever the server
+was started with a token (``bot.serve``); without one it is open, as Rasa's is, and says so.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
 from asyncio import Queue
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import QueueOutputChannel, RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +61,33 @@ class StreamingRestInput(RestInput):
             logger.exception("the turn of %s failed", sender_id)
         finally:
             await queue.put(DONE)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST routes, behind the token check (``refusal``) when the server has a token."""
+        bp = super().blueprint(on_new_message)
+        token = os.environ.get("RASA_AUTH_TOKEN", "")
+        if not token:
+            logger.warning("no RASA_AUTH_TOKEN: the REST channel takes messages from anyone who reaches it")
+            return bp
+
+        async def authenticate(request: Request) -> Any:
+            supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            refused = refusal(request.method, request.headers.get("Content-Type", ""), supplied, token)
+            if refused:
+                return response.json({"error": refused[1]}, status=refused[0])
+            return None
+
+        bp.middleware(authenticate, "request")  # type: ignore[no-untyped-call]
+        return bp
+
+
+def refusal(method: str, content_type: str, supplied: str, token: str) -> tuple[int, str] | None:
+    """Why a request to the channel is refused (status, message), or ``None`` (pure). ``GET /`` (its
+    health) stays open."""
+    if method != "POST":
+        return None
+    if not hmac.compare_digest(supplied.encode(), token.encode()):
+        return 401, "a valid token is required (Authorization: Bearer)"
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        return 415, "the body must be application/json"
+    return None

@@ -16,15 +16,23 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
-def send(url: str, sender: str, message: str, timeout: float = 30.0) -> list[dict[str, Any]]:
-    """Post one message to the REST channel and return the bot's replies."""
+def token() -> str:
+    """The Rasa server's token (its channel wants it): ``RASA_AUTH_TOKEN``, else ``var/rasa-auth-token``."""
+    if os.environ.get("RASA_AUTH_TOKEN"):
+        return os.environ["RASA_AUTH_TOKEN"]
+    path = Path(__file__).resolve().parent.parent / "var" / "rasa-auth-token"
+    return path.read_text().strip() if path.exists() else ""
+
+
+def send(url: str, sender: str, message: str, timeout: float = 30.0, auth: str = "") -> list[dict[str, Any]]:
+    """Post one message to the REST channel (``auth``: the server's token) and return the bot's replies."""
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {auth}"} if auth else {})}
+    request = urllib.request.Request(f"{url.rstrip('/')}/webhooks/rest/webhook", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read() or b"[]")
 
@@ -52,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"Talking to {args.url} as {args.sender}. Ctrl-D to quit.")
     buttons: list[dict[str, Any]] = []
+    auth = token()
     for line in sys.stdin:
         text = line.strip()
         if text.isdigit() and 0 < int(text) <= len(buttons):
@@ -59,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not text:
             continue
         try:
-            buttons = render(send(args.url, args.sender, text))
+            buttons = render(send(args.url, args.sender, text, auth=auth))
         except (urllib.error.URLError, OSError) as e:
             print(f"error: cannot reach the assistant at {args.url} ({e}). Is `make run` running?")
 

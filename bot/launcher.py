@@ -21,12 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # tests (another environment) can start the same processes.
 _HERE = Path(sys.executable).parent / "rasa"
 RASA = str(_HERE if _HERE.exists() else Path(os.environ.get("RASA_VENV", ROOT / ".venv-rasa")) / "bin" / "rasa")
+RASA_PYTHON = str(Path(RASA).parent / "python")  # runs bot.serve and bot.action_server
 
 
-def http_json(method: str, url: str, body: Any = None, timeout: float = 60) -> Any:
-    """Send a JSON request with the standard library; return the decoded JSON answer."""
+def http_json(method: str, url: str, body: Any = None, timeout: float = 60, token: str = "") -> Any:
+    """Send a JSON request with the standard library (``token``: as ``Authorization: Bearer``);
+    return the decoded JSON answer."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         raw = response.read()
     return json.loads(raw) if raw else None

@@ -115,6 +115,7 @@ class Cluster:
     model: Path | None = None
     handoff_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     bridge_env: Mapping[str, str] = field(default_factory=dict)
     shop_db: Path = Path()  # default: <workdir>/shop.sqlite3, seeded on first start
 
@@ -190,7 +191,7 @@ class Cluster:
     # --- the processes -----------------------------------------------------
 
     def _rasa_side_env(self) -> dict[str, str]:
-        return stack_env(self.action_port, self.tracker_db, self.shop_db, {
+        return stack_env(self.action_port, self.tracker_db, self.shop_db, self.action_token, {
             "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port), "HANDOFF_URL": self.handoff_url,
             "HANDOFF_SECRET": self.handoff_secret, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)})
 
@@ -205,6 +206,7 @@ class Cluster:
                             name=name, port=self.bridge_ports[index], rasa_token=self.rasa_token,
                             agents_file=self.agents_file, python=str(BRIDGE_PYTHON), wait_for="ready",
                             env={"BRIDGE_ID": name, "LOG_FORMAT": "json", "BRIDGE_PUBLIC_URL": self.url,
+                                 "BRIDGE_TRUSTED_PROXIES": HOST,  # nginx, whose X-Forwarded-For names the client
                                  **self.bridge_env})
 
     def _nginx(self) -> Process:
@@ -307,8 +309,11 @@ class Cluster:
 def _secret(path: Path) -> str:
     """A secret kept in ``path`` (made on first use), so restarts of the cluster keep it."""
     if not path.exists() or not path.read_text().strip():
-        path.write_text(secrets.token_urlsafe(32) + "\n")
-        path.chmod(0o600)
+        # Created 0600 (no moment readable by others), not chmod-ed after the write.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32) + "\n")
+    path.chmod(0o600)  # also one made before by hand
     return path.read_text().strip()
 
 
@@ -350,7 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cluster = Cluster(args.workdir, args.bridges, args.rasa, nginx_port=args.port,
                       agents_file=args.agents_file.resolve(),
                       handoff_secret=_secret(args.workdir / "handoff-secret"),
-                      rasa_token=_secret(args.workdir / "rasa-auth-token"))
+                      rasa_token=_secret(args.workdir / "rasa-auth-token"),
+                      action_token=_secret(args.workdir / "action-server-token"))
     signal.signal(signal.SIGTERM, _interrupt)  # stop in order on SIGTERM too
     print(f"starting Redis, the action server, {args.rasa} Rasa server(s) (loading the model takes a while), "
           f"{args.bridges} bridge(s) and nginx; logs in {cluster.logs}", flush=True)

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.launcher import RASA, ROOT, http_json, latest_model, rasa_env
+from bot.launcher import RASA_PYTHON, ROOT, http_json, latest_model, rasa_env
 from harness.ports import HOST, free_port, http_status
 from harness.processes import Process, stop_together, tail
 
-RASA_PYTHON = Path(RASA).parent / "python"
 # Rasa's own socketio channel next to the REST channel the bridge uses. session_persistence
 # stays off: the conversation is the socket (Rasa 3.6 does not await enter_room when it is on).
 SOCKETIO_CREDENTIALS = """\
@@ -29,20 +28,23 @@ socketio:
 """
 
 
-def stack_env(action_port: int, tracker_db: Path, shop_db: Path,
+def stack_env(action_port: int, tracker_db: Path, shop_db: Path, action_token: str,
               extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment of an action server and the Rasa servers that call it: loopback, their stores."""
+    """The environment of an action server and the Rasa servers that call it: loopback, their stores,
+    the token the Rasa servers show the action server (endpoints.yml)."""
     env = rasa_env()
     env.update(SANIC_HOST=HOST, ACTION_SERVER_HOST=HOST, ACTION_SERVER_PORT=str(action_port),
-               TRACKER_DB=str(tracker_db), SHOP_DB_URL=f"sqlite+aiosqlite:///{shop_db}")
+               TRACKER_DB=str(tracker_db), SHOP_DB_URL=f"sqlite+aiosqlite:///{shop_db}",
+               ACTION_SERVER_TOKEN=action_token)
     env.update(extra or {})
     return env
 
 
 def action_server(port: int, env: dict[str, str], log: Path, *, name: str = "actions",
                   start_timeout_s: float = 180.0) -> Process:
-    """``rasa run actions`` on ``port``; ready when ``/health`` answers 200."""
-    args = [RASA, "run", "actions", "--actions", "actions", "--port", str(port)]
+    """rasa-sdk's action server behind its token (``bot.action_server``) on ``port``; ready when
+    ``/health`` answers 200."""
+    args = [str(RASA_PYTHON), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
     return Process(name, args, env, log, lambda: http_status(f"http://{HOST}:{port}/health") == 200,
                    start_timeout_s=start_timeout_s)
 
@@ -54,9 +56,11 @@ def rasa_server(port: int, model: Path, env: dict[str, str], log: Path, *, name:
 
     ``token``: the HTTP API's auth token (none: an open API); ``credentials``: the channels (none: REST only).
     """
-    args = [RASA, "run", "--enable-api", *([f"--auth-token={token}"] if token else []), "--interface", HOST,
+    # bot.serve: the token reaches Rasa through the environment, never the command line (``ps``).
+    args = [str(RASA_PYTHON), "-m", "bot.serve", "--enable-api", "--interface", HOST,
             "--port", str(port), "--model", str(model), "--endpoints", str(endpoints),
             *(["--credentials", str(credentials)] if credentials else [])]
+    env = {**env, "RASA_AUTH_TOKEN": token or ""}
     status = f"http://{HOST}:{port}/status" + (f"?token={token}" if token else "")
     return Process(name, args, env, log, lambda: http_status(status) == 200, start_timeout_s=start_timeout_s)
 
@@ -86,6 +90,8 @@ class RasaStack:
     shop_db: Path
     rasa_url: str = ""
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_url: str = ""
     model: Path = field(default_factory=latest_model)
     extra_env: dict[str, str] = field(default_factory=dict)
     credentials: Path = ROOT / "credentials.yml"
@@ -95,7 +101,9 @@ class RasaStack:
     def start(self) -> RasaStack:
         """Start both servers and wait until they answer."""
         action_port, rasa_port = free_port(), free_port()
-        env = stack_env(action_port, self.workdir / "trackers.sqlite3", self.shop_db, self.extra_env)
+        env = stack_env(action_port, self.workdir / "trackers.sqlite3", self.shop_db, self.action_token,
+                        self.extra_env)
+        self.action_url = f"http://{HOST}:{action_port}"
         self.processes = [
             action_server(action_port, env, self.workdir / "action-server.log", start_timeout_s=self.start_timeout_s),
             rasa_server(rasa_port, self.model, env, self.workdir / "rasa-server.log", token=self.token,
@@ -128,7 +136,7 @@ class RasaStack:
     def say(self, sender: str, message: str, timeout: float = 60) -> list[dict[str, Any]]:
         """Send one customer message over the REST channel; return the replies."""
         return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook",
-                         {"sender": sender, "message": message}, timeout) or []
+                         {"sender": sender, "message": message}, timeout, token=self.token) or []
 
     def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's tracker from Rasa's HTTP API."""

@@ -8,18 +8,24 @@ cd "$ROOT"
 
 "$ROOT/scripts/setup.sh"
 
-# The token that protects Rasa's HTTP API (tracker events, model loading).
-if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  [ -s "$VAR_DIR/rasa-auth-token" ] || "$RASA_VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(32))" > "$VAR_DIR/rasa-auth-token"
-  RASA_AUTH_TOKEN=$(cat "$VAR_DIR/rasa-auth-token")
-fi
-export RASA_AUTH_TOKEN
+# Secrets are made on first use in var/, readable by this user only (0600), and passed to the
+# servers in their environment, never on a command line (`ps` shows those to everyone).
+secret() {  # secret NAME: the contents of var/NAME, made first if missing
+  local file="$VAR_DIR/$1"
+  if [ ! -s "$file" ]; then
+    (umask 077 && "$RASA_VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(32))" > "$file")
+  fi
+  chmod 600 "$file"
+  cat "$file"
+}
+# The token that protects Rasa's HTTP API (tracker events, model loading) and the bridge's channel.
+export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$(secret rasa-auth-token)}"
 # The secret the action server shows the bridge when it hands a conversation over.
-if [ -z "${HANDOFF_SECRET:-}" ]; then
-  [ -s "$VAR_DIR/handoff-secret" ] || "$RASA_VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(32))" > "$VAR_DIR/handoff-secret"
-  HANDOFF_SECRET=$(cat "$VAR_DIR/handoff-secret")
-fi
-export HANDOFF_SECRET
+export HANDOFF_SECRET="${HANDOFF_SECRET:-$(secret handoff-secret)}"
+# The token the Rasa server shows the action server (endpoints.yml; bot.action_server).
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(secret action-server-token)}"
+# Logs: readable by this user and its group only (0640).
+umask 027
 export HANDOFF_URL="${HANDOFF_URL:-http://$BRIDGE_HOST:$BRIDGE_PORT/api/handoff}"
 export RASA_URL="${RASA_URL:-http://$RASA_HOST:$RASA_PORT}"
 
@@ -43,21 +49,27 @@ else
 fi
 
 step "Starting the action server on $ACTION_SERVER_HOST:$ACTION_SERVER_PORT"
-SANIC_HOST="$ACTION_SERVER_HOST" "$RASA_VENV/bin/rasa" run actions --actions actions --port "$ACTION_SERVER_PORT" \
+SANIC_HOST="$ACTION_SERVER_HOST" "$RASA_VENV/bin/python" -m bot.action_server --actions actions --port "$ACTION_SERVER_PORT" \
   > "$LOG_DIR/action-server.log" 2>&1 &
 pids+=($!)
 wait_for_url "http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT/health" 120 "the action server" \
   || die "the action server did not start; see $LOG_DIR/action-server.log"
 
 step "Starting the Rasa server on $RASA_HOST:$RASA_PORT (loading the model takes ~20 s)"
-"$RASA_VENV/bin/rasa" run --enable-api --auth-token="$RASA_AUTH_TOKEN" \
+"$RASA_VENV/bin/python" -m bot.serve --enable-api \
   --interface "$RASA_HOST" --port "$RASA_PORT" --model models \
   --endpoints endpoints.yml --credentials credentials.yml \
   > "$LOG_DIR/rasa-server.log" 2>&1 &
 pids+=($!)
 wait_for_url "http://$RASA_HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" 300 "the Rasa server" \
   || die "the Rasa server did not start; see $LOG_DIR/rasa-server.log"
-step "Starting the handoff bridge on $BRIDGE_HOST:$BRIDGE_PORT"
+if [ -z "${AGENTS_FILE:-}" ]; then
+  # The example accounts' passwords are in the README: the bridge takes them only in demo mode.
+  export BRIDGE_DEMO=1
+  step "Starting the handoff bridge on $BRIDGE_HOST:$BRIDGE_PORT (demo mode: the example agent accounts)"
+else
+  step "Starting the handoff bridge on $BRIDGE_HOST:$BRIDGE_PORT"
+fi
 "$BRIDGE_VENV/bin/python" -m handoff > "$LOG_DIR/bridge.log" 2>&1 &
 pids+=($!)
 wait_for_url "http://$BRIDGE_HOST:$BRIDGE_PORT/health" 60 "the bridge" \
@@ -72,7 +84,8 @@ cat <<INFO
     The supervisor page                  http://$BRIDGE_HOST:$BRIDGE_PORT/console/supervisor   (supervisor / supervisor-demo-password)
     Widgets on other sites connect with Socket.IO (Rasa's protocol) to  http://$BRIDGE_HOST:$BRIDGE_PORT  (path /socket.io)
     Talk to the assistant directly over Rasa's REST channel:
-      curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender": "me", "message": "where is my order ORD-100101"}'
+      curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -H "Authorization: Bearer \$(cat var/rasa-auth-token)" \\
+        -H 'Content-Type: application/json' -d '{"sender": "me", "message": "where is my order ORD-100101"}'
     or in a terminal:  make chat
     Rasa server    http://$RASA_HOST:$RASA_PORT   (HTTP API token in var/rasa-auth-token)
     Action server  http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT

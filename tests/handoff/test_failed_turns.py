@@ -23,7 +23,7 @@ def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     """A Rasa server whose action server never answers (nothing listens on its port): (url, token)."""
     workdir: Path = tmp_path_factory.mktemp("rasa-no-actions")
     port, token = free_port(), "no-actions-token-0123456789"
-    env = stack_env(free_port(), workdir / "trackers.sqlite3", workdir / "shop.sqlite3")
+    env = stack_env(free_port(), workdir / "trackers.sqlite3", workdir / "shop.sqlite3", "unused-action-token")
     server: Process = rasa_server(port, latest_model(), env, workdir / "rasa.log", token=token)
     server.start()
     yield f"http://127.0.0.1:{port}", token

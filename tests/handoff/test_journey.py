@@ -159,7 +159,7 @@ async def test_a_turn_whose_bridge_died_is_answered_from_rasas_tracker_once(brid
         {"id": "e1", "role": "customer", "text": text, "ts": time.time(), "message_id": mid}))
     await redis.set(keys.message(conversation_id, "customer", mid), f"sent:{time.time() - 600:.3f}")
     http_json("POST", f"{rasa_stack.rasa_url}/webhooks/rest/webhook",
-              {"sender": conversation_id, "message": text, "metadata": {"message_id": mid}})
+              {"sender": conversation_id, "message": text, "metadata": {"message_id": mid}}, token=rasa_stack.token)
 
     ack = await customer.sio.call(protocol.USER_UTTERED, {"message": text, "session_id": conversation_id,
                                                          "message_id": mid}, timeout=60)
