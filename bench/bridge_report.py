@@ -386,7 +386,10 @@ def _trend_text(trend: str, kind_high: str, cpu: tuple[float, float, float] | No
     writer = ("Used directly, python-socketio also hands each bot message to a separate writer task, which has to "
               "wait for the Rasa server's event loop to come back from running the model for other conversations "
               "before the message reaches its websocket; a line of the REST stream is written from the turn "
-              "itself.")
+              "itself. And the bridge sends the Rasa server at most a few turns at once (`RASA_MAX_INFLIGHT`, 4), "
+              "the rest waiting in order: Rasa interleaves every turn it has accepted at each await (NLU, "
+              "policies, each action call), so fifty at once make each wait for all the others at every step, "
+              "while four at a time finish sooner, the slowest much sooner.")
     if cpu and cpu[0] > cpu[1] * 1.1:
         return (f"{text}. The Rasa server's event loop, which also runs the model, is the bottleneck, and serving "
                 f"the sockets itself costs it more: {millis(cpu[0])} of CPU per message against {millis(cpu[1])} "
