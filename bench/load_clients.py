@@ -340,6 +340,7 @@ class LoadCustomer(Client):
                  polling: bool = False) -> None:
         super().__init__(url, ledger, rng, http, ["polling", "websocket"] if polling else ["websocket"])
         self.index = index
+        self.resume_token = ""  # of the conversation it started: what resuming it takes
         self.conversation_id = ""
         self.seen: set[str] = set()
         self.last_entry = ""  # the last transcript entry seen: a resync asks for what came after it
@@ -376,10 +377,12 @@ class LoadCustomer(Client):
                 **({"after": self.last_entry} if self.last_entry else {})})
 
     async def _handshake(self, socket: Customer) -> None:
-        confirmed = await socket.connect(self.conversation_id or None, CONNECT_TIMEOUT_S)
+        confirmed = await socket.connect(self.conversation_id or None, CONNECT_TIMEOUT_S,
+                                         resume_token=self.resume_token or None)
         if self.conversation_id and confirmed != self.conversation_id:
             self.ledger.counts["conversation_lost_on_reconnect"] += 1
         self.conversation_id = confirmed
+        self.resume_token = socket.resume_token or self.resume_token  # what resuming it takes
 
     def _set_state(self, state: str) -> None:
         if state == "queued":

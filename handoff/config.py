@@ -51,6 +51,9 @@ class Settings:
     limits: CustomerLimits = field(default_factory=CustomerLimits)
     # Who may read /ready and /metrics besides this host (BRIDGE_METRICS_TOKEN, as a Bearer token).
     metrics_token: str = ""
+    # Resume a conversation knowing only its id (BRIDGE_RESUME_BY_ID): only where a Rasa widget that
+    # keeps nothing but the id is embedded (rasa-webchat); else a resume token is needed (handoff.identity).
+    resume_by_id: bool = False
     # Where customers reach the bridge (BRIDGE_PUBLIC_URL): an image path in a bot response ("/shop/x.svg")
     # is sent as an address under it, since a widget on a shop's own site resolves a path against that site.
     public_url: str = ""
@@ -63,6 +66,12 @@ class Settings:
     def rasa_servers(self) -> tuple[str, ...]:
         """Every Rasa server the bridge may use."""
         return self.rasa_urls or (self.rasa_url,)
+
+    @property
+    def resume_key(self) -> str:
+        """The key of resume tokens (``handoff.identity``): derived from the handoff secret, which every
+        bridge of a deployment shares and no customer sees."""
+        return "resume-tokens|" + self.handoff_secret
 
     @property
     def public_base(self) -> str:
@@ -99,6 +108,7 @@ class Settings:
                 trusted_proxies=networks(env.get("BRIDGE_TRUSTED_PROXIES", "").split(",")),
                 limits=limits_from_env(env),
                 metrics_token=env.get("BRIDGE_METRICS_TOKEN", ""),
+                resume_by_id=env.get("BRIDGE_RESUME_BY_ID", "").lower() in ("1", "true", "yes"),
                 public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),

@@ -7,7 +7,7 @@ from typing import Any
 
 import socketio
 
-from handoff import delivery, peers, protocol
+from handoff import delivery, identity, peers, protocol
 from handoff.bridge import Bridge
 from handoff.limits import RateLimited
 from handoff.reporting import reported
@@ -33,25 +33,42 @@ class CustomerNamespace(socketio.AsyncNamespace):
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:
-        """``{session_id, capabilities?, after?}`` → ``session_confirm <id>``; the same id if it exists, else a
-        new unguessable one. With ``capabilities: ["handoff_events"]`` the socket also gets ``history``
+        """``{session_id, resume_token?, capabilities?, after?}`` → ``session_confirm <id>``: the same id if it
+        exists and the socket may resume it (``handoff.identity``), else a new unguessable one, whose resume
+        token comes first in ``session_secret``. With ``capabilities: ["handoff_events"]`` the socket also gets ``history``
         (only the entries after ``after``, the last entry id it saw, when given: a reconnect or a
         ``resync``) and the handoff events; without, it is a plain Rasa widget and gets the handoff as
         bot messages."""
         payload = data if isinstance(data, dict) else {}
+        old = await self.get_session(sid)
         conversation_id = await self.bridge.existing_session(payload.get("session_id"))
+        key = self.bridge.settings.resume_key
+        if conversation_id is not None and not identity.may_resume(
+                key, conversation_id, held_by_socket=old.get("conversation_id"),
+                supplied_token=payload.get("resume_token"), cookie=old.get("cookie"),
+                id_only=self.bridge.settings.resume_by_id):
+            conversation_id = None  # the id alone shows nothing: a new conversation, as for an unknown id
+        joined = conversation_id is not None and old.get("conversation_id") != conversation_id
+        announced = protocol.capabilities(payload.get("capabilities"))
+        aware = protocol.HANDOFF_EVENTS in announced
         if conversation_id is None:
-            session = await self.get_session(sid)
             now = time.monotonic()
             self.bridge.limiter.check("conversations_per_socket", sid, now, "new conversations on this connection")
-            self.bridge.limiter.check("conversations_per_address", str(session.get("address", "")), now,
+            self.bridge.limiter.check("conversations_per_address", str(old.get("address", "")), now,
                                       "new conversations from your address")
             conversation_id = await self.bridge.new_session()
-        aware = protocol.HANDOFF_EVENTS in protocol.capabilities(payload.get("capabilities"))
+            if aware or protocol.RESUME_TOKENS in announced:  # a plain Rasa widget gets Rasa's events only
+                await self.emit(protocol.SESSION_SECRET, {
+                    "session_id": conversation_id, "resume_token": identity.resume_token(key, conversation_id)},
+                    to=sid)
         room = conversation_id if aware else protocol.plain_room(conversation_id)
-        old = await self.get_session(sid)
         if old.get("room") and old.get("room") != room:
             await self.leave_room(sid, old["room"])
+        if joined and not payload.get("after"):
+            # Another window or device (not a reconnect, which names the last entry it saw): the
+            # conversation's other sockets are told, on every bridge.
+            await self.bridge.notify.customer(conversation_id, protocol.SESSION_JOINED,
+                                              {"session_id": conversation_id}, skip_sid=sid)
         await self.save_session(sid, {**old, "conversation_id": conversation_id, "room": room})
         await self.enter_room(sid, room)
         await self.emit(protocol.SESSION_CONFIRM, conversation_id, to=sid)
@@ -73,7 +90,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
             # The client's connect_error gets {message, data: {code, retry_after_s}}.
             raise socketio.exceptions.ConnectionRefusedError(
                 str(e), {"code": e.code, "retry_after_s": e.retry_after_s}) from e
-        await self.save_session(sid, {"address": address})
+        await self.save_session(sid, {"address": address, "cookie": identity.from_cookie(environ.get("HTTP_COOKIE"))})
         self.bridge.metrics.connect("customer", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:

@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler as web_handler
 from redis.exceptions import RedisError
 
-from handoff import peers, protocol
+from handoff import identity, peers, protocol
 from handoff.accounts import LANGUAGES, SESSION_COOKIE, Sessions
 from handoff.bridge import Bridge
 from handoff.errors import describe
@@ -148,6 +148,40 @@ async def login(request: web.Request) -> web.Response:
     return response
 
 
+async def customer_resume(request: web.Request) -> web.Response:
+    """``POST /api/customer/resume`` ``{session_id, resume_token}``: the widget hands over the token of the
+    conversation it started and gets it back as the HttpOnly ``nw_resume`` cookie, which the browser sends
+    with every Socket.IO handshake to this bridge; no script on the host page can read it afterwards."""
+    bridge = request.app[BRIDGE]
+    body = await _json_body(request)
+    conversation_id = protocol.conversation_id(body.get("session_id"))
+    token = body.get("resume_token")
+    if not identity.token_matches(bridge.settings.resume_key, conversation_id, token):
+        return _error(403, "bad_token", "that is not this conversation's resume token")
+    response = web.json_response({"status": "ok"})
+    secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
+    # Cross-site embedding needs SameSite=None, which browsers take only with Secure (HTTPS).
+    response.set_cookie(identity.RESUME_COOKIE, identity.cookie_value(conversation_id, str(token)), httponly=True,
+                        samesite="None" if secure else "Lax", secure=secure, path="/socket.io",
+                        max_age=identity.COOKIE_MAX_AGE_S)
+    origin = request.headers.get("Origin")
+    if origin and origin in bridge.settings.cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    return response
+
+
+async def customer_resume_preflight(request: web.Request) -> web.Response:
+    """``OPTIONS /api/customer/resume``: a widget on an allowed origin (``BRIDGE_CORS_ORIGINS``) may post."""
+    origin = request.headers.get("Origin", "")
+    if origin not in request.app[BRIDGE].settings.cors_origins:
+        return web.Response(status=403)
+    return web.Response(status=204, headers={
+        "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": "600"})
+
+
 async def logout(request: web.Request) -> web.Response:
     """``POST /api/agent/logout``: ends the cookie's (or bearer token's) session."""
     sessions = request.app[SESSIONS]
@@ -240,6 +274,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/handoff", handoff)
     app.router.add_post("/api/agent/login", login)
     app.router.add_post("/api/agent/logout", logout)
+    app.router.add_post("/api/customer/resume", customer_resume)
+    app.router.add_route("OPTIONS", "/api/customer/resume", customer_resume_preflight)
     app.router.add_get("/api/stats", stats)
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)

@@ -25,14 +25,16 @@ class Notify:
         self.sio = sio
         self.language_of = language_of  # a conversation's language, for what plain widgets are told
 
-    async def customer(self, conversation_id: str, event: str, payload: Any) -> None:
-        """To every socket of the customer of ``conversation_id`` (a place in line: see ``place_in_line``)."""
+    async def customer(self, conversation_id: str, event: str, payload: Any, skip_sid: str | None = None) -> None:
+        """To every socket of the customer of ``conversation_id`` but ``skip_sid`` (a place in line: see
+        ``place_in_line``)."""
         if event == protocol.BOT_UTTERED:  # the same message for both kinds of client: one publish
-            await self.sio.emit(event, payload, room=[conversation_id, protocol.plain_room(conversation_id)])
+            await self.sio.emit(event, payload, room=[conversation_id, protocol.plain_room(conversation_id)],
+                                skip_sid=skip_sid)
             return
-        await self.sio.emit(event, payload, room=conversation_id)
+        await self.sio.emit(event, payload, room=conversation_id, skip_sid=skip_sid)
         if event != protocol.HANDOFF_QUEUED:
-            await self._plain(conversation_id, event, payload)
+            await self._plain(conversation_id, event, payload, skip_sid)
 
     async def place_in_line(self, conversation_id: str, payload: Any, announce: bool) -> None:
         """A waiting customer's place: to clients with handoff events each time it changes, to plain
@@ -45,12 +47,13 @@ class Notify:
         """A waiting customer's place, to the plain Rasa widgets only."""
         await self._plain(conversation_id, protocol.HANDOFF_QUEUED, payload)
 
-    async def _plain(self, conversation_id: str, event: str, payload: Any) -> None:
+    async def _plain(self, conversation_id: str, event: str, payload: Any, skip_sid: str | None = None) -> None:
         if event not in protocol.PLAIN_EVENTS:
             return
         message = protocol.plain_message(event, payload, await self.language_of(conversation_id))
         if message is not None:
-            await self.sio.emit(protocol.BOT_UTTERED, message, room=protocol.plain_room(conversation_id))
+            await self.sio.emit(protocol.BOT_UTTERED, message, room=protocol.plain_room(conversation_id),
+                                skip_sid=skip_sid)
 
     async def agent(self, agent_id: str, event: str, payload: Any) -> None:
         """To every console socket of one agent."""

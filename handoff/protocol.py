@@ -26,8 +26,13 @@ from handoff.vocabulary import RESOLUTION_CODES as RESOLUTION_CODES
 from handoff.vocabulary import status_line
 
 # --- customer side: Rasa's socket.io protocol ------------------------------
-SESSION_REQUEST = "session_request"  # {session_id, capabilities?: [HANDOFF_EVENTS], after?: entry id}
+SESSION_REQUEST = "session_request"  # {session_id, resume_token?, capabilities?: [HANDOFF_EVENTS], after?: entry id}
 SESSION_CONFIRM = "session_confirm"
+# Bridge → the socket that started a conversation, just before its session_confirm:
+# {session_id, resume_token}; what joining it again takes (handoff.identity). Rasa widgets ignore it.
+SESSION_SECRET = "session_secret"
+# Bridge → a conversation's other sockets when a new one joins it: {session_id}.
+SESSION_JOINED = "session_joined"
 USER_UTTERED = "user_uttered"
 BOT_UTTERED = "bot_uttered"
 # --- customer side: extras an unaware widget ignores ------------------------
@@ -76,9 +81,12 @@ CANNED = "canned"  # [{id, title, text}]
 CANNED_SAVE = "canned_save"  # {id?, title, text}
 CANNED_DELETE = "canned_delete"  # {id}
 
-# What a client can announce in ``session_request``: it shows history and handoff events itself.
+# What a client can announce in ``session_request``: it shows history and handoff events itself;
+# it keeps resume tokens (``session_secret``; implied by ``HANDOFF_EVENTS``). A client that announces
+# neither gets Rasa's events only, and resumes a conversation only in the id-only mode.
 HANDOFF_EVENTS = "handoff_events"
-CAPABILITIES = (HANDOFF_EVENTS,)
+RESUME_TOKENS = "resume_tokens"
+CAPABILITIES = (HANDOFF_EVENTS, RESUME_TOKENS)
 
 # Rooms: a customer's sockets join the room named by their conversation id (clients with
 # ``HANDOFF_EVENTS``) or ``plain_room`` of it (any other Rasa widget); on ``/agent``:
@@ -361,7 +369,7 @@ def with_metadata(payload: Mapping[str, Any], **ours: Any) -> dict[str, Any]:
 
 # The events a client without ``HANDOFF_EVENTS`` is told of (``plain_message``).
 PLAIN_EVENTS = frozenset({BOT_UTTERED, HANDOFF_QUEUED, AGENT_JOINED, AGENT_LEFT, HANDOFF_RETURNED, HANDOFF_CLOSED,
-                          TICKET_CREATED})
+                          TICKET_CREATED, SESSION_JOINED})
 
 
 def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") -> dict[str, Any] | None:
@@ -371,7 +379,8 @@ def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") 
     name = str((agent or {}).get("name") or "")
     lines = {AGENT_JOINED: ("joined", {"agent": name}), AGENT_LEFT: ("left", {"agent": name}),
              HANDOFF_RETURNED: ("returned", {}), HANDOFF_CLOSED: ("closed", {}),
-             TICKET_CREATED: ("ticket", {"ticket": str(payload.get("ticket_id") or "")})}
+             TICKET_CREATED: ("ticket", {"ticket": str(payload.get("ticket_id") or "")}),
+             SESSION_JOINED: ("joined_elsewhere", {})}
     if event not in PLAIN_EVENTS:
         return None
     if event == BOT_UTTERED:

@@ -59,6 +59,11 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
     "ticket": {"en": "Thanks, we'll reply by e-mail (ticket {ticket})",
                "ja": "メッセージを承りました。メールにてご返信いたします（受付番号 {ticket}）"},
     "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
+    # A second window or device joined the conversation (told to the ones already in it).
+    "joined_elsewhere": {"en": "This conversation was just opened in another window or on another device. "
+                               "If that wasn't you, please close this chat and start a new one.",
+                         "ja": "この会話が別の画面または端末で開かれました。お心当たりがない場合は、"
+                               "このチャットを閉じて新しく開始してください。"},
     # Only for widgets that show no handoff events of their own (plain Rasa widgets): the place in line.
     "queue_plain": {"en": "Connecting you to a person: you are number {position} in line, about {minutes} min.",
                     "ja": "担当者におつなぎしています。現在{position}番目で、お待ち時間は約{minutes}分です。"},

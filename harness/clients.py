@@ -145,10 +145,13 @@ class Customer(SocketClient):
         super().__init__(url, http, transports, record)
         self.capabilities = list(capabilities)
         self.session_id = ""
+        self.resume_token = ""  # of the conversation this client started (``session_secret``)
         self.error_ends_handshake = error_ends_handshake
         self._confirmed: asyncio.Future[str] | None = None
 
     def _received(self, event: str, data: Any) -> None:
+        if event == protocol.SESSION_SECRET and isinstance(data, dict):
+            self.resume_token = str(data.get("resume_token") or "")
         confirmed = self._confirmed
         if confirmed is None or confirmed.done():
             return
@@ -158,14 +161,20 @@ class Customer(SocketClient):
             detail = data if not isinstance(data, dict) else f"{data.get('code')}: {data.get('message')}"
             confirmed.set_exception(RuntimeError(f"the bridge answered session_request with error {detail}"))
 
-    async def connect(self, session_id: str | None = None, timeout: float = CONNECT_TIMEOUT_S) -> str:
-        """Connect and ``session_request`` (``session_id``: resume that conversation); the confirmed id."""
+    async def connect(self, session_id: str | None = None, timeout: float = CONNECT_TIMEOUT_S,
+                      resume_token: str | None = None) -> str:
+        """Connect and ``session_request`` (``session_id``: resume that conversation, with ``resume_token``
+        or the one this client got when it started it); the confirmed id."""
         confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._confirmed = confirmed
 
         async def steps() -> str:
             await self._connect(timeout)
             request: dict[str, Any] = {"session_id": session_id}
+            token = resume_token if resume_token is not None else (
+                self.resume_token if session_id and session_id == self.session_id else "")
+            if token:
+                request["resume_token"] = token
             if self.capabilities:
                 request["capabilities"] = self.capabilities
             await self.sio.emit(protocol.SESSION_REQUEST, request)

@@ -118,7 +118,7 @@ async def test_notes_stay_with_agents_and_the_customer_history_hides_internal_li
     assert not any("VIP" in str(data) for _, data in customer.seen.events)
 
     again = Customer(dead_rasa_bridge.url)  # the customer reloads the page
-    await again.connect(customer.session_id)
+    await again.connect(customer.session_id, resume_token=customer.resume_token)
     history = await again.seen.wait_for(protocol.HISTORY)
     assert history["state"] == "with_agent" and history["agent"] == {"id": protocol.public_agent_id("alice"),
                                                                     "name": "Alice"}
@@ -165,7 +165,7 @@ async def test_survey_after_close_is_stored_once_and_counted(dead_rasa_bridge, r
     await customer.seen.wait_for(protocol.HANDOFF_CLOSED)
 
     reloaded = Customer(dead_rasa_bridge.url)
-    await reloaded.connect(customer.session_id)
+    await reloaded.connect(customer.session_id, resume_token=customer.resume_token)
     assert (await reloaded.seen.wait_for(protocol.HISTORY))["survey_pending"] is True
 
     for bad in ({"rating": 0}, {"rating": 6}, {"rating": "5"}, {"rating": True}, {"rating": 3.5}, "five"):

@@ -54,7 +54,7 @@ async def test_a_retried_customer_message_is_recorded_and_relayed_once(dead_rasa
     live = await customer.seen.wait_for(protocol.BOT_UTTERED, lambda d: d.get("text") == "On its way")
     assert len([d for d in customer.texts() if d == "On its way"]) == 1
     history = Customer(dead_rasa_bridge.url)
-    await history.connect(customer.session_id)
+    await history.connect(customer.session_id, resume_token=customer.resume_token)
     entries = (await history.seen.wait_for(protocol.HISTORY))["transcript"]
     assert live["metadata"]["id"] in [e.get("id") for e in entries]
     for client in (customer, history, alice):

@@ -51,7 +51,7 @@ async def test_a_turn_rasa_answers_with_nothing_is_told_and_a_person_offered(bri
     assert reply["quick_replies"] == [vocabulary.talk_to_a_person("en")]
     assert reply["metadata"]["reply_to"] == "m-7" and reply["metadata"]["id"]
     again = Customer(bridge_to_it.url)
-    await again.connect(customer.session_id)
+    await again.connect(customer.session_id, resume_token=customer.resume_token)
     history = (await again.seen.wait_for(protocol.HISTORY))["transcript"]
     assert any(e["role"] == "bot" and e["text"] == vocabulary.bridge_reply("no_reply", "en") for e in history)  # kept, for trainers too
     async with aiohttp.ClientSession() as http, http.get(f"{bridge_to_it.url}/metrics") as response:

@@ -83,7 +83,7 @@ async def test_a_reloaded_widget_gets_the_same_conversation_and_history(bridge):
     await customer.close()
 
     reloaded = Customer(bridge.url)
-    assert await reloaded.connect(conversation_id) == conversation_id
+    assert await reloaded.connect(conversation_id, resume_token=customer.resume_token) == conversation_id
     history = await reloaded.seen.wait_for(protocol.HISTORY)
     assert [t["role"] for t in history["transcript"]][:2] == ["customer", "bot"]
     assert history["transcript"][0]["text"] == "hello"

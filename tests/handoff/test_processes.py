@@ -71,10 +71,10 @@ async def test_a_crashed_bridge_restarts_and_loses_nothing(two_bridges, tmp_path
     a.start()
 
     waiting_again, talking_again = Customer(a.url), Customer(a.url)
-    assert await waiting_again.connect(waiting.session_id) == waiting.session_id
+    assert await waiting_again.connect(waiting.session_id, resume_token=waiting.resume_token) == waiting.session_id
     assert (await waiting_again.seen.wait_for(protocol.HISTORY))["state"] == "queued"
     assert (await waiting_again.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
-    assert await talking_again.connect(talking.session_id) == talking.session_id
+    assert await talking_again.connect(talking.session_id, resume_token=talking.resume_token) == talking.session_id
     assert (await talking_again.seen.wait_for(protocol.HISTORY))["state"] == "with_agent"
 
     alice_again = await Agent(a.url, "alice", "alice-demo-password").connect()
@@ -100,7 +100,7 @@ async def test_sigterm_drains_clients_reconnect_elsewhere_and_logs_are_json(two_
     assert await asyncio.to_thread(first.popen.wait, 20) == 0 and time.monotonic() - started < 15
 
     moved = Customer(second.url)  # what the load balancer does: the next connection goes to another bridge
-    assert await moved.connect(conversation_id) == conversation_id
+    assert await moved.connect(conversation_id, resume_token=customer.resume_token) == conversation_id
     await moved.close()
 
     third = bridge_process(second.env["REDIS_URL"], tmp_path / "json.log")

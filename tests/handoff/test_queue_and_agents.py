@@ -26,10 +26,12 @@ async def test_session_ids_are_minted_and_kept(dead_rasa_bridge):
     minted = await first.connect()
     assert len(minted) >= 20
     again = Customer(dead_rasa_bridge.url)
-    assert await again.connect(minted) == minted  # reload: same conversation
+    assert await again.connect(minted, resume_token=first.resume_token) == minted  # reload: same conversation
     stranger = Customer(dead_rasa_bridge.url)
     assert await stranger.connect("not-a-known-conversation-id") not in ("not-a-known-conversation-id", minted)
-    for c in (first, again, stranger):
+    knows_the_id = Customer(dead_rasa_bridge.url)
+    assert await knows_the_id.connect(minted) != minted  # the id alone is not enough (handoff.identity)
+    for c in (first, again, stranger, knows_the_id):
         await c.close()
 
 
@@ -159,7 +161,7 @@ async def test_rasa_down_a_person_is_reached_by_asking_in_words_not_by_a_word_in
     assert (await customer.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     assert await redis.hget(keys.conversation(customer.session_id), "state") == "queued"
     reloaded = Customer(dead_rasa_bridge.url)  # the answer is that message's, and a reload shows it
-    await reloaded.connect(customer.session_id)
+    await reloaded.connect(customer.session_id, resume_token=customer.resume_token)
     history = (await reloaded.seen.wait_for(protocol.HISTORY))["transcript"]
     answer = next(e for e in history if e.get("id") == told["metadata"]["id"])
     assert answer["reply_to"] == "m-operator" and answer["event"] == "assistant_unavailable"

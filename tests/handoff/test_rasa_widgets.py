@@ -79,7 +79,7 @@ async def test_our_widget_and_a_plain_widget_on_one_conversation_each_get_their_
     ours = Customer(dead_rasa_bridge.url)
     await ours.connect()
     plain = Customer(dead_rasa_bridge.url, capabilities=())
-    assert await plain.connect(ours.session_id) == ours.session_id
+    assert await plain.connect(ours.session_id, resume_token=ours.resume_token) == ours.session_id
     await post_handoff(dead_rasa_bridge.url, {"conversation_id": ours.session_id, "reason": "frustration"}, SECRET)
     assert (await ours.seen.wait_for(protocol.HANDOFF_QUEUED))["position"] == 1
     await plain.bot_says("you are number 1 in line")

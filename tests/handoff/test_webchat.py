@@ -62,9 +62,11 @@ async def shop(open_bridge: BridgeProcessless) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def open_bridge(rasa_stack, redis, redis_server) -> AsyncIterator[BridgeProcessless]:
-    """The bridge in front of the real Rasa stack, allowing the host page's origin."""
+    """The bridge in front of the real Rasa stack, allowing the host page's origin. rasa-webchat keeps
+    nothing but the conversation id, so this shop turns on the id-only resume (BRIDGE_RESUME_BY_ID)."""
     running = await BridgeProcessless(bridge_settings(redis_server.url, BRIDGE_PORT, rasa_stack.rasa_url,
-                                                      rasa_token=rasa_stack.token, cors_origins=(ORIGIN,))).start()
+                                                      rasa_token=rasa_stack.token, cors_origins=(ORIGIN,),
+                                                      resume_by_id=True)).start()
     yield running
     await running.stop()
 

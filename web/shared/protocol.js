@@ -12,6 +12,8 @@ export const CAPABILITIES = Object.freeze(["handoff_events"]);
 export const CUSTOMER = Object.freeze({
   SESSION_REQUEST: "session_request",
   SESSION_CONFIRM: "session_confirm",
+  SESSION_SECRET: "session_secret",
+  SESSION_JOINED: "session_joined",
   USER_UTTERED: "user_uttered",
   BOT_UTTERED: "bot_uttered",
   HISTORY: "history",
@@ -91,4 +93,9 @@ export const RETRY_CAP_MS = 30000;
 export const TYPING_IDLE_MS = 2000;
 
 /** Keys of the customer's status lines (`role: "system"` entries carry `status: <key>`). */
-export const STATUS_KEYS = Object.freeze(["handoff", "joined", "left", "returned", "closed", "ticket", "rated"]);
+export const STATUS_KEYS = Object.freeze(["handoff", "joined", "left", "returned", "closed", "ticket", "rated",
+                                          "joined_elsewhere"]);
+
+/** Where the widget hands the resume token of a conversation it started, to get it back as an HttpOnly
+ * cookie that only the browser sends (with every Socket.IO handshake); see handoff/identity.py. */
+export const RESUME_PATH = "/api/customer/resume";

@@ -5,7 +5,7 @@ import { str } from "../shared/dom.js";
 import { newMessageId } from "../shared/ids.js";
 import { createTypingNotifier } from "../shared/keys.js";
 import { createOutbox } from "../shared/outbox.js";
-import { ACK_TIMEOUT_MS, CAPABILITIES, CUSTOMER as E, SOCKET_PATH, clip, isPassingError } from "../shared/protocol.js";
+import { ACK_TIMEOUT_MS, CAPABILITIES, CUSTOMER as E, RESUME_PATH, SOCKET_PATH, clip, isPassingError } from "../shared/protocol.js";
 import * as S from "./state.js";
 import { addMessage, addStatus, clearLog, expectBotReply, hideTyping, showError, showQuickReplies, showTyping } from "./messages.js";
 import { formError, hideNoAgent, hideSurvey, showNoAgent, showSurvey, surveyShown, surveyThanked, surveyThanks } from "./cards.js";
@@ -86,6 +86,17 @@ export function wire(ctx, io) {
     // A reconnect to the same conversation asks only for what came after the last entry seen.
     socket.emit(E.SESSION_REQUEST, S.sessionRequest(state, state.requestedId, CAPABILITIES));
   });
+  // A conversation we started: its resume token goes straight back to the bridge, which returns it as
+  // an HttpOnly cookie (sent with the next handshakes; no script here keeps or can read it).
+  socket.on(E.SESSION_SECRET, (data) => {
+    if (!data || typeof data !== "object" || typeof data.resume_token !== "string") return;
+    fetch(state.config.bridgeUrl + RESUME_PATH, {
+      method: "POST", credentials: "include", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_id: str(data.session_id), resume_token: data.resume_token }),
+    }).catch(() => { /* the conversation goes on; a reload would start a new one */ });
+  });
+  // Someone opened this conversation in another window or on another device.
+  socket.on(E.SESSION_JOINED, () => addStatus(ctx, S.statusSegments(state, "joined_elsewhere", {})));
   // The bridge's Redis subscription came back: live events may have been missed meanwhile.
   socket.on(E.RESYNC, () => {
     if (S.canSend(state)) socket.emit(E.SESSION_REQUEST, S.sessionRequest(state, state.sessionId, CAPABILITIES));
