@@ -12,7 +12,7 @@ import socketio
 from handoff import delivery, protocol, vocabulary
 from handoff.accounts import Account, Sessions, session_token_in
 from handoff.bridge import Bridge
-from handoff.canned import CannedResponses
+from handoff.canned import TEAM, CannedResponses
 from handoff.reporting import reported
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.emit(protocol.QUEUE, await self.bridge.queue.snapshot(), to=sid)
         await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), to=sid)
         await self.canned.seed()
-        await self.emit(protocol.CANNED, await self.canned.all(), to=sid)
+        await self.emit(protocol.CANNED, await self.canned.all(agent), to=sid)
         for conversation_id in await agents.held(agent.id):
             await self.emit(protocol.CLAIMED, await self.bridge.views.conversation(conversation_id), to=sid)
 
@@ -181,7 +181,10 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_claim(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""
         _, conversation_id = self._addressed(data)
-        await self.bridge.desk.claim(await self._agent(sid), conversation_id)
+        agent = await self._agent(sid)
+        await self.bridge.desk.claim(agent, conversation_id)
+        # The claim shows the agent the customer's context: their account and orders.
+        await self.bridge.audit.record(agent.id, "claim", conversation_id)
 
     @reported(protocol.AGENT_MESSAGE)
     async def on_agent_message(self, sid: str, data: Any = None) -> Any:
@@ -202,45 +205,69 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_hand_back(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: back to the assistant."""
         _, conversation_id = self._addressed(data)
-        await self.bridge.desk.hand_back(await self._agent(sid), conversation_id)
+        agent = await self._agent(sid)
+        await self.bridge.desk.hand_back(agent, conversation_id)
+        await self.bridge.audit.record(agent.id, "hand_back", conversation_id)
 
     @reported(protocol.CLOSE)
     async def on_close(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, resolution}``: one of ``vocabulary.RESOLUTION_CODES``."""
         payload, conversation_id = self._addressed(data)
-        await self.bridge.desk.close(await self._agent(sid), conversation_id, payload.get("resolution"))
+        agent = await self._agent(sid)
+        await self.bridge.desk.close(agent, conversation_id, payload.get("resolution"))
+        await self.bridge.audit.record(agent.id, "close", conversation_id,
+                                       {"resolution": protocol.resolution_code(payload.get("resolution"))})
 
     @reported(protocol.TRANSFER)
     async def on_transfer(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, to_agent}``."""
         payload, conversation_id = self._addressed(data)
         to_agent = self.bridge.accounts.get(str(payload.get("to_agent")))
-        await self.bridge.desk.transfer(await self._agent(sid), conversation_id, to_agent)
+        agent = await self._agent(sid)
+        await self.bridge.desk.transfer(agent, conversation_id, to_agent)
+        await self.bridge.audit.record(agent.id, "transfer", conversation_id,
+                                       {"to": to_agent.id if to_agent else None})
 
     @reported(protocol.NOTE)
     async def on_note(self, sid: str, data: Any = None) -> None:
         """``{conversation_id, text}``: an internal note, never shown to the customer."""
         payload, conversation_id = self._addressed(data)
         text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
-        await self.bridge.desk.note(await self._agent(sid), conversation_id, text)
+        agent = await self._agent(sid)
+        await self.bridge.desk.note(agent, conversation_id, text)
+        await self.bridge.audit.record(agent.id, "note", conversation_id, {"chars": len(text)})
 
     @reported(protocol.TICKET_HANDLED)
     async def on_ticket_handled(self, sid: str, data: Any = None) -> None:
         """``{ticket_id}``: mark a left message as handled."""
         agent = await self._agent(sid)
-        await self.bridge.tickets.mark_handled(protocol.require_mapping(data).get("ticket_id"), agent.name)
+        ticket_id = protocol.require_mapping(data).get("ticket_id")
+        await self.bridge.tickets.mark_handled(ticket_id, agent.name)
+        await self.bridge.audit.record(agent.id, "ticket_handled", detail={"ticket": ticket_id})
         await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), room=protocol.AGENTS_ROOM)
 
     @reported(protocol.CANNED_SAVE)
     async def on_canned_save(self, sid: str, data: Any = None) -> None:
-        """``{id?, title, text}``: add or edit a canned response; everyone gets the new list."""
-        await self._agent(sid)
-        await self.canned.save(protocol.require_mapping(data))
-        await self.emit(protocol.CANNED, await self.canned.all(), room=protocol.AGENTS_ROOM)
+        """``{id?, title, text, personal?}``: add or edit a canned response (``handoff.canned`` says whose);
+        whoever sees it gets their new list."""
+        agent = await self._agent(sid)
+        payload = protocol.require_mapping(data)
+        canned_id, owner = await self.canned.save(agent, payload)
+        await self.bridge.audit.record(agent.id, "canned_save", detail={
+            "id": canned_id, "team": owner == TEAM, "edited": bool(payload.get("id")), "title": payload.get("title")})
+        await self._send_canned(owner)
 
     @reported(protocol.CANNED_DELETE)
     async def on_canned_delete(self, sid: str, data: Any = None) -> None:
-        """``{id}``: remove a canned response."""
-        await self._agent(sid)
-        await self.canned.delete(protocol.require_mapping(data).get("id"))
-        await self.emit(protocol.CANNED, await self.canned.all(), room=protocol.AGENTS_ROOM)
+        """``{id}``: remove a canned response (the team's: supervisors only)."""
+        agent = await self._agent(sid)
+        canned_id = protocol.require_mapping(data).get("id")
+        owner = await self.canned.delete(agent, canned_id)
+        await self.bridge.audit.record(agent.id, "canned_delete", detail={"id": canned_id, "team": owner == TEAM})
+        await self._send_canned(owner)
+
+    async def _send_canned(self, owner: str) -> None:
+        """Each agent who sees a response of ``owner`` gets their list again (every agent for the team's)."""
+        for account in self.bridge.accounts.values():
+            if owner in (TEAM, account.id):
+                await self.emit(protocol.CANNED, await self.canned.all(account), room=protocol.agent_room(account.id))

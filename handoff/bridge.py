@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from handoff import protocol
 from handoff.accounts import Account
 from handoff.agents import Agents
+from handoff.audit import Audit
 from handoff.config import Settings
 from handoff.conversations import Conversations
 from handoff.desk import Desk
@@ -61,6 +62,7 @@ class Bridge:
     survey: Survey = field(init=False)
     writer: TrackerWriter = field(init=False)
     limiter: Limiter = field(init=False)
+    audit: Audit = field(init=False)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.redis)
@@ -76,6 +78,7 @@ class Bridge:
         self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.writer,
                            self.metrics)
         self.limiter = Limiter(self.settings.limits)
+        self.audit = Audit(self.redis)
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
 
     async def existing_session(self, requested: Any) -> str | None:

@@ -138,6 +138,7 @@ async def login(request: web.Request) -> web.Response:
         await lockout.failed(username, address)
         return _error(401, "bad_credentials", "wrong username or password")
     await lockout.succeeded(username, address)
+    await bridge.audit.record(username, "login", detail={"address": address})
     account = request.app[SESSIONS].accounts[username]
     response = web.json_response({"token": token, "agent": account.public()})
     # The console's pages and socket authenticate with this cookie: HttpOnly (scripts cannot
@@ -187,7 +188,10 @@ async def logout(request: web.Request) -> web.Response:
     sessions = request.app[SESSIONS]
     token = request.cookies.get(SESSION_COOKIE) or request.headers.get("Authorization", "").removeprefix("Bearer ")
     if token:
+        agent = await sessions.agent_for(token.strip())
         await sessions.logout(token.strip())
+        if agent is not None:
+            await request.app[BRIDGE].audit.record(agent.id, "logout")
     response = web.json_response({"status": "logged_out"})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -205,6 +209,25 @@ async def stats(request: web.Request) -> web.Response:
     if language is not None and language not in LANGUAGES:
         return _error(400, "bad_language", f"language must be one of {', '.join(LANGUAGES)}")
     return web.json_response(await request.app[BRIDGE].views.figures(language))
+
+
+async def audit(request: web.Request) -> web.Response:
+    """``GET /api/audit[?conversation=<id>][&agent=<id>][&limit=N]``: the audit trail, newest first
+    (supervisors only; reading it is itself recorded)."""
+    agent = await current_agent(request, request.app[SESSIONS])
+    if agent is None:
+        return _error(401, "unauthorized", "log in first")
+    if not agent.is_supervisor:
+        return _error(403, "forbidden", "the audit trail is for supervisors")
+    conversation_id = request.query.get("conversation") or None
+    actor = request.query.get("agent") or None
+    try:
+        limit = max(1, min(1000, int(request.query.get("limit", "200"))))
+    except ValueError:
+        return _error(400, "malformed", "limit must be a number")
+    trail = request.app[BRIDGE].audit
+    await trail.record(agent.id, "audit_read", conversation_id or "", {"agent": actor})
+    return web.json_response({"entries": await trail.query(conversation_id, actor, limit)})
 
 
 async def _redis_ok(bridge: Bridge) -> bool:
@@ -277,6 +300,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/customer/resume", customer_resume)
     app.router.add_route("OPTIONS", "/api/customer/resume", customer_resume_preflight)
     app.router.add_get("/api/stats", stats)
+    app.router.add_get("/api/audit", audit)
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/metrics", metrics)

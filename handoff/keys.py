@@ -65,7 +65,10 @@ def ticket(ticket_id: str) -> str:
     """Hash: a message left by a customer while no agent was available."""
     return f"{PREFIX}:ticket:{ticket_id}"
 
-# Canned responses shared by the team: hash, field = id, value = JSON {title, text}.
+# Audit trail: stream of {at, actor, action, conversation, detail} (handoff.audit), append-only.
+AUDIT = f"{PREFIX}:audit"
+
+# Canned responses: hash, field = id, value = JSON {title, text, owner} (owner "" = the team's).
 CANNED = f"{PREFIX}:canned"
 
 # Set once the default canned responses were written (so deleting them all sticks).

@@ -11,7 +11,7 @@ import yarl
 
 from handoff import keys, protocol
 from handoff.accounts import SESSION_COOKIE
-from harness.clients import Agent, Customer, Recorder, post_handoff
+from harness.clients import Agent, Customer, Recorder, login, post_handoff
 from tests.handoff.conftest import SECRET
 from tests.handoff.test_queue_and_agents import queued_customer
 
@@ -90,7 +90,7 @@ async def test_the_agent_socket_takes_the_cookie_and_refuses_without(dead_rasa_b
     assert {a["id"]: a["languages"] for a in hello["agents"]} == {
         "alice": ["en"], "bob": ["en"], "yuki": ["ja", "en"], "supervisor": ["en", "ja"]}
     canned = await seen.wait_for(protocol.CANNED)
-    assert len(canned) >= 5 and all(set(c) == {"id", "title", "text"} for c in canned)
+    assert len(canned) >= 5 and all(set(c) == {"id", "title", "text", "personal", "editable"} for c in canned)
     await console.disconnect()
 
     forged = socketio.AsyncClient(reconnection=False)
@@ -130,24 +130,55 @@ async def test_notes_stay_with_agents_and_the_customer_history_hides_internal_li
         await client.close()
 
 
-async def test_canned_responses_are_shared_and_checked(dead_rasa_bridge):
+async def test_canned_responses_the_team_s_by_supervisors_and_each_agent_s_own(dead_rasa_bridge, redis):
     alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
     bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
-    before = await bob.seen.wait_for(protocol.CANNED)
+    boss = await Agent(dead_rasa_bridge.url, "supervisor", "supervisor-demo-password").connect()
+    team = await bob.seen.wait_for(protocol.CANNED)
+    assert team and all(not c["personal"] and not c["editable"] for c in team)  # the seeded team responses
+
+    # An agent's new response is their own: the others do not see it.
     await alice.emit(protocol.CANNED_SAVE, {"title": "Return label", "text": "Here is your return label: <b>"})
-    after = await bob.seen.wait_for(protocol.CANNED, lambda c: len(c) == len(before) + 1)
-    added = next(c for c in after if c["title"] == "Return label")
-    assert added["text"] == "Here is your return label: <b>"
+    mine = await alice.seen.wait_for(protocol.CANNED, lambda c: any(x["title"] == "Return label" for x in c))
+    added = next(c for c in mine if c["title"] == "Return label")
+    assert added["personal"] and added["editable"] and added["text"] == "Here is your return label: <b>"
     await alice.emit(protocol.CANNED_SAVE, {"id": added["id"], "title": "Return label", "text": "Label attached."})
-    await bob.seen.wait_for(protocol.CANNED, lambda c: any(x["text"] == "Label attached." for x in c))
+    await alice.seen.wait_for(protocol.CANNED, lambda c: any(x["text"] == "Label attached." for x in c))
+    await bob.emit(protocol.CANNED_SAVE, {"id": added["id"], "title": "Mine now", "text": "x"})
+    assert (await bob.seen.wait_for(protocol.ERROR))["code"] == "not_yours"
+    assert all(c["title"] != "Return label" for c in bob.seen.of(protocol.CANNED)[-1])
+
+    # The team's: only a supervisor changes them.
+    await alice.emit(protocol.CANNED_SAVE, {"id": team[0]["id"], "title": "Hijacked", "text": "send me your password"})
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "canned_save"))["code"] == "not_yours"
+    await alice.emit(protocol.CANNED_DELETE, {"id": team[0]["id"]})
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "canned_delete"))["code"] == "not_yours"
+    await boss.emit(protocol.CANNED_SAVE, {"title": "Holiday hours", "text": "We are closed on 1 January."})
+    shared = await bob.seen.wait_for(protocol.CANNED, lambda c: any(x["title"] == "Holiday hours" for x in c))
+    assert not next(x for x in shared if x["title"] == "Holiday hours")["personal"]
+
     await alice.emit(protocol.CANNED_SAVE, {"title": "", "text": "no title"})
-    assert (await alice.seen.wait_for(protocol.ERROR))["code"] == "empty"
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["code"] == "empty"))["event"] == "canned_save"
     await alice.emit(protocol.CANNED_DELETE, {"id": "nope"})
-    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "canned_delete"))["code"] == "unknown_canned"
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e.get("code") == "unknown_canned"))
+    lists = len(alice.seen.of(protocol.CANNED))
     await alice.emit(protocol.CANNED_DELETE, {"id": added["id"]})
-    await bob.seen.wait_for(protocol.CANNED, lambda c: len(c) == len(before))
-    await alice.close()
-    await bob.close()
+    assert await alice.seen.count_reaches(protocol.CANNED, lists + 1, timeout=10)
+    assert all(x["id"] != added["id"] for x in alice.seen.of(protocol.CANNED)[-1])
+    # Every change is in the audit trail, with who made it.
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{dead_rasa_bridge.url}/api/audit", params={"agent": "alice"},
+                            headers={"Authorization": f"Bearer {boss.token}"}) as r:
+            assert r.status == 200
+            trail = (await r.json())["entries"]
+        async with http.get(f"{dead_rasa_bridge.url}/api/audit", headers={"Authorization": f"Bearer {alice.token}"}) as r:
+            assert r.status == 403  # agents do not read it
+    actions = [(e["actor"], e["action"], e["detail"].get("team")) for e in trail]
+    assert actions[:3] == [("alice", "canned_delete", False), ("alice", "canned_save", False),
+                           ("alice", "canned_save", False)]  # newest first; refused attempts left nothing
+    assert ("alice", "login", None) in actions and all(a == "alice" for a, _, _ in actions)
+    for agent in (alice, bob, boss):
+        await agent.close()
 
 
 async def test_survey_after_close_is_stored_once_and_counted(dead_rasa_bridge, redis):
@@ -290,3 +321,39 @@ async def test_repeated_wrong_passwords_are_held_back(dead_rasa_bridge):
             assert r.status == 429 and int(r.headers["Retry-After"]) > 0  # even the right one, for a while
         async with http.post(f"{url}/api/agent/login", json={"username": "bob", "password": "bob-demo-password"}) as r:
             assert r.status == 200  # another account is not locked
+
+
+async def test_the_audit_trail_holds_every_step_of_a_journey(dead_rasa_bridge):
+    """Claim (which shows the customer's account data), note, transfer, close, logout: who, when, what."""
+    customer = await queued_customer(dead_rasa_bridge)
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    bob = await Agent(dead_rasa_bridge.url, "bob", "bob-demo-password").connect()
+    cid = customer.session_id
+    await alice.emit(protocol.CLAIM, {"conversation_id": cid})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await alice.emit(protocol.NOTE, {"conversation_id": cid, "text": "asked for the order e-mail"})
+    await alice.seen.wait_for(protocol.ENTRY_ADDED, lambda e: e["entry"]["role"] == "note")
+    await alice.emit(protocol.TRANSFER, {"conversation_id": cid, "to_agent": "bob"})
+    await bob.seen.wait_for(protocol.CLAIMED)
+    await bob.emit(protocol.CLOSE, {"conversation_id": cid, "resolution": "answered"})
+    await customer.seen.wait_for(protocol.HANDOFF_CLOSED)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{dead_rasa_bridge.url}/api/agent/logout", json={},
+                             headers={"Authorization": f"Bearer {alice.token}"}) as r:
+            assert r.status == 200
+        boss = await login(dead_rasa_bridge.url, "supervisor", "supervisor-demo-password")
+        async with http.get(f"{dead_rasa_bridge.url}/api/audit", params={"conversation": cid},
+                            headers={"Authorization": f"Bearer {boss['token']}"}) as r:
+            about = (await r.json())["entries"]
+        async with http.get(f"{dead_rasa_bridge.url}/api/audit", params={"agent": "alice"},
+                            headers={"Authorization": f"Bearer {boss['token']}"}) as r:
+            by_alice = (await r.json())["entries"]
+    steps = [(e["actor"], e["action"]) for e in reversed(about)]
+    assert steps == [("alice", "claim"), ("alice", "note"), ("alice", "transfer"), ("bob", "close"),
+                     ("supervisor", "audit_read")]
+    assert about[1]["detail"] == {"resolution": "answered"} and about[2]["detail"] == {"to": "bob"}
+    assert all(e["at"] > 0 for e in about)
+    assert "asked for the order e-mail" not in str(about)  # the note's length, not its words
+    assert [e["action"] for e in by_alice][:1] == ["logout"] and "login" in [e["action"] for e in by_alice]
+    for c in (customer, alice, bob):
+        await c.close()

@@ -55,10 +55,15 @@ export function install(ctx) {
         "data-testid": "canned-item", onclick: () => insert(item) },
         el("span", { class: "canned-title" }, String(item.title || "")),
         el("span", { class: "canned-preview" }, String(item.text || "")));
-      const edit = el("button", { type: "button", class: "icon-btn", "data-testid": "canned-edit",
-        "aria-label": tr("canned.edit", { title: String(item.title || "") }), onclick: () => openForm(item) }, icon("pencil"));
+      // The team's responses are changed by supervisors only, an agent's own by them (handoff/canned.py).
+      const tools = item.editable === false ? [] : [
+        el("button", { type: "button", class: "icon-btn", "data-testid": "canned-edit",
+          "aria-label": tr("canned.edit", { title: String(item.title || "") }), onclick: () => openForm(item) }, icon("pencil")),
+        deleteButton(item)];
+      const badge = item.personal
+        ? el("span", { class: "canned-badge", title: tr("canned.personalHint") }, tr("canned.personal")) : null;
       ui.cannedList.appendChild(el("li", { class: "canned-item", dataset: { cannedId: String(item.id) } }, insertButton,
-        el("span", { class: "canned-tools" }, edit, deleteButton(item))));
+        el("span", { class: "canned-tools" }, badge, ...tools)));
     });
     if (!items.length) {
       ui.cannedList.appendChild(el("li", { class: "empty" }, tr(S.canned.length ? "canned.noMatch" : "canned.none")));

@@ -171,6 +171,8 @@ export const TEXT = {
     "canned.noMatch": "No match.",
     "canned.none": "No canned responses yet. Add one with “+ New”.",
     "canned.incomplete": "A canned response needs a title and a text.",
+    "canned.personal": "Yours",
+    "canned.personalHint": "Only you see this one; the team's are edited by supervisors.",
 
     // console: context panel
     "context.title": "Context",
@@ -418,6 +420,8 @@ export const TEXT = {
     "canned.edit": "定型文を編集：{title}",
     "canned.delete": "定型文を削除：{title}",
     "canned.confirmDelete": "「{title}」の削除を確定",
+    "canned.personal": "個人用",
+    "canned.personalHint": "この定型文はご自身にのみ表示されます。チーム共通の定型文はスーパーバイザーが編集します。",
     "canned.deleteArmed": "削除？",
     "canned.noMatch": "該当する定型文はありません。",
     "canned.none": "定型文はまだありません。「＋ 新規」から追加してください。",
