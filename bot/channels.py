@@ -63,9 +63,24 @@ class StreamingRestInput(RestInput):
             await queue.put(DONE)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's REST routes, behind the token check (``refusal``) when the server has a token."""
+        """Rasa's REST routes, behind the token check (``refusal``) when the server has a token, and
+        ``POST /webhooks/rest/erase`` (``erase``)."""
         bp = super().blueprint(on_new_message)
         token = os.environ.get("RASA_AUTH_TOKEN", "")
+
+        @bp.route("/erase", methods=["POST"])
+        async def erase_route(request: Request) -> Any:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender, events = body.get("sender"), body.get("events")
+            if not token:
+                return response.json({"error": "erasing needs the server to have a token"}, status=403)
+            if not isinstance(sender, str) or not sender or not isinstance(events, list):
+                return response.json({"error": "the body is {sender, events}"}, status=400)
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(sender):
+                stored = await replace_events(agent.tracker_store, agent.domain, sender, events)
+            return response.json({"status": "replaced", "events": stored})
+
         if not token:
             logger.warning("no RASA_AUTH_TOKEN: the REST channel takes messages from anyone who reaches it")
             return bp
@@ -91,3 +106,31 @@ def refusal(method: str, content_type: str, supplied: str, token: str) -> tuple[
     if content_type.split(";")[0].strip().lower() != "application/json":
         return 415, "the body must be application/json"
     return None
+
+
+def _innermost(store: Any) -> Any:
+    """The tracker store a wrapper holds (Rasa wraps it in FailSafeTrackerStore and AwaitableTrackerStore)."""
+    while hasattr(store, "_tracker_store"):
+        store = store._tracker_store
+    return store
+
+
+async def replace_events(store: Any, domain: Any, sender: str, events: list[dict[str, Any]]) -> int:
+    """Replace every stored event of ``sender`` with ``events`` (an erasure: the bridge sends the erased
+    form). Rasa's own ``PUT .../tracker/events`` does not do that with the SQL store: it saves only the
+    events past the number already stored, so the old ones stay. Returns how many events are stored."""
+    from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    inner = _innermost(store)
+    if isinstance(inner, SQLTrackerStore):
+        with inner.session_scope() as session:
+            session.query(inner.SQLEvent).filter(inner.SQLEvent.sender_id == sender).delete()
+            session.commit()
+    elif isinstance(inner, InMemoryTrackerStore):
+        inner.store.pop(sender, None)
+    else:
+        raise TypeError(f"erasing is not supported for {type(inner).__name__}")
+    tracker = DialogueStateTracker.from_dict(sender, events, domain.slots)
+    await inner.save(tracker)
+    return len(tracker.events)

@@ -14,6 +14,7 @@ from handoff.accounts import Account, Sessions, session_token_in
 from handoff.bridge import Bridge
 from handoff.canned import TEAM, CannedResponses
 from handoff.reporting import reported
+from handoff.state import State
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +237,22 @@ class AgentNamespace(socketio.AsyncNamespace):
         agent = await self._agent(sid)
         await self.bridge.desk.note(agent, conversation_id, text)
         await self.bridge.audit.record(agent.id, "note", conversation_id, {"chars": len(text)})
+
+    @reported(protocol.ERASE)
+    async def on_erase(self, sid: str, data: Any = None) -> None:
+        """``{conversation_id}``: erase the customer's data (``handoff.erasure``; the holder or a supervisor).
+        The agent gets the conversation again (now one line), the customer's widget its new history."""
+        _, conversation_id = self._addressed(data)
+        agent = await self._agent(sid)
+        erased = await self.bridge.erasure.erase(agent, conversation_id)
+        await self.bridge.audit.record(agent.id, "erase", conversation_id, erased)
+        conversation = await self.bridge.conversations.require(conversation_id)
+        if conversation.state is State.WITH_AGENT:  # its holder's console shows what is left
+            await self.emit(protocol.CLAIMED, await self.bridge.views.conversation(conversation_id),
+                            room=protocol.agent_room(conversation.agent_id))
+        await self.bridge.notify.customer(conversation_id, protocol.HISTORY,
+                                          await self.bridge.views.customer(conversation_id, None))
+        await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), room=protocol.AGENTS_ROOM)
 
     @reported(protocol.TICKET_HANDLED)
     async def on_ticket_handled(self, sid: str, data: Any = None) -> None:

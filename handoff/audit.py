@@ -1,7 +1,7 @@
 """The audit trail: who did what to which customer's conversation or data, and when (append-only).
 
 Every agent and supervisor action on a conversation (claim, which shows the customer's
-account data; transfer; note; hand back; close; a ticket handled), on the team's canned
+account data; transfer; note; hand back; close; a ticket handled; an erasure), on the team's canned
 responses, and their logins and logouts, is one entry of a Redis stream
 (``keys.AUDIT``): ``{at, actor, action, conversation, detail}``. The bridge only ever adds
 to it (``XADD``, trimmed to ``MAX_ENTRIES``, oldest first); supervisors read it by
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 1_000_000  # about a year of a busy desk; the oldest go first
 ACTIONS = ("login", "logout", "claim", "transfer", "note", "hand_back", "close", "ticket_handled",
-           "canned_save", "canned_delete", "audit_read", "stats_read")
+           "canned_save", "canned_delete", "audit_read", "stats_read", "erase")
 
 
 def entry(actor: str, action: str, conversation_id: str = "", detail: Mapping[str, Any] | None = None,

@@ -25,6 +25,7 @@ from handoff.audit import Audit
 from handoff.config import Settings
 from handoff.conversations import Conversations
 from handoff.desk import Desk
+from handoff.erasure import Erasure
 from handoff.limits import Limiter
 from handoff.metrics import Metrics
 from handoff.notify import Notify
@@ -63,6 +64,7 @@ class Bridge:
     writer: TrackerWriter = field(init=False)
     limiter: Limiter = field(init=False)
     audit: Audit = field(init=False)
+    erasure: Erasure = field(init=False)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.redis)
@@ -79,6 +81,7 @@ class Bridge:
                            self.metrics)
         self.limiter = Limiter(self.settings.limits)
         self.audit = Audit(self.redis)
+        self.erasure = Erasure(self.redis, self.conversations, self.rasa, self.writer)
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
 
     async def existing_session(self, requested: Any) -> str | None:

@@ -80,6 +80,7 @@ TICKET_HANDLED = "ticket_handled"  # {ticket_id}
 CANNED = "canned"  # [{id, title, text}]
 CANNED_SAVE = "canned_save"  # {id?, title, text}
 CANNED_DELETE = "canned_delete"  # {id}
+ERASE = "erase"  # {conversation_id}: the customer asked for their data to be deleted (handoff.erasure)
 
 # What a client can announce in ``session_request``: it shows history and handoff events itself;
 # it keeps resume tokens (``session_secret``; implied by ``HANDOFF_EVENTS``). A client that announces

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 DOWN_FOR_S = 5.0
 # Rasa's REST channel in stream mode: one JSON line per bot message, as the dialogue utters it.
 STREAM_PATH = "/webhooks/rest/webhook?stream=true"
+ERASE_PATH = "/webhooks/rest/erase"
 
 
 class RasaUnavailable(Exception):
@@ -166,9 +167,15 @@ class RasaClient:
         await self.append_events(sender, [{"event": "resume", "timestamp": now},
                                           {"event": "action", "name": "action_listen", "timestamp": now}])
 
-    async def tracker(self, sender: str) -> dict[str, Any]:
-        """The conversation's tracker."""
-        return await self._request("GET", f"/conversations/{sender}/tracker", None, api=True, key=sender) or {}
+    async def tracker(self, sender: str, every_session: bool = False) -> dict[str, Any]:
+        """The conversation's tracker (``every_session``: the events of all its sessions, not the last)."""
+        path = f"/conversations/{sender}/tracker" + ("?include_events=ALL" if every_session else "")
+        return await self._request("GET", path, None, api=True, key=sender) or {}
+
+    async def replace_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Replace every event of the conversation's tracker (an erasure), through the channel's
+        ``/erase`` (``bot/channels.py``): Rasa's own PUT keeps the old events in an SQL store."""
+        await self._request("POST", ERASE_PATH, {"sender": sender, "events": events}, key=sender, channel=True)
 
     async def reachable(self, timeout_s: float = 2.0) -> dict[str, bool]:
         """Which servers answer their root URL now (for readiness)."""
@@ -192,22 +199,23 @@ class RasaClient:
         up = [s for s in ordered if self._down_until.get(s, 0.0) <= now]
         return up + [s for s in ordered if s not in up]  # all marked down: try them anyway
 
-    async def _request(self, method: str, path: str, body: Any, api: bool = False, key: str | None = None) -> Any:
+    async def _request(self, method: str, path: str, body: Any, api: bool = False, key: str | None = None,
+                       channel: bool = False) -> Any:
         last: Exception | None = None
         for server in self._candidates(key):
             try:
-                return await self._one(server, method, path, body, api)
+                return await self._one(server, method, path, body, api, channel)
             except _Refused as e:
                 self._down_until[server] = time.monotonic() + DOWN_FOR_S
                 logger.warning("rasa server %s refused %s %s (%s); trying the next", server, method, path, e)
                 last = e
         raise RasaUnavailable(f"{method} {path}: no Rasa server took it ({last})")
 
-    async def _one(self, server: str, method: str, path: str, body: Any, api: bool) -> Any:
+    async def _one(self, server: str, method: str, path: str, body: Any, api: bool, channel: bool = False) -> Any:
         params = {"token": self.token} if api and self.token else None
         try:
-            async with self.session.request(method, server + path, json=body, params=params,
-                                            timeout=self.timeout) as response:
+            async with self.session.request(method, server + path, json=body, params=params, timeout=self.timeout,
+                                            headers=self._channel_auth if channel else None) as response:
                 if response.status == 503:  # not serving yet (loading a model): nothing was processed
                     raise _Refused(f"HTTP {response.status}")
                 if response.status >= 400:

@@ -72,3 +72,30 @@ def turn_replies(events: Sequence[Mapping[str, Any]], message_id: str) -> list[d
             if reply:
                 replies.append(reply)
     return replies
+
+
+ERASED = "[erased]"
+
+
+def erased(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A tracker's events with every word and value of the customer gone (a data-deletion request):
+    user and bot texts become ``[erased]`` (a bot line can quote an address back), entities, parse
+    texts, metadata and slot values are dropped; the shape stays (intents, actions, timestamps), so
+    the figures still count the conversation."""
+    out: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        item = dict(event)
+        if kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {})
+            item.update(text=ERASED, metadata={}, parse_data={
+                "intent": {"name": intent.get("name"), "confidence": intent.get("confidence", 0.0)},
+                "entities": [], "text": ERASED})
+        elif kind == "bot":
+            item.update(text=ERASED, data={}, metadata={})
+        elif kind == "slot":
+            item["value"] = None
+        elif kind in ("session_started", "action") and "metadata" in item:
+            item["metadata"] = {}
+        out.append(item)
+    return out

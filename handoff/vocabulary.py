@@ -59,6 +59,8 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
     "ticket": {"en": "Thanks, we'll reply by e-mail (ticket {ticket})",
                "ja": "メッセージを承りました。メールにてご返信いたします（受付番号 {ticket}）"},
     "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
+    "erased": {"en": "Your messages in this conversation were deleted, as you asked.",
+               "ja": "ご依頼により、この会話でのお客様のメッセージを削除いたしました。"},
     # A second window or device joined the conversation (told to the ones already in it).
     "joined_elsewhere": {"en": "This conversation was just opened in another window or on another device. "
                                "If that wasn't you, please close this chat and start a new one.",
@@ -118,6 +120,8 @@ AGENT_LINES: Mapping[str, Mapping[str, str]] = {
     "closed": {"en": "closed: {resolution}", "ja": "対応終了：{resolution}"},
     "requeued": {"en": "agent disconnected; back in the queue", "ja": "担当者の接続が切れたため、待機列に戻りました"},
     "rated": {"en": "rated {rating}/5{comment}", "ja": "お客様の評価 {rating}/5{comment}"},
+    "erased": {"en": "the customer's data in this conversation was erased at their request",
+               "ja": "お客様のご依頼により、この会話の個人データを削除しました"},
 }
 
 

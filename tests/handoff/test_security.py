@@ -408,3 +408,51 @@ async def test_the_id_only_mode_is_explicit(redis, redis_server):
             await c.close()
     finally:
         await running.stop()
+
+
+# --- a customer's data-deletion request ------------------------------------------------------------
+
+async def test_an_erasure_removes_the_customer_from_redis_the_tracker_and_the_tickets(bridge, rasa_stack, redis):
+    customer = Customer(bridge.url)
+    cid = await customer.connect()
+    await customer.say("where is my order ORD-100101", customData={"language": "en"})
+    await customer.bot_says("shipped on")
+    await customer.say("I want to talk to a human")
+    await customer.seen.wait_for(protocol.HANDOFF_QUEUED)
+    alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
+    await alice.emit(protocol.CLAIM, {"conversation_id": cid})
+    await alice.seen.wait_for(protocol.CLAIMED)
+    await customer.say("I'm Jane Doe, jane.doe@example.com, 090-1234-5678: please delete all my data")
+    await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE)
+    bob = await Agent(bridge.url, "bob", "bob-demo-password").connect()
+    await bob.emit(protocol.ERASE, {"conversation_id": cid})  # not his
+    assert (await bob.seen.wait_for(protocol.ERROR))["code"] == "not_yours"
+
+    claims = len(alice.seen.of(protocol.CLAIMED))
+    await alice.emit(protocol.ERASE, {"conversation_id": cid})
+    assert await alice.seen.count_reaches(protocol.CLAIMED, claims + 1, timeout=30)
+    view = alice.seen.of(protocol.CLAIMED)[-1]
+    assert [e["role"] for e in view["transcript"]] == ["system"] and "erased" in view["transcript"][0]["text"]
+    history = await customer.seen.wait_for(protocol.HISTORY, lambda h: len(h["transcript"]) == 1)
+    assert history["transcript"][0]["status"] == "erased"
+
+    everything = str(await redis.lrange(keys.transcript(cid), 0, -1)) + str(
+        await redis.hgetall(keys.conversation(cid)))
+    for secret in ("jane.doe@example.com", "090-1234-5678", "ORD-100101", "Jane Doe"):
+        assert secret not in everything
+    events = http_tracker(rasa_stack, cid)
+    texts = [e.get("text") for e in events if e.get("event") in ("user", "bot")]
+    assert texts and set(texts) == {"[erased]"}
+    assert "jane.doe" not in json.dumps(events) and "090-1234" not in json.dumps(events)
+    assert any(e.get("event") == "user" for e in events)  # the shape stays for the figures
+    await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": cid, "text": "Done: your data is deleted."})
+    await customer.bot_says("your data is deleted")  # the conversation goes on
+    for c in (customer, alice, bob):
+        await c.close()
+
+
+def http_tracker(stack, conversation_id: str) -> list:
+    from bot.launcher import http_json
+
+    return http_json("GET", f"{stack.rasa_url}/conversations/{conversation_id}/tracker"
+                            f"?include_events=ALL&token={stack.token}")["events"]

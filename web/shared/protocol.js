@@ -48,6 +48,7 @@ export const AGENT = Object.freeze({
   AGENT_MESSAGE: "agent_message",
   NOTE: "note",
   HAND_BACK: "hand_back",
+  ERASE: "erase",
   CLOSE: "close",
   TRANSFER: "transfer",
   CONVERSATION_ENDED: "conversation_ended",
@@ -94,7 +95,7 @@ export const TYPING_IDLE_MS = 2000;
 
 /** Keys of the customer's status lines (`role: "system"` entries carry `status: <key>`). */
 export const STATUS_KEYS = Object.freeze(["handoff", "joined", "left", "returned", "closed", "ticket", "rated",
-                                          "joined_elsewhere"]);
+                                          "joined_elsewhere", "erased"]);
 
 /** Where the widget hands the resume token of a conversation it started, to get it back as an HttpOnly
  * cookie that only the browser sends (with every Socket.IO handshake); see handoff/identity.py. */

@@ -88,6 +88,21 @@ export function install(ctx) {
     const c = activeConv(S);
     if (c && !c.ended) { typing.stop(); ctx.send(E.HAND_BACK, { conversation_id: c.id }); }
   });
+  // A customer's data-deletion request: two clicks (the first arms the button for 4 s), then the
+  // bridge erases the transcript, the tickets and Rasa's tracker (handoff/erasure.py).
+  ui.erase.addEventListener("click", () => {
+    const c = activeConv(S);
+    if (!c || c.ended) return;
+    if (ui.erase.dataset.armed !== c.id) {
+      ui.erase.dataset.armed = c.id;
+      ui.erase.textContent = tr("actions.eraseConfirm");
+      setTimeout(() => { delete ui.erase.dataset.armed; ui.erase.textContent = tr("actions.erase"); }, 4000);
+      return;
+    }
+    delete ui.erase.dataset.armed;
+    ui.erase.textContent = tr("actions.erase");
+    ctx.send(E.ERASE, { conversation_id: c.id });
+  });
   ui.transfer.addEventListener("click", () => {
     const c = activeConv(S);
     const to = ui.transferTo.value;

@@ -26,7 +26,7 @@ function collectUi() {
     handledBox: $("handled-box"), handled: $("tickets-handled"), handledCount: $("handled-count"),
     team: $("team"),
     tabs: $("tabs"), conv: $("conv"), convHead: $("conv-head"), convName: $("conv-name"), convMeta: $("conv-meta"),
-    handBack: $("hand-back"), transferTo: $("transfer-to"), transfer: $("transfer"),
+    handBack: $("hand-back"), erase: $("erase"), transferTo: $("transfer-to"), transfer: $("transfer"),
     resolution: $("resolution"), close: $("close"),
     ended: $("ended"), endedText: $("ended-text"), dismiss: $("dismiss"),
     transcript: $("transcript"), convEmpty: $("conv-empty"), typing: $("customer-typing"),

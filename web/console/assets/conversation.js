@@ -180,6 +180,7 @@ export function install(ctx) {
     ui.send.disabled = !live || !online;
     ui.addNote.disabled = !live || !online;
     ui.handBack.disabled = !live || !online;
+    ui.erase.disabled = !live || !online;
     ui.close.disabled = !live || !online;
     ui.resolution.disabled = !live;
     ui.transferTo.disabled = !live;

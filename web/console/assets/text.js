@@ -120,6 +120,8 @@ export const TEXT = {
 
     // console: actions
     "actions.handBack": "Hand back to bot",
+    "actions.erase": "Erase customer data",
+    "actions.eraseConfirm": "Erase for good?",
     "actions.transferTo": "Transfer to",
     "actions.transfer": "Transfer",
     "actions.transferOption": "{name} — {status} ({load}/{capacity})",
@@ -373,6 +375,8 @@ export const TEXT = {
 
     // console: actions
     "actions.handBack": "ボットに戻す",
+    "actions.erase": "お客様データを削除",
+    "actions.eraseConfirm": "完全に削除しますか？",
     "actions.transferTo": "転送先",
     "actions.transfer": "転送",
     "actions.transferOption": "{name} — {status}（{load}/{capacity}）",
