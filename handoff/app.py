@@ -35,11 +35,13 @@ from handoff.metrics import Metrics
 from handoff.pages import add_pages
 from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
+from handoff.retention import watch_retention
 
 logger = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are closed
+RETENTION_SWEEP_S = 300.0  # how often one of the bridges deletes what is past its retention period
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -123,7 +125,8 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         tasks = [asyncio.create_task(watch_waiting(bridge, max(0.5, min(10.0, settings.max_wait_s / 4)))),
                  asyncio.create_task(agents.sweep_sessions(SESSION_SWEEP_S)),
                  asyncio.create_task(agents.keep_presence(settings.presence_heartbeat_s)),
-                 asyncio.create_task(bridge.writer.run())]
+                 asyncio.create_task(bridge.writer.run()),
+                 asyncio.create_task(watch_retention(bridge.retention, RETENTION_SWEEP_S))]
         try:
             yield
         finally:

@@ -32,6 +32,7 @@ from handoff.notify import Notify
 from handoff.queue import Queue
 from handoff.rasa_client import RasaClient
 from handoff.relay import Relay
+from handoff.retention import Periods, Retention
 from handoff.stats import Stats
 from handoff.survey import Survey
 from handoff.tickets import Tickets
@@ -65,6 +66,7 @@ class Bridge:
     limiter: Limiter = field(init=False)
     audit: Audit = field(init=False)
     erasure: Erasure = field(init=False)
+    retention: Retention = field(init=False)
 
     def __post_init__(self) -> None:
         self.conversations = Conversations(self.redis)
@@ -82,6 +84,8 @@ class Bridge:
         self.limiter = Limiter(self.settings.limits)
         self.audit = Audit(self.redis)
         self.erasure = Erasure(self.redis, self.conversations, self.rasa, self.writer)
+        self.retention = Retention(self.redis, Periods(self.settings.retention_days * 86400,
+                                                       self.settings.ticket_retention_days * 86400))
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
 
     async def existing_session(self, requested: Any) -> str | None:

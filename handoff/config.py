@@ -54,6 +54,9 @@ class Settings:
     # Resume a conversation knowing only its id (BRIDGE_RESUME_BY_ID): only where a Rasa widget that
     # keeps nothing but the id is embedded (rasa-webchat); else a resume token is needed (handoff.identity).
     resume_by_id: bool = False
+    # How long closed conversations (transcript, handoff context) and handled tickets are kept (handoff.retention).
+    retention_days: float = 90.0
+    ticket_retention_days: float = 365.0
     # Where customers reach the bridge (BRIDGE_PUBLIC_URL): an image path in a bot response ("/shop/x.svg")
     # is sent as an address under it, since a widget on a shop's own site resolves a path against that site.
     public_url: str = ""
@@ -109,6 +112,8 @@ class Settings:
                 limits=limits_from_env(env),
                 metrics_token=env.get("BRIDGE_METRICS_TOKEN", ""),
                 resume_by_id=env.get("BRIDGE_RESUME_BY_ID", "").lower() in ("1", "true", "yes"),
+                retention_days=float(env.get("BRIDGE_RETENTION_DAYS", cls.retention_days)),
+                ticket_retention_days=float(env.get("BRIDGE_TICKET_RETENTION_DAYS", cls.ticket_retention_days)),
                 public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),

@@ -121,6 +121,8 @@ class Conversations:
                     if new_state is State.QUEUED:
                         # a new wait gets its own offer and its own first response
                         pipe.hdel(key, "wait_offer_at", "first_response_at")
+                    if new_state is State.CLOSED:  # its retention period starts (handoff.retention)
+                        pipe.zadd(keys.CLOSED_CONVERSATIONS, {conversation_id: float(values["updated_at"])})
                     await pipe.execute()
                     break
                 except WatchError:

@@ -65,6 +65,12 @@ def ticket(ticket_id: str) -> str:
     """Hash: a message left by a customer while no agent was available."""
     return f"{PREFIX}:ticket:{ticket_id}"
 
+# Retention (handoff.retention): sorted sets, score = when the item was closed (a conversation) or
+# handled (a ticket); the sweep deletes what is older than its retention period.
+CLOSED_CONVERSATIONS = f"{PREFIX}:retention:conversations"
+HANDLED_TICKETS = f"{PREFIX}:retention:tickets"
+RETENTION_SWEEP_LOCK = f"{PREFIX}:retention:sweep-lock"  # string with TTL: one bridge sweeps at a time
+
 # Audit trail: stream of {at, actor, action, conversation, detail} (handoff.audit), append-only.
 AUDIT = f"{PREFIX}:audit"
 

@@ -51,5 +51,8 @@ class Tickets:
         """Mark a ticket handled by the agent named ``by``."""
         if not isinstance(ticket_id, str) or not await self.redis.exists(keys.ticket(ticket_id)):
             raise NotAllowed("unknown_ticket", "no ticket with that id")
-        await self.redis.hset(keys.ticket(ticket_id), mapping={"status": "handled", "handled_by": by,
-                                                               "handled_at": str(time.time())})
+        now = time.time()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.ticket(ticket_id), mapping={"status": "handled", "handled_by": by, "handled_at": str(now)})
+            pipe.zadd(keys.HANDLED_TICKETS, {ticket_id: now})  # its retention period starts (handoff.retention)
+            await pipe.execute()

@@ -20,6 +20,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -282,6 +283,18 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Delete the conversations of Rasa's tracker store that were last active over ``--days`` ago."""
+    if args.days <= 0:
+        raise Refused("--days must be more than 0")
+    cutoff = time.time() - args.days * 86400
+    gone = _log(args.tracker_db).forget_before(cutoff, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    print(f"{verb} {len(gone)} conversation(s) last active before "
+          f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime(cutoff))} UTC ({args.days:g} days)")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     registry = _registry(args)
     if not registry.entries:
@@ -365,6 +378,11 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--token", help="its API token (default RASA_AUTH_TOKEN or var/rasa-auth-token)")
         s.add_argument("--no-reload", action="store_true", help="only install it for the next start")
         s.set_defaults(run=run)
+    s = sub.add_parser("retention", help="delete conversations last active more than --days ago (cron it)")
+    s.add_argument("--days", type=float, default=90.0, help="the tracker store's retention period (default 90)")
+    s.add_argument("--dry-run", action="store_true", help="only say how many would go")
+    s.add_argument("--tracker-db", default=None)
+    s.set_defaults(run=cmd_retention)
     s = sub.add_parser("history", help="every model, with fingerprint, metrics and what happened")
     s.set_defaults(run=cmd_history)
     return p

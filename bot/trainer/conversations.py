@@ -33,7 +33,7 @@ def tracker_db_url() -> str:
 
 
 class TrackerLog:
-    """Read-only access to the ``events`` table of Rasa's SQL tracker store."""
+    """The ``events`` table of Rasa's SQL tracker store: read, and (``forget_before``) its retention."""
 
     def __init__(self, url: str | None = None) -> None:
         import sqlalchemy as sa
@@ -47,6 +47,21 @@ class TrackerLog:
         sql = self._sa.text("SELECT sender_id, MIN(id) FROM events GROUP BY sender_id ORDER BY MIN(id)")
         with self._engine.connect() as conn:
             return [row[0] for row in conn.execute(sql)]
+
+    def forget_before(self, cutoff: float, dry_run: bool = False) -> list[str]:
+        """Delete every event of the conversations whose last event is older than ``cutoff`` (a Unix
+        time): the tracker store's retention period. Returns the conversations (deleted, or that would be)."""
+        with self._engine.begin() as conn:
+            old = [str(row[0]) for row in conn.execute(self._sa.text(
+                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                {"cutoff": cutoff})]
+            if not dry_run:
+                for start in range(0, len(old), 500):
+                    chunk = old[start:start + 500]
+                    marks = ", ".join(f":s{i}" for i in range(len(chunk)))
+                    conn.execute(self._sa.text(f"DELETE FROM events WHERE sender_id IN ({marks})"),
+                                 {f"s{i}": sender for i, sender in enumerate(chunk)})
+        return old
 
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's events in order, as Rasa stored them."""
