@@ -178,6 +178,14 @@ class AgentNamespace(socketio.AsyncNamespace):
             await self.emit(protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id,
                                                           "how": "no longer yours"}, to=sid)
 
+    async def on_malformed_packet(self, sid: str, why: Any = None) -> None:
+        """A packet python-socketio could not read (``handoff.packets``): an ``error`` and one log line."""
+        logger.warning("malformed Socket.IO packet from %s: %s", sid, str(why)[:120])
+        self.bridge.metrics.error("malformed")
+        await self.emit(protocol.ERROR, protocol.error_payload(
+            "malformed", "a Socket.IO packet could not be read (bad JSON, or an event without a name)", "packet"),
+            to=sid)
+
     @reported(protocol.CLAIM)
     async def on_claim(self, sid: str, data: Any = None) -> None:
         """``{conversation_id}``: atomic; the loser gets ``error already_claimed``."""

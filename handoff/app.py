@@ -32,6 +32,7 @@ from handoff.http_api import (
     same_site_middleware,
 )
 from handoff.metrics import Metrics
+from handoff.packets import CheckedPacket
 from handoff.pages import add_pages
 from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> web.Application:
     # other, so a customer's (or an agent's) messages are relayed in the order sent.
     sio = socketio.AsyncServer(
         async_mode="aiohttp", client_manager=manager, async_handlers=False, max_http_buffer_size=settings.max_payload_bytes,
+        serializer=CheckedPacket,  # a packet that cannot be read is answered, not a traceback
         cors_allowed_origins=list(settings.cors_origins) or None, logger=False, engineio_logger=False,
     )
     manager.on_resubscribed = lambda: resync_clients(sio)

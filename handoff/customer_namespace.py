@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -11,6 +12,8 @@ from handoff import delivery, identity, peers, protocol
 from handoff.bridge import Bridge
 from handoff.limits import RateLimited
 from handoff.reporting import reported
+
+logger = logging.getLogger(__name__)
 
 
 class CustomerNamespace(socketio.AsyncNamespace):
@@ -30,6 +33,14 @@ class CustomerNamespace(socketio.AsyncNamespace):
         if claimed not in (None, "", conversation_id):
             raise protocol.BadPayload("not_your_conversation", "session_id does not match this connection")
         return str(conversation_id)
+
+    async def on_malformed_packet(self, sid: str, why: Any = None) -> None:
+        """A packet python-socketio could not read (``handoff.packets``): an ``error`` and one log line."""
+        logger.warning("malformed Socket.IO packet from %s: %s", sid, str(why)[:120])
+        self.bridge.metrics.error("malformed")
+        await self.emit(protocol.ERROR, protocol.error_payload(
+            "malformed", "a Socket.IO packet could not be read (bad JSON, or an event without a name)", "packet"),
+            to=sid)
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:

@@ -456,3 +456,23 @@ def http_tracker(stack, conversation_id: str) -> list:
 
     return http_json("GET", f"{stack.rasa_url}/conversations/{conversation_id}/tracker"
                             f"?include_events=ALL&token={stack.token}")["events"]
+
+
+# --- packets python-socketio cannot read ---------------------------------------------------------
+
+@pytest.mark.parametrize("frame", ['42["user_uttered",{bad json', "42" + "[" * 20000, "47[]", "42{\"a\": 1}", "42",
+                                   "42[]", "42[5, {}]"])
+async def test_a_malformed_packet_gets_an_error_and_the_socket_goes_on(dead_rasa_bridge, frame, caplog):
+    url = dead_rasa_bridge.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
+        assert (await ws.receive_str()).startswith("0")  # engine.io open
+        await ws.send_str("40")
+        assert (await ws.receive_str()).startswith("40")  # socket.io connect to /
+        await ws.send_str(frame)
+        answer = await asyncio.wait_for(ws.receive_str(), 10)
+        assert answer.startswith('42["error"') and '"code":"malformed"' in answer
+        await ws.send_str('42["session_request",{}]')  # still serving this socket
+        while not (await asyncio.wait_for(ws.receive_str(), 10)).startswith('42["session_confirm"'):
+            pass
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert not tracebacks  # one warning line, no traceback
