@@ -10,6 +10,7 @@
     python -m bot.trainer promote   [--force]          load the candidate into the running server
     python -m bot.trainer rollback  [--to NAME]        back to an earlier model
     python -m bot.trainer history                      every model with fingerprint, metrics and dates
+    python -m bot.trainer retention --days 90          delete conversations last active before then (cron it)
 """
 
 from __future__ import annotations
