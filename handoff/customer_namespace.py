@@ -10,6 +10,7 @@ import socketio
 
 from handoff import delivery, identity, peers, protocol
 from handoff.bridge import Bridge
+from handoff.errors import UnknownConversation
 from handoff.limits import RateLimited
 from handoff.reporting import reported
 
@@ -75,9 +76,9 @@ class CustomerNamespace(socketio.AsyncNamespace):
         room = conversation_id if aware else protocol.plain_room(conversation_id)
         if old.get("room") and old.get("room") != room:
             await self.leave_room(sid, old["room"])
-        if joined and not payload.get("after"):
-            # Another window or device (not a reconnect, which names the last entry it saw): the
-            # conversation's other sockets are told, on every bridge.
+        if joined:
+            # Another socket (another window or device, or this one reconnecting, whose old socket is
+            # gone by then): the conversation's other sockets are told, on every bridge.
             await self.bridge.notify.customer(conversation_id, protocol.SESSION_JOINED,
                                               {"session_id": conversation_id}, skip_sid=sid)
         await self.save_session(sid, {**old, "conversation_id": conversation_id, "room": room})
@@ -126,6 +127,16 @@ class CustomerNamespace(socketio.AsyncNamespace):
         text = protocol.optional_message(payload.get("message"), self.bridge.settings.max_message_chars)
         metadata = protocol.custom_data(payload.get("customData"))
         message_id = delivery.message_id(payload.get("message_id"))
+        try:
+            return await self._utter(conversation_id, text, metadata, message_id)
+        except UnknownConversation:
+            # This socket's conversation expired while nobody had written in it (an open tab, idle for
+            # an hour): it starts again under the same id rather than refusing the first message.
+            await self.bridge.conversations.create(conversation_id)
+            return await self._utter(conversation_id, text, metadata, message_id)
+
+    async def _utter(self, conversation_id: str, text: str, metadata: dict[str, Any],
+                     message_id: str | None) -> dict[str, Any]:
         if not text:
             return {"status": await self.bridge.relay.empty_turn(conversation_id, metadata), "message_id": message_id}
         status = await self.bridge.relay.customer_message(conversation_id, text, metadata, message_id)

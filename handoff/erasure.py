@@ -4,14 +4,14 @@ The request reaches a person (escalation's sensitive topics: 個人情報の削�
 the agent presses "Erase customer data" and the bridge, in this order:
 
 1. writes the conversation's pending human turns to Rasa's tracker, then replaces the tracker's
-   events with their erased form (``tracker.erased``: no text, no entity, no slot value; the
-   shape stays for the figures). If Rasa cannot be reached nothing else is touched and the agent
+   events with their erased form (``tracker.erased``: no text, no entity, no slot value, no
+   metadata; intents, actions and times stay, nothing that says who or what). If Rasa cannot be reached nothing else is touched and the agent
    is told to try again: an erasure is never half done on the side that keeps data longest;
 2. deletes the conversation's tickets (the left messages hold e-mail addresses);
 3. replaces the live transcript with one line saying it was erased, and drops the handoff
-   context (name, e-mail, phone, address, orders);
-4. closes the conversation (``erased``) if a person had it, and records the erasure in the
-   audit trail (who, when, how much).
+   context (name, e-mail, phone, address, orders) and the survey comment;
+4. the conversation goes on (the agent can confirm it to the customer, then close it); the
+   erasure is recorded in the audit trail (who, when, how much).
 
 The trainer's exports read Rasa's tracker, so they no longer see the customer's words either.
 """
@@ -68,7 +68,7 @@ class Erasure:
                 pipe.lrem(keys.TICKETS, 0, ticket_id)
             pipe.delete(keys.transcript(conversation_id), keys.tracker_outbox(conversation_id))
             pipe.rpush(keys.transcript(conversation_id), json.dumps(line, ensure_ascii=False))
-            pipe.hdel(keys.conversation(conversation_id), "context", "reason", "summary")
+            pipe.hdel(keys.conversation(conversation_id), "context", "reason", "summary", "satisfaction_comment")
             await pipe.execute()
         logger.info("erased conversation %s: %d tracker events, %d transcript entries, %d tickets",
                     conversation_id, len(events), entries, len(tickets))

@@ -128,16 +128,23 @@ async def login(request: web.Request) -> web.Response:
     address = peers.client_address(request.remote or "", request.headers.get("X-Forwarded-For", ""),
                                    bridge.settings.trusted_proxies)
     lockout = Lockout(bridge.redis)
-    wait = await lockout.retry_after(username, address)
-    if wait:
+    if not await lockout.begin(username):
         return web.json_response({"error": {"code": "too_many_attempts",
-                                            "message": f"too many failed logins; try again in {wait} s"}},
-                                 status=429, headers={"Retry-After": str(wait)})
-    token = await request.app[SESSIONS].login(username, password)
-    if token is None:
-        await lockout.failed(username, address)
-        return _error(401, "bad_credentials", "wrong username or password")
-    await lockout.succeeded(username, address)
+                                            "message": "another login of this user is being checked; try again"}},
+                                 status=429, headers={"Retry-After": "1"})
+    try:
+        wait = await lockout.retry_after(username, address)
+        if wait:
+            return web.json_response({"error": {"code": "too_many_attempts",
+                                                "message": f"too many failed logins; try again in {wait} s"}},
+                                     status=429, headers={"Retry-After": str(wait)})
+        token = await request.app[SESSIONS].login(username, password)
+        if token is None:
+            await lockout.failed(username, address)
+            return _error(401, "bad_credentials", "wrong username or password")
+        await lockout.succeeded(username, address)
+    finally:
+        await lockout.end(username)
     await bridge.audit.record(username, "login", detail={"address": address})
     account = request.app[SESSIONS].accounts[username]
     response = web.json_response({"token": token, "agent": account.public()})

@@ -3,8 +3,9 @@
 A conversation id is seen by many (the host page's storage, Rasa's logs, every agent's
 console), so knowing it must not be enough to read the history or speak in the
 conversation. When the bridge starts a conversation it gives the socket a *resume token*
-(``session_secret``), an HMAC of the id under a key only the bridges hold: no storage, and
-any bridge can check it. Joining an existing conversation takes one of:
+(``session_secret``), an HMAC of the id under a key derived from the handoff secret (held by the
+servers, never sent to a customer): no storage, and any bridge can check it. It cannot be revoked
+short of changing that secret. Joining an existing conversation takes one of:
 
 - the token in ``session_request`` (``resume_token``): Rasa clients of ours, the harness;
 - the token in the ``nw_resume`` cookie, sent by the browser with the Socket.IO handshake

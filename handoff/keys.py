@@ -102,6 +102,11 @@ def login_block(kind: str, who: str) -> str:
     return f"{PREFIX}:login-block:{kind}:{who}"
 
 
+def login_in_flight(username: str) -> str:
+    """String with TTL: a login of this username is being checked (one at a time, ``handoff.lockout``)."""
+    return f"{PREFIX}:login-in-flight:{username}"
+
+
 def login_known(username: str) -> str:
     """Set with TTL: hashes of the addresses an agent logged in from (not held back by others' failures)."""
     return f"{PREFIX}:login-known:{username}"

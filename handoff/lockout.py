@@ -8,7 +8,11 @@ Three counters, each with its own rule (``waits`` is the pure decision):
   in from wait too; an address the agent logged in from before (kept 30 days) is not held
   back by other addresses' failures, so someone guessing from elsewhere cannot lock the
   real agent out of their usual desk.
-- per address for any username: many failures (password spraying) block that address.
+- per address for any username: many failures (password spraying) block that address, except
+  for the agents who logged in from it before.
+
+Only one login per username is checked at a time (``in_flight``): guesses sent all at once would
+otherwise all pass the check before the first failure is counted.
 
 The client's address is ``peers.client_address`` (``X-Forwarded-For`` only from trusted proxies).
 """
@@ -30,6 +34,7 @@ CAP_S = 15 * 60
 ADDRESS_BLOCK_S = 5 * 60
 COUNT_TTL_S = 3600  # a counter forgets an hour after its last failure
 KNOWN_TTL_S = 30 * 24 * 3600
+IN_FLIGHT_S = 10  # a login check holds its username at most this long (a crashed one lets go)
 
 
 def backoff_s(failures: int, free: int) -> int:
@@ -74,12 +79,22 @@ class Lockout:
         """Seconds this login must wait (0: it may try now)."""
         ids = self._keys(username, address)
         known = await self.redis.sismember(keys.login_known(ids["user"]), ids["address"])
-        kinds = ["address", "pair"] + ([] if known else ["user"])
+        # The agent's own desk is held back only by its own failures there (the pair): not by others
+        # guessing other names from the same office address, nor by guesses for this name from elsewhere.
+        kinds = ["pair"] + ([] if known else ["address", "user"])
         async with self.redis.pipeline(transaction=False) as pipe:
             for kind in kinds:
                 pipe.pttl(keys.login_block(kind, ids[kind]))
             ttls = await pipe.execute()
         return max([0] + [-(-int(t) // 1000) for t in ttls if int(t) > 0])
+
+    async def begin(self, username: str) -> bool:
+        """Claim the one login check of ``username`` at a time; ``False`` when another is under way."""
+        return bool(await self.redis.set(keys.login_in_flight(username[:100]), "1", nx=True, ex=IN_FLIGHT_S))
+
+    async def end(self, username: str) -> None:
+        """Release it."""
+        await self.redis.delete(keys.login_in_flight(username[:100]))
 
     async def failed(self, username: str, address: str) -> None:
         """Count a failed login and set the blocks it earns."""

@@ -17,6 +17,9 @@ from socketio import packet
 
 MALFORMED_PACKET = "malformed_packet"
 _TYPES = range(packet.CONNECT, packet.BINARY_ACK + 1)
+# Names a client must not send as events: python-socketio would call the server's own connect and
+# disconnect handlers with them (a client's "disconnect" event emptied its socket's rate-limit buckets).
+RESERVED = frozenset({"connect", "disconnect", MALFORMED_PACKET})
 
 
 class CheckedPacket(packet.Packet):  # type: ignore[misc]
@@ -33,6 +36,8 @@ class CheckedPacket(packet.Packet):  # type: ignore[misc]
         if self.packet_type in (packet.EVENT, packet.BINARY_EVENT) and not (
                 isinstance(self.data, list) and self.data and isinstance(self.data[0], str)):
             return self._malformed("an event is [name, payload...]")
+        if self.packet_type in (packet.EVENT, packet.BINARY_EVENT) and self.data[0] in RESERVED:
+            return self._malformed(f"{self.data[0]!r} is not an event a client sends")
         return attachments
 
     def _malformed(self, why: str) -> int:

@@ -80,8 +80,8 @@ ERASED = "[erased]"
 def erased(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """A tracker's events with every word and value of the customer gone (a data-deletion request):
     user and bot texts become ``[erased]`` (a bot line can quote an address back), entities, parse
-    texts, metadata and slot values are dropped; the shape stays (intents, actions, timestamps), so
-    the figures still count the conversation."""
+    texts, metadata and slot values are dropped; intents, actions and times stay (the conversation
+    is still counted, its reasons and ratings are not)."""
     out: list[dict[str, Any]] = []
     for event in events:
         kind = event.get("event")

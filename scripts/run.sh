@@ -61,7 +61,8 @@ step "Starting the Rasa server on $RASA_HOST:$RASA_PORT (loading the model takes
   --endpoints endpoints.yml --credentials credentials.yml \
   > "$LOG_DIR/rasa-server.log" 2>&1 &
 pids+=($!)
-wait_for_url "http://$RASA_HOST:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" 300 "the Rasa server" \
+# The channel's open health route (the token in a URL would show in `ps`); Rasa listens once the model is loaded.
+wait_for_url "http://$RASA_HOST:$RASA_PORT/webhooks/rest/" 300 "the Rasa server" \
   || die "the Rasa server did not start; see $LOG_DIR/rasa-server.log"
 if [ -z "${AGENTS_FILE:-}" ]; then
   # The example accounts' passwords are in the README: the bridge takes them only in demo mode.

@@ -123,19 +123,28 @@ async def test_a_flood_of_session_requests_on_one_socket_is_cut_off(strict_bridg
 
 
 async def test_new_conversations_are_limited_per_address_across_sockets(strict_bridge, redis):
-    made = []
-    for _ in range(4):
+    made, refused = [], 0
+    for _ in range(4):  # sockets asking for 2 new conversations each: the 4th socket's first is the 7th
         c = Customer(strict_bridge.url, error_ends_handshake=True)
         try:
             await c.connect()
             made.append((c, c.session_id, c.resume_token))
         except RuntimeError as e:
             assert "rate_limited" in str(e)
+            refused += 1
             await c.close()
             continue
-        extra = await c.sio.call(protocol.SESSION_REQUEST, {"session_id": None}, timeout=10)
-        assert extra is None or extra.get("status") in (None, "error")
+        confirms = len(c.seen.of(protocol.SESSION_CONFIRM))
+        await c.sio.emit(protocol.SESSION_REQUEST, {"session_id": None})
+        for _ in range(200):  # session_request has no acknowledgement: a confirmation or an error comes
+            if len(c.seen.of(protocol.SESSION_CONFIRM)) > confirms or c.seen.of(protocol.ERROR):
+                break
+            await asyncio.sleep(0.05)
+        if c.seen.of(protocol.ERROR):
+            assert c.seen.of(protocol.ERROR)[-1]["code"] == "rate_limited"
+            refused += 1
     assert await conversations_in(redis) == 6  # the address's limit (6 per minute)
+    assert refused == 1
     # Resuming one's own conversation is never limited.
     first, first_id, first_token = made[0]
     again = Customer(strict_bridge.url)
@@ -447,7 +456,21 @@ async def test_an_erasure_removes_the_customer_from_redis_the_tracker_and_the_ti
     assert any(e.get("event") == "user" for e in events)  # the shape stays for the figures
     await alice.emit(protocol.AGENT_MESSAGE, {"conversation_id": cid, "text": "Done: your data is deleted."})
     await customer.bot_says("your data is deleted")  # the conversation goes on
-    for c in (customer, alice, bob):
+
+    # A message left while waiting (a ticket with the e-mail), erased later by a supervisor.
+    waiting = Customer(bridge.url)
+    waiting_id = await waiting.connect()
+    await post_handoff(bridge.url, {"conversation_id": waiting_id, "reason": "sensitive"}, SECRET)
+    await waiting.emit(protocol.LEAVE_MESSAGE, {"email": "kenji.sato@example.jp", "text": "delete my account data"})
+    ticket = (await waiting.seen.wait_for(protocol.TICKET_CREATED))["ticket_id"]
+    await alice.emit(protocol.ERASE, {"conversation_id": waiting_id})  # closed: not hers to erase
+    assert (await alice.seen.wait_for(protocol.ERROR, lambda e: e["event"] == "erase"))["code"] == "not_yours"
+    boss = await Agent(bridge.url, "supervisor", "supervisor-demo-password").connect()
+    await boss.emit(protocol.ERASE, {"conversation_id": waiting_id})
+    await boss.seen.wait_for(protocol.TICKETS, lambda ts: all(t["id"] != ticket for t in ts))
+    assert not await redis.exists(keys.ticket(ticket)) and ticket not in await redis.lrange(keys.TICKETS, 0, -1)
+    assert "kenji" not in str(await redis.lrange(keys.transcript(waiting_id), 0, -1))
+    for c in (customer, alice, bob, waiting, boss):
         await c.close()
 
 
@@ -461,7 +484,7 @@ def http_tracker(stack, conversation_id: str) -> list:
 # --- packets python-socketio cannot read ---------------------------------------------------------
 
 @pytest.mark.parametrize("frame", ['42["user_uttered",{bad json', "42" + "[" * 20000, "47[]", "42{\"a\": 1}", "42",
-                                   "42[]", "42[5, {}]"])
+                                   "42[]", "42[5, {}]", '42["disconnect"]', '42["connect",{}]'])
 async def test_a_malformed_packet_gets_an_error_and_the_socket_goes_on(dead_rasa_bridge, frame, caplog):
     url = dead_rasa_bridge.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
@@ -476,3 +499,50 @@ async def test_a_malformed_packet_gets_an_error_and_the_socket_goes_on(dead_rasa
             pass
     tracebacks = [r for r in caplog.records if r.exc_info]
     assert not tracebacks  # one warning line, no traceback
+
+
+
+async def test_an_idle_tab_s_expired_empty_conversation_starts_again_at_the_first_message(dead_rasa_bridge, redis):
+    customer = Customer(dead_rasa_bridge.url)
+    cid = await customer.connect()
+    await redis.delete(keys.conversation(cid))  # what the hour's expiry does to a conversation nobody wrote in
+    ack = await customer.sio.call(protocol.USER_UTTERED, {"message": "hello, still there?", "message_id": "m-1"},
+                                  timeout=10)
+    assert ack["status"] == "ok", ack  # not unknown_conversation
+    assert await redis.exists(keys.conversation(cid)) and await redis.llen(keys.transcript(cid))
+    await customer.close()
+
+
+async def test_a_joining_socket_cannot_hide_from_the_others_by_naming_an_entry(dead_rasa_bridge):
+    owner = Customer(dead_rasa_bridge.url)
+    cid = await owner.connect()
+    sneaky = Customer(dead_rasa_bridge.url)
+    await sneaky._connect(10)
+    await sneaky.sio.emit(protocol.SESSION_REQUEST, {"session_id": cid, "resume_token": owner.resume_token,
+                                                     "after": "some-entry", "capabilities": ["handoff_events"]})
+    assert await sneaky.seen.wait_for(protocol.SESSION_CONFIRM) == cid
+    await owner.seen.wait_for(protocol.SESSION_JOINED)
+    for c in (owner, sneaky):
+        await c.close()
+
+
+async def test_spraying_from_an_office_address_does_not_lock_out_the_agents_who_work_there(strict_bridge):
+    url, office = strict_bridge.url, "192.0.2.50"
+    async with aiohttp.ClientSession() as http:
+        assert await attempt(http, url, "alice-demo-password", office) == 200
+        for n in range(60):  # someone in the office guesses many names
+            async with http.post(f"{url}/api/agent/login", json={"username": f"user{n}", "password": "guess"},
+                                 headers={"X-Forwarded-For": office}) as r:
+                assert r.status in (401, 429)
+        async with http.post(f"{url}/api/agent/login", json={"username": "bob", "password": "bob-demo-password"},
+                             headers={"X-Forwarded-For": office}) as r:
+            assert r.status == 429  # bob never logged in from there: the spraying block holds him back
+        assert await attempt(http, url, "alice-demo-password", office) == 200  # alice's desk still works
+
+
+async def test_guesses_sent_all_at_once_do_not_pass_the_back_off(strict_bridge):
+    url = strict_bridge.url
+    async with aiohttp.ClientSession() as http:
+        statuses = await asyncio.gather(*(attempt(http, url, "guess", "198.51.100.200") for _ in range(40)))
+    assert statuses.count(401) <= 6  # the free tries and the one that set the back-off; the rest wait
+    assert statuses.count(429) >= 34
