@@ -13,7 +13,7 @@ from handoff import delivery, protocol, vocabulary
 from handoff.accounts import Account, Sessions, session_token_in
 from handoff.bridge import Bridge
 from handoff.canned import TEAM, CannedResponses
-from handoff.reporting import reported
+from handoff.reporting import malformed_packet, reported
 from handoff.state import State
 
 logger = logging.getLogger(__name__)
@@ -179,12 +179,8 @@ class AgentNamespace(socketio.AsyncNamespace):
                                                           "how": "no longer yours"}, to=sid)
 
     async def on_malformed_packet(self, sid: str, why: Any = None) -> None:
-        """A packet python-socketio could not read (``handoff.packets``): an ``error`` and one log line."""
-        logger.warning("malformed Socket.IO packet from %s: %s", sid, str(why)[:120])
-        self.bridge.metrics.error("malformed")
-        await self.emit(protocol.ERROR, protocol.error_payload(
-            "malformed", "a Socket.IO packet could not be read (bad JSON, or an event without a name)", "packet"),
-            to=sid)
+        """A packet python-socketio could not read (``handoff.packets``)."""
+        await malformed_packet(self, sid, why)
 
     @reported(protocol.CLAIM)
     async def on_claim(self, sid: str, data: Any = None) -> None:

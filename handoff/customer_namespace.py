@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
@@ -12,9 +11,7 @@ from handoff import delivery, identity, peers, protocol
 from handoff.bridge import Bridge
 from handoff.errors import UnknownConversation
 from handoff.limits import RateLimited
-from handoff.reporting import reported
-
-logger = logging.getLogger(__name__)
+from handoff.reporting import malformed_packet, reported
 
 
 class CustomerNamespace(socketio.AsyncNamespace):
@@ -36,12 +33,8 @@ class CustomerNamespace(socketio.AsyncNamespace):
         return str(conversation_id)
 
     async def on_malformed_packet(self, sid: str, why: Any = None) -> None:
-        """A packet python-socketio could not read (``handoff.packets``): an ``error`` and one log line."""
-        logger.warning("malformed Socket.IO packet from %s: %s", sid, str(why)[:120])
-        self.bridge.metrics.error("malformed")
-        await self.emit(protocol.ERROR, protocol.error_payload(
-            "malformed", "a Socket.IO packet could not be read (bad JSON, or an event without a name)", "packet"),
-            to=sid)
+        """A packet python-socketio could not read (``handoff.packets``)."""
+        await malformed_packet(self, sid, why)
 
     @reported(protocol.SESSION_REQUEST)
     async def on_session_request(self, sid: str, data: Any = None) -> None:

@@ -12,7 +12,7 @@ from aiohttp.typedefs import Handler as web_handler
 from redis.exceptions import RedisError
 
 from handoff import identity, peers, protocol
-from handoff.accounts import LANGUAGES, SESSION_COOKIE, Sessions
+from handoff.accounts import LANGUAGES, SESSION_COOKIE, Account, Sessions
 from handoff.bridge import Bridge
 from handoff.errors import describe
 from handoff.lockout import Lockout
@@ -204,14 +204,22 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-async def stats(request: web.Request) -> web.Response:
-    """``GET /api/stats[?language=en|ja]``: the supervisor page's figures (supervisors only), of the
-    customers in one language when asked."""
+async def _supervisor(request: web.Request, what: str) -> Account | web.Response:
+    """The logged-in supervisor, or the refusal to send (401 not logged in, 403 not a supervisor)."""
     agent = await current_agent(request, request.app[SESSIONS])
     if agent is None:
         return _error(401, "unauthorized", "log in first")
     if not agent.is_supervisor:
-        return _error(403, "forbidden", "the figures are for supervisors")
+        return _error(403, "forbidden", f"{what} for supervisors")
+    return agent
+
+
+async def stats(request: web.Request) -> web.Response:
+    """``GET /api/stats[?language=en|ja]``: the supervisor page's figures (supervisors only), of the
+    customers in one language when asked."""
+    agent = await _supervisor(request, "the figures are")
+    if isinstance(agent, web.Response):
+        return agent
     language = request.query.get("language") or None
     if language is not None and language not in LANGUAGES:
         return _error(400, "bad_language", f"language must be one of {', '.join(LANGUAGES)}")
@@ -221,11 +229,9 @@ async def stats(request: web.Request) -> web.Response:
 async def audit(request: web.Request) -> web.Response:
     """``GET /api/audit[?conversation=<id>][&agent=<id>][&limit=N]``: the audit trail, newest first
     (supervisors only; reading it is itself recorded)."""
-    agent = await current_agent(request, request.app[SESSIONS])
-    if agent is None:
-        return _error(401, "unauthorized", "log in first")
-    if not agent.is_supervisor:
-        return _error(403, "forbidden", "the audit trail is for supervisors")
+    agent = await _supervisor(request, "the audit trail is")
+    if isinstance(agent, web.Response):
+        return agent
     conversation_id = request.query.get("conversation") or None
     actor = request.query.get("agent") or None
     try:

@@ -53,3 +53,14 @@ def reported(event: str) -> Callable[[Handler], Handler]:
         return wrapper
 
     return decorate
+
+
+async def malformed_packet(namespace: socketio.AsyncNamespace, sid: str, why: Any) -> None:
+    """A packet python-socketio could not read (``handoff.packets``), on any namespace: an ``error``
+    to the sender and one log line."""
+    logger.warning("malformed Socket.IO packet from %s: %s", sid, str(why)[:120])
+    bridge = getattr(namespace, "bridge", None)
+    if bridge is not None:
+        bridge.metrics.error("malformed")
+    await namespace.emit(protocol.ERROR, protocol.error_payload(
+        "malformed", "a Socket.IO packet could not be read (bad JSON, or an event without a name)", "packet"), to=sid)
