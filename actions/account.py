@@ -13,8 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions.base import ShopAction, ShopFormValidation
 from actions.parsing import parse_address, parse_email, parse_phone
 from actions.store import get_store
-from actions.store.repository import EmailInUse
 from actions.validation import AccountFormValidation, first_value, parsed_or_refused
+from actions.verification import current_customer
 
 
 class ValidateChangeEmailForm(AccountFormValidation):
@@ -26,15 +26,8 @@ class ValidateChangeEmailForm(AccountFormValidation):
     async def validate_new_email(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A well-formed address that no other account uses."""
-        email = parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)
-        if email is None:
-            return {"new_email": None}
-        other = await get_store().find_customer_by_email(email)
-        if other is not None and other.id != tracker.get_slot("verified_customer_id"):
-            dispatcher.utter_message(response="utter_email_in_use")
-            return {"new_email": None}
-        return {"new_email": email}
+        """A well-formed address (whether another account uses it is not said: see ``ActionChangeEmail``)."""
+        return {"new_email": parsed_or_refused(slot_value, parse_email, "utter_invalid_email", dispatcher)}
 
 
 class ValidateChangePhoneForm(AccountFormValidation):
@@ -91,22 +84,21 @@ class _AccountChange(ShopAction):
     async def handle(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        customer_id = tracker.get_slot("verified_customer_id")
+        customer_id = current_customer(tracker)
         value = tracker.get_slot(self.slot)
         if not customer_id or not value:
             dispatcher.utter_message(response="utter_default")
             return [SlotSet(self.slot, None)]
-        try:
-            response, values = await self._apply(customer_id, value, tracker.sender_id)
-        except EmailInUse:
-            dispatcher.utter_message(response="utter_email_in_use")
-        else:
-            dispatcher.utter_message(response=response, **values)
+        response, values = await self._apply(customer_id, value, tracker.sender_id)
+        dispatcher.utter_message(response=response, **values)
         return [SlotSet(self.slot, None)]
 
 
 class ActionChangeEmail(_AccountChange):
-    """Changes the account e-mail; the old address gets a notice in the outbox."""
+    """Sends a confirmation link to the new address; the change is made when it is opened
+    (``ShopStore.confirm_email_change``) and the old address gets a notice then. The customer
+    hears the same whether or not another account has the address: only that address's owner
+    is told, by mail."""
 
     slot = "new_email"
 
@@ -118,8 +110,8 @@ class ActionChangeEmail(_AccountChange):
         current = await store.get_customer(customer_id)
         if current is not None and current.email == value:
             return "utter_email_unchanged", {}
-        customer = await store.change_email(customer_id, value, conversation_id)
-        return "utter_email_changed", {"email": customer.email}
+        await store.request_email_change(customer_id, value, conversation_id)
+        return "utter_email_change_requested", {"email": value}
 
 
 class ActionChangePhone(_AccountChange):

@@ -1,4 +1,4 @@
-"""Base of the shop's actions: store failures become a clear message."""
+"""Base of the shop's actions: store failures become a clear message, a lapsed proof of identity is cleared."""
 
 from __future__ import annotations
 
@@ -12,8 +12,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.store.repository import StoreUnavailable
+from actions.verification import expired_proof
 
 logger = logging.getLogger(__name__)
+
+
+def without_lapsed_proof(tracker: Tracker) -> tuple[Tracker, list[EventType]]:
+    """The tracker as the action should see it, and the events that clear a proof of identity
+    that no longer holds (see ``actions.verification``). The slots change, not the events, so
+    a form does not take the cleared slots for new answers to validate."""
+    cleared = expired_proof(tracker)
+    if not cleared:
+        return tracker, []
+    seen = tracker.copy()
+    seen.slots.update({event["name"]: None for event in cleared})
+    return seen, cleared
 
 
 class ShopAction(Action, ABC):
@@ -28,12 +41,13 @@ class ShopAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        tracker, cleared = without_lapsed_proof(tracker)
         try:
-            return await self.handle(dispatcher, tracker, domain)
+            return cleared + await self.handle(dispatcher, tracker, domain)
         except StoreUnavailable:
             logger.exception("store unavailable in %s for %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(response="utter_store_unavailable")
-            return []
+            return cleared
 
 
 class ShopFormValidation(FormValidationAction, ABC):
@@ -46,9 +60,10 @@ class ShopFormValidation(FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        tracker, cleared = without_lapsed_proof(tracker)
         try:
-            return await super().run(dispatcher, tracker, domain)
+            return cleared + list(await super().run(dispatcher, tracker, domain))
         except StoreUnavailable:
             logger.exception("store unavailable in %s for %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(response="utter_store_unavailable")
-            return []
+            return cleared

@@ -25,6 +25,7 @@ from actions.base import ShopAction
 from actions.handoff_context import customer_record, handoff_request, named_order_record
 from actions.store import get_store
 from actions.store.repository import StoreUnavailable
+from actions.verification import current_customer
 from escalation.reasons import reason_for_intent
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,9 @@ def this_turns_decision(tracker: Tracker) -> dict[str, Any] | None:
     return None
 
 
-async def send_to_bridge(body: dict[str, Any]) -> str | None:
-    """POST the handoff to the bridge; its status (``queued``/``unchanged``), or ``None`` if not delivered."""
+async def send_to_bridge(body: dict[str, Any]) -> dict[str, Any] | None:
+    """POST the handoff to the bridge; its answer (``status``: ``queued``/``unchanged``, and ``desk``: open
+    or not, and when it opens), or ``None`` if not delivered."""
     url, secret = os.environ.get("HANDOFF_URL"), os.environ.get("HANDOFF_SECRET")
     if not url or not secret:
         return None
@@ -72,10 +74,22 @@ async def send_to_bridge(body: dict[str, Any]) -> str | None:
                     logger.error("bridge refused the handoff of %s: HTTP %s %s", body["conversation_id"],
                                  response.status, (await response.text())[:300])
                     return None
-                return (await response.json()).get("status")
-    except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as e:
+                answer = await response.json()
+                return answer if isinstance(answer, dict) else None
+    except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as e:
         logger.error("bridge unreachable for the handoff of %s: %s", body["conversation_id"], e)
         return None
+
+
+def queued_reply(answer: dict[str, Any], language: str | None) -> tuple[str, dict[str, Any]]:
+    """What to tell a customer whose conversation was queued: the wait, or, while the desk is closed,
+    when it opens (the label in the customer's language, from the bridge)."""
+    desk = answer.get("desk") if isinstance(answer.get("desk"), dict) else {}
+    if desk.get("open", True):
+        return "utter_handoff_queued", {}
+    opens = desk.get("opens") if isinstance(desk.get("opens"), dict) else {}
+    label = opens.get(language or "en") or opens.get("en")
+    return ("utter_handoff_after_hours", {"opens": label}) if label else ("utter_handoff_after_hours_unknown", {})
 
 
 async def hand_over(
@@ -93,12 +107,15 @@ async def hand_over(
         summary: str | None = decision.get("summary")
     else:
         reason, evidence, summary = handoff_reason((message.get("intent") or {}).get("name")), None, None
-    slots = tracker.current_slot_values()
+    # The agent sees the proof of identity as it stands (a lapsed one is no proof).
+    slots = {**tracker.current_slot_values(), "verified_customer_id": current_customer(tracker)}
     body = handoff_request(tracker.sender_id, reason, message, tracker.events, slots,
                            evidence=evidence, summary=summary, customer=await customer_facts(slots))
-    status = await send_to_bridge(body)
+    answer = await send_to_bridge(body) or {}
+    status = answer.get("status")
     if status == "queued":
-        dispatcher.utter_message(response="utter_handoff_queued")
+        response, values = queued_reply(answer, tracker.get_slot("language"))
+        dispatcher.utter_message(response=response, **values)
         return [ConversationPaused()]
     if status == "unchanged":
         return []

@@ -11,10 +11,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import ShopAction
 from actions.parsing import parse_address
-from actions.replies import not_changeable_reply, order_values, status_reply
+from actions.replies import brief_status_reply, not_changeable_reply, order_values, status_reply
 from actions.store import get_store
-from actions.store.repository import OrderNotChangeable, OrderNotFound
+from actions.store.repository import Order, OrderNotChangeable, OrderNotFound
 from actions.validation import OrderChangeFormValidation, OrderFormValidation, first_value
+from actions.verification import current_customer, locked_out
 
 # Slots that belong to one order change and are cleared when it ends.
 ORDER_CHANGE_SLOTS = ("cancel_confirmed", "order_changeable", "order_summary", "new_delivery_address")
@@ -26,10 +27,37 @@ def clear_order_change() -> list[EventType]:
 
 
 class ValidateOrderStatusForm(OrderFormValidation):
-    """Validates ``order_status_form``."""
+    """Validates ``order_status_form``: anyone who names an order hears its status; the
+    delivery details (carrier, tracking number, dates) need the e-mail on the order."""
 
     def name(self) -> str:
         return "validate_order_status_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The order number, then the e-mail on it unless its owner is proved (or no proof can be given)."""
+        number = tracker.get_slot("order_number")
+        if not number:
+            return domain_slots
+        order = await get_store().get_order(number)
+        if order is None or owns(tracker, order) or locked_out(tracker):
+            return [slot for slot in domain_slots if slot != "verify_email"]
+        return domain_slots
+
+    def on_unproved_order(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Say the status at once; the details follow the e-mail."""
+        response, values = brief_status_reply(order, tracker.get_slot("language"))
+        dispatcher.utter_message(response=response, **values)
+
+
+def owns(tracker: Tracker, order: Order) -> bool:
+    """Whether the conversation has proved to be the order's owner (and the proof still holds)."""
+    return current_customer(tracker) == order.customer_id
 
 
 class ValidateCancelOrderForm(OrderChangeFormValidation):
@@ -68,9 +96,23 @@ class ActionCheckOrderStatus(ShopAction):
         if order is None:
             dispatcher.utter_message(response="utter_order_not_found", order_number=tracker.get_slot("order_number"))
             return [SlotSet("order_number", None)]
+        if not owns(tracker, order):  # the status was said; the details stay with the owner
+            dispatcher.utter_message(response="utter_order_details_withheld", order_number=order.order_number)
+            return []
         response, values = status_reply(order, tracker.get_slot("language"))
         dispatcher.utter_message(response=response, **values)
         return []
+
+
+async def owns_number(tracker: Tracker, number: str) -> bool:
+    """Whether the conversation has proved to be the owner of order ``number``."""
+    order = await get_store().get_order(number) if number else None
+    return order is not None and owns(tracker, order)
+
+
+def unproved_response(tracker: Tracker) -> str:
+    """Why nothing was changed without a proof: it failed, or this chat can no longer take one."""
+    return "utter_verification_locked" if locked_out(tracker) else "utter_verification_failed"
 
 
 async def explain_not_changeable(number: str, dispatcher: CollectingDispatcher, language: str | None) -> None:
@@ -95,8 +137,8 @@ class ActionCancelOrder(ShopAction):
         number = tracker.get_slot("order_number") or ""
         if tracker.get_slot("order_changeable") is False:
             await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
-        elif not tracker.get_slot("verified_customer_id"):
-            dispatcher.utter_message(response="utter_verification_failed")
+        elif not await owns_number(tracker, number):
+            dispatcher.utter_message(response=unproved_response(tracker))
         elif tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_cancel_kept", order_number=number)
         else:
@@ -123,8 +165,8 @@ class ActionChangeDeliveryAddress(ShopAction):
         if tracker.get_slot("order_changeable") is False:
             await explain_not_changeable(number, dispatcher, tracker.get_slot("language"))
             return clear_order_change()
-        if not tracker.get_slot("verified_customer_id") or not address:
-            dispatcher.utter_message(response="utter_verification_failed")
+        if not await owns_number(tracker, number) or not address:
+            dispatcher.utter_message(response=unproved_response(tracker))
             return clear_order_change()
         try:
             order = await get_store().change_delivery_address(number, address, tracker.sender_id)

@@ -70,6 +70,26 @@ def status_reply(order: Order, language: str | None = "en") -> Reply:
     return f"utter_order_status_{order.status}", order_values(order, language)
 
 
+# The status as anyone who names an order may hear it: no dates, carrier or tracking number.
+BRIEF_STATUS = {
+    "en": {"pending": "has been received and is waiting for payment confirmation",
+           "processing": "is being prepared for shipping", "shipped": "has shipped and is on its way",
+           "out_for_delivery": "is out for delivery", "delivered": "has been delivered",
+           "cancelled": "was cancelled", "returned": "was returned"},
+    "ja": {"pending": "ご入金の確認をお待ちしております", "processing": "発送の準備を進めております",
+           "shipped": "発送済みで、お届けに向かっております", "out_for_delivery": "本日配達中でございます",
+           "delivered": "お届け済みでございます", "cancelled": "キャンセル済みでございます",
+           "returned": "返品済みでございます"},
+}
+
+
+def brief_status_reply(order: Order, language: str | None = "en") -> Reply:
+    """What anyone who names an order hears before proving to be its owner."""
+    words = BRIEF_STATUS[_known(language)]
+    return "utter_order_status_brief", {"order_number": order.order_number,
+                                        "brief_status": words.get(order.status, order.status.replace("_", " "))}
+
+
 def not_changeable_reply(order: Order, language: str | None = "en") -> Reply:
     """Why an order can no longer be cancelled or redirected."""
     response = "utter_cannot_change_shipped" if order.status in SHIPPED_STATUSES else "utter_cannot_change_closed"

@@ -8,11 +8,12 @@ one per database URL for the life of the process.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -20,6 +21,7 @@ from actions.config import shop_db_url
 from actions.store import schema
 
 CHANGEABLE_STATUSES = frozenset({"pending", "processing"})
+EMAIL_CHANGE_VALID = dt.timedelta(hours=24)
 
 
 class StoreError(Exception):
@@ -40,6 +42,10 @@ class OrderNotChangeable(StoreError):
     def __init__(self, order: Order) -> None:
         super().__init__(f"{order.order_number} is {order.status}")
         self.order = order
+
+
+class LinkInvalid(StoreError):
+    """A confirmation link that is unknown, used or expired."""
 
 
 class EmailInUse(StoreError):
@@ -221,6 +227,54 @@ class ShopStore:
             raise StoreUnavailable(str(e)) from e
         return await self._require_customer(customer_id)
 
+    async def request_email_change(
+        self, customer_id: str, new_email: str, conversation_id: str,
+        base_url: str = "https://shop.example/account/confirm-email",
+    ) -> None:
+        """Ask the owner of ``new_email`` to confirm it: a link to the new address, or, when another
+        account already has that address, a notice to it and no change.
+
+        The caller hears the same either way, so the chat cannot be used to learn which addresses
+        have accounts; the address's owner learns what happened from the mail.
+        """
+        await self._require_customer(customer_id)
+        other = await self.find_customer_by_email(new_email)
+        if other is not None and other.id != customer_id:
+            await self._execute(insert(schema.outbox).values(
+                recipient=other.email, kind="email_in_use_notice",
+                subject="Someone asked to use your e-mail address at Northwind Goods",
+                body="Someone asked to move another Northwind Goods account to this address. This address "
+                     "already has an account, so nothing was changed. If it was you, sign in with this address; "
+                     "if not, you need do nothing.",
+                created_at=_now()))
+            return
+        token = secrets.token_urlsafe(24)
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(insert(schema.email_changes).values(
+                    token_hash=_token_hash(token), customer_id=customer_id, new_email=new_email,
+                    conversation_id=conversation_id, expires_at=_now() + EMAIL_CHANGE_VALID))
+                await conn.execute(insert(schema.outbox).values(
+                    recipient=new_email, kind="email_change_confirm",
+                    subject="Confirm your new Northwind Goods e-mail address",
+                    body=f"Open {base_url}?token={token} within 24 hours to use this address for your account.",
+                    created_at=_now()))
+        except SQLAlchemyError as e:
+            raise StoreUnavailable(str(e)) from e
+
+    async def confirm_email_change(self, token: str, now: dt.datetime | None = None) -> Customer:
+        """Apply the e-mail change behind a confirmation link (what the shop's account page calls).
+
+        Raises:
+            LinkInvalid: unknown, already used or expired.
+            EmailInUse: another account took the address in the meantime.
+        """
+        row = await self._one(select(schema.email_changes).where(schema.email_changes.c.token_hash == _token_hash(token)))
+        if row is None or row["expires_at"] < (now or _now()):
+            raise LinkInvalid("unknown or expired link")
+        await self._execute(delete(schema.email_changes).where(schema.email_changes.c.token_hash == row["token_hash"]))
+        return await self.change_email(row["customer_id"], row["new_email"], row["conversation_id"] or "")
+
     async def change_phone(self, customer_id: str, new_phone: str, conversation_id: str) -> Customer:
         """Change a customer's phone number."""
         return await self._change_customer(customer_id, "phone", new_phone, conversation_id)
@@ -353,6 +407,10 @@ class ShopStore:
                 await conn.execute(statement)
         except SQLAlchemyError as e:
             raise StoreUnavailable(str(e)) from e
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _customer(row: dict[str, Any]) -> Customer:

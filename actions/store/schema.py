@@ -53,10 +53,22 @@ outbox = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("recipient", String(254), nullable=False),
-    Column("kind", String(40), nullable=False),  # password_reset, email_changed
+    Column("kind", String(40), nullable=False),  # password_reset, email_change_confirm, email_in_use_notice, email_changed
     Column("subject", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+# A requested change of e-mail, waiting for its owner to open the link sent to the new
+# address. Only the link token's SHA-256 is kept.
+email_changes = Table(
+    "email_changes",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("customer_id", String(16), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("new_email", String(254), nullable=False),
+    Column("conversation_id", String(128)),
+    Column("expires_at", DateTime, nullable=False),
 )
 
 # Every change made through the assistant, for support staff and audits.

@@ -16,7 +16,7 @@ import argparse
 import asyncio
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +116,7 @@ def demo_rows(today: dt.date, seed: int = 42) -> dict[str, list[dict[str, Any]]]
             orders.append(_order_row(o.number, c.id, o.status, today - dt.timedelta(days=o.age_days),
                                      c.address, rng))
     statuses = ("pending", "processing", "shipped", "out_for_delivery", "delivered", "delivered", "cancelled")
-    number = 100400
+    numbers = order_numbers(random.Random(seed + 1), taken={o["order_number"] for o in orders})
     for i in range(GENERATED_CUSTOMERS):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         city, postcode, country = rng.choice(CITIES)
@@ -129,10 +129,19 @@ def demo_rows(today: dt.date, seed: int = 42) -> dict[str, list[dict[str, Any]]]
         for _ in range(rng.randint(1, 4)):
             status = rng.choice(statuses)
             age = {"pending": 0, "processing": 1, "shipped": 3, "out_for_delivery": 4}.get(status, rng.randint(8, 60))
-            orders.append(_order_row(f"ORD-{number}", customer_id, status, today - dt.timedelta(days=age),
+            orders.append(_order_row(next(numbers), customer_id, status, today - dt.timedelta(days=age),
                                      address, rng))
-            number += rng.randint(1, 7)
     return {"customers": customers, "orders": orders}
+
+
+def order_numbers(rng: random.Random, taken: set[str]) -> Iterator[str]:
+    """Order numbers spread over the whole six-digit range, none twice: knowing one order's number
+    says nothing about the next (sequential numbers let anyone walk from theirs to others')."""
+    while True:
+        number = f"ORD-{rng.randint(100000, 999999)}"
+        if number not in taken:
+            taken.add(number)
+            yield number
 
 
 async def seed(url: str, reset: bool = False, today: dt.date | None = None) -> int:

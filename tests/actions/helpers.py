@@ -22,12 +22,14 @@ def tracker(
     """A tracker whose latest turn is ``text`` with ``intent``.
 
     ``new_slots`` are the slot candidates the form extracted from that turn
-    (they end the event list, which is where validation actions look).
+    (they end the event list, which is where validation actions look). ``slots`` were
+    set earlier in the session, each by a slot event before the turn.
     """
     slots = dict(slots or {})
     new_slots = dict(new_slots or {})
     message = {"intent": {"name": intent, "confidence": 0.99}, "entities": [], "text": text}
-    events = [ActionExecuted("action_listen"), UserUttered(text, parse_data=message)]
+    events = [SlotSet(name, value) for name, value in slots.items()]
+    events += [ActionExecuted("action_listen"), UserUttered(text, parse_data=message)]
     events += [SlotSet(name, value) for name, value in new_slots.items()]
     return Tracker(
         sender_id=SENDER,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.account import (
@@ -13,6 +16,7 @@ from actions.account import (
     ValidateChangePhoneForm,
     ValidateResetPasswordForm,
 )
+from actions.store.repository import LinkInvalid
 from tests.actions.helpers import SENDER, responses, run, slot_events, tracker
 
 VERIFIED = {"verified_customer_id": "C1001", "verify_email": "jane.doe@example.com", "order_number": "ORD-100101"}
@@ -40,7 +44,7 @@ async def test_someone_elses_order_fails_verification_and_asks_both_again(store,
         tracker({"verify_email": "jane.doe@example.com"}, new_slots={"order_number": "ORD-100201"}, active_loop="change_email_form"),
         domain,
     )
-    assert slot_events(events) == {"verify_email": None, "order_number": None}
+    assert slot_events(events) == {"verify_email": None, "order_number": None, "verification_failures": 1.0}
     assert responses(messages) == ["utter_verification_failed"]
 
 
@@ -51,7 +55,7 @@ async def test_unknown_email_fails_like_a_wrong_one(store, domain):
         tracker({"verify_email": "nobody@example.com"}, new_slots={"order_number": "ORD-100101"}, active_loop="change_email_form"),
         domain,
     )
-    assert slot_events(events) == {"verify_email": None, "order_number": None}
+    assert slot_events(events) == {"verify_email": None, "order_number": None, "verification_failures": 1.0}
     assert responses(messages) == ["utter_verification_failed"]
 
 
@@ -65,19 +69,24 @@ async def test_verified_customer_skips_identity_questions(store, domain):
     assert slot_events(events)["requested_slot"] is None  # form complete
 
 
-async def test_new_email_must_be_free_and_well_formed(store, domain):
-    for value, response in [("kenji.sato@example.jp", "utter_email_in_use"), ("jane at example", "utter_invalid_email")]:
-        events, messages = await run(
-            ValidateChangeEmailForm(), tracker(VERIFIED, new_slots={"new_email": value}, active_loop="change_email_form"), domain
-        )
-        assert slot_events(events)["new_email"] is None
-        assert responses(messages) == [response]
+async def test_a_new_email_must_be_well_formed(store, domain):
+    events, messages = await run(
+        ValidateChangeEmailForm(), tracker(VERIFIED, new_slots={"new_email": "jane at example"}, active_loop="change_email_form"),
+        domain,
+    )
+    assert slot_events(events)["new_email"] is None
+    assert responses(messages) == ["utter_invalid_email"]
 
 
-async def test_change_email_is_stored_audited_and_announced_to_the_old_address(store, domain):
+async def test_change_email_waits_for_the_link_then_is_stored_audited_and_announced(store, domain):
     events, messages = await run(ActionChangeEmail(), tracker({**VERIFIED, "new_email": "jane.new@example.com"}), domain)
     assert events == [SlotSet("new_email", None)]
-    assert responses(messages) == ["utter_email_changed"]
+    assert responses(messages) == ["utter_email_change_requested"]
+    assert (await store.get_customer("C1001")).email == "jane.doe@example.com"  # not before the link is opened
+    [link] = await store.outbox_for("jane.new@example.com")
+    assert link["kind"] == "email_change_confirm"
+    token = link["body"].split("token=")[1].split()[0]
+    await store.confirm_email_change(token)
     assert (await store.get_customer("C1001")).email == "jane.new@example.com"
     assert (await store.find_customer_by_email("jane.new@example.com")).id == "C1001"
     notices = await store.outbox_for("jane.doe@example.com")
@@ -86,6 +95,27 @@ async def test_change_email_is_stored_audited_and_announced_to_the_old_address(s
     assert [(c["subject"], c["old_value"], c["new_value"], c["conversation_id"]) for c in changes] == [
         ("email", "jane.doe@example.com", "jane.new@example.com", SENDER)
     ]
+    with pytest.raises(LinkInvalid):  # a link works once
+        await store.confirm_email_change(token)
+
+
+async def test_an_address_in_use_gets_the_same_answer_and_only_its_owner_is_told(store, domain):
+    """No oracle: the chat says the same for another customer's address as for a free one."""
+    _, to_taken = await run(ActionChangeEmail(), tracker({**VERIFIED, "new_email": "kenji.sato@example.jp"}), domain)
+    _, to_free = await run(ActionChangeEmail(), tracker({**VERIFIED, "new_email": "jane.other@example.com"}), domain)
+    assert [m["response"] for m in to_taken] == [m["response"] for m in to_free] == ["utter_email_change_requested"]
+    assert [n["kind"] for n in await store.outbox_for("kenji.sato@example.jp")] == ["email_in_use_notice"]
+    assert "token=" not in (await store.outbox_for("kenji.sato@example.jp"))[0]["body"]
+    assert (await store.get_customer("C1001")).email == "jane.doe@example.com"
+    assert (await store.get_customer("C1002")).email == "kenji.sato@example.jp"
+
+
+async def test_an_expired_link_changes_nothing(store, domain):
+    await run(ActionChangeEmail(), tracker({**VERIFIED, "new_email": "jane.late@example.com"}), domain)
+    token = (await store.outbox_for("jane.late@example.com"))[0]["body"].split("token=")[1].split()[0]
+    with pytest.raises(LinkInvalid):
+        await store.confirm_email_change(token, now=dt.datetime.now() + dt.timedelta(hours=25))
+    assert (await store.get_customer("C1001")).email == "jane.doe@example.com"
 
 
 async def test_change_phone_is_normalised_and_stored(store, domain):

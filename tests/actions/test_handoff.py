@@ -69,3 +69,16 @@ async def test_customer_facts_are_left_out_when_the_store_is_down(tmp_path, monk
     monkeypatch.setenv("SHOP_DB_URL", f"sqlite+aiosqlite:///{tmp_path}/missing/dir/shop.sqlite3")
     assert await customer_facts({"order_number": "ORD-100101"}) is None
     await close_stores()
+
+
+def test_out_of_hours_the_customer_hears_when_the_desk_opens_not_a_wait():
+    from actions.handoff import queued_reply
+
+    opens = {"en": "Friday 4 December, 09:00 (Japan time)", "ja": "12月4日（金）9:00（日本時間）"}
+    closed = {"status": "queued", "desk": {"open": False, "opens_at": 1.0, "opens": opens}}
+    assert queued_reply(closed, "ja") == ("utter_handoff_after_hours", {"opens": opens["ja"]})
+    assert queued_reply(closed, "en") == ("utter_handoff_after_hours", {"opens": opens["en"]})
+    assert queued_reply({"status": "queued", "desk": {"open": False, "opens": None}}, "en")[0] == \
+        "utter_handoff_after_hours_unknown"
+    assert queued_reply({"status": "queued", "desk": {"open": True}}, "en") == ("utter_handoff_queued", {})
+    assert queued_reply({"status": "queued"}, "en") == ("utter_handoff_queued", {})  # an older bridge

@@ -20,7 +20,38 @@ def test_order_status_with_the_number_in_the_question(stack):
     chat = Chat(stack)
     order = rows(stack.shop_db, "SELECT carrier, tracking_number FROM orders WHERE order_number='ORD-100101'")[0]
     reply = chat.say("where is my order ORD-100101?")
+    assert "has shipped and is on its way" in reply and "e-mail address on the order" in reply
+    assert order[0] not in reply and order[1] not in reply  # the details are for the order's owner
+    reply = chat.say("jane.doe@example.com")
     assert "shipped" in reply and order[0] in reply and order[1] in reply and "Expected delivery" in reply
+
+
+def test_order_details_stay_with_the_owner(stack):
+    """The security review: naming an order number gave anyone its carrier, tracking number and dates."""
+    chat = Chat(stack)
+    carrier, tracking = rows(stack.shop_db, "SELECT carrier, tracking_number FROM orders WHERE order_number='ORD-100101'")[0]
+    seen = [chat.say("where is my order ORD-100101?")]
+    for guess in ("kenji.sato@example.jp", "someone@example.com"):  # another customer's address, then a guess
+        seen.append(chat.say(guess))
+        assert "couldn't verify" in seen[-1]
+    seen.append(chat.say("another@example.com"))
+    assert "didn't match again" in seen[-1]  # the third: this session checks no more
+    seen.append(chat.say("jane.doe@example.com"))  # the right address, too late
+    seen.append(chat.say("where is my order ORD-100101?"))
+    assert chat.slot("verified_customer_id") is None
+    assert not [text for text in seen if carrier in text or tracking in text]
+
+
+def test_a_new_session_asks_again_who_the_customer_is(stack):
+    """The review: verification travelled into the next session, so a second socket that knew only the id
+    went straight to "What's the new phone number?"."""
+    chat = Chat(stack)
+    chat.say("change my phone number")
+    chat.say("jane.doe@example.com")
+    assert "new phone number" in chat.say("ORD-100103")
+    chat.say("/session_start")  # what Rasa runs after an hour of silence, or a widget's new session
+    assert chat.slot("verified_customer_id") is None
+    assert "e-mail address on your account" in chat.say("change my phone number")
 
 
 def test_order_status_asks_for_the_number_and_re_asks_on_bad_ones(stack):
@@ -29,7 +60,7 @@ def test_order_status_asks_for_the_number_and_re_asks_on_bad_ones(stack):
     assert "doesn't look like an order number" in chat.say("12345")
     reply = chat.say("ORD-999999")
     assert "couldn't find an order ORD-999999" in reply and "Talk to a person" in chat.buttons()
-    assert "out for delivery" in chat.say("#100202")
+    assert "is out for delivery" in chat.say("#100202")
 
 
 def test_a_common_question_inside_the_order_form_then_back(stack):
@@ -37,7 +68,7 @@ def test_a_common_question_inside_the_order_form_then_back(stack):
     chat.say("track my order")
     reply = chat.say("how long do refunds take?")
     assert "refund" in reply.lower() and "order number" in reply  # answered, then asked again
-    assert "being packed" in chat.say("ORD-100102")
+    assert "being prepared for shipping" in chat.say("ORD-100102")
 
 
 def test_cancel_an_unshipped_order_after_verification(stack):
@@ -72,9 +103,9 @@ def test_change_email_then_phone_verifies_once(stack):
     assert "e-mail address on your account" in chat.say("i want to change my email address")
     assert "order number" in chat.say("jane.doe@example.com")
     assert "new e-mail address" in chat.say("ORD-100103")
-    assert "jane.new@example.com" in chat.say("jane.new@example.com")
-    assert rows(stack.shop_db, "SELECT email FROM customers WHERE id='C1001'") == [("jane.new@example.com",)]
-    assert rows(stack.shop_db, "SELECT kind FROM outbox WHERE recipient='jane.doe@example.com'") == [("email_changed",)]
+    assert "confirmation link to jane.new@example.com" in chat.say("jane.new@example.com")
+    assert rows(stack.shop_db, "SELECT email FROM customers WHERE id='C1001'") == [("jane.doe@example.com",)]  # until opened
+    assert rows(stack.shop_db, "SELECT kind FROM outbox WHERE recipient='jane.new@example.com'") == [("email_change_confirm",)]
     # Already verified: straight to the new number.
     assert "new phone number" in chat.say("can you update my phone number")
     assert "+14155550177" in chat.say("+1 415 555 0177")
@@ -153,9 +184,10 @@ def test_small_talk(stack):
 def test_the_whole_conversation_is_kept_in_the_tracker_store(stack):
     chat = Chat(stack)
     chat.say("where is my order ORD-100102")
+    chat.say("jane.doe@example.com")
     events = stack.tracker(chat.sender)["events"]
     user = [e for e in events if e["event"] == "user"]
-    assert user[-1]["text"] == "where is my order ORD-100102"
-    assert user[-1]["parse_data"]["intent"]["name"] == "order_status"
+    assert user[-2]["text"] == "where is my order ORD-100102"
+    assert user[-2]["parse_data"]["intent"]["name"] == "order_status"
     assert "action_check_order_status" in [e.get("name") for e in events if e["event"] == "action"]
     assert rows(stack.workdir / "trackers.sqlite3", "SELECT count(*) FROM events WHERE sender_id=?", chat.sender)[0][0] > 0

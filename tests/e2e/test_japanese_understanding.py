@@ -20,6 +20,8 @@ def test_order_status_in_a_japanese_sentence_with_a_full_width_number(stack):
     carrier, tracking = rows(stack.shop_db,
                              "SELECT carrier, tracking_number FROM orders WHERE order_number='ORD-100101'")[0]
     reply = chat.say("ＯＲＤ－１００１０１の配送状況を教えてください")
+    assert "お届けに向かっております" in reply and "メールアドレス" in reply and tracking not in reply
+    reply = chat.say("jane.doe@example.com")  # the e-mail on the order: the details follow
     assert carrier in reply and tracking in reply
     assert "発送いたしました" in reply and "月" in reply and "日（" in reply  # 11月22日（日）, not "Sunday"
     assert chat.slot("order_number") == "ORD-100101"

@@ -21,9 +21,11 @@ async def test_a_japanese_and_an_english_customer_at_once_each_in_their_own_lang
 
     await asyncio.gather(ja.say("ＯＲＤ－１００１０１の配送状況を教えてください", customData={"language": "ja"}),
                          en.say("where is my order ORD-100101", customData={"language": "en"}))
+    await ja.bot_says("お届けに向かっております")  # the status; the details take the e-mail on the order
+    await en.bot_says("on its way")
+    await ja.say("jane.doe@example.com", customData={"language": "ja"})
     status = await ja.bot_says("発送いたしました")
     assert "日（" in status["text"] and "day," not in status["text"]  # 11月22日（日）, not "Sunday, 22 November"
-    await en.bot_says("shipped on")
 
     await ja.say("担当者と話したいです", customData={"language": "ja"})
     await ja.seen.wait_for(protocol.HANDOFF_QUEUED)

@@ -23,7 +23,7 @@ async def test_bot_then_person_then_bot_again(bridge, rasa_stack, redis):
     conversation_id = await customer.connect()
 
     await customer.say("where is my order ORD-100101", customData={"language": "en"})
-    await customer.bot_says("shipped on")
+    await customer.bot_says("on its way")
 
     alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
     await customer.say("I want to talk to a human")
@@ -39,7 +39,7 @@ async def test_bot_then_person_then_bot_again(bridge, rasa_stack, redis):
     await customer.say("are you there?")
     await asyncio.sleep(1.0)
     assert not any("are you there" in t for t in customer.texts())
-    assert len([t for t in customer.texts() if t]) == 2  # the status answer and "connecting you"
+    assert len([t for t in customer.texts() if t]) == 3  # the status, the question for the e-mail, "connecting you"
 
     await alice.emit(protocol.CLAIM, {"conversation_id": conversation_id})
     view = await alice.seen.wait_for(protocol.CLAIMED)
@@ -98,7 +98,7 @@ async def test_a_frustrated_customer_arrives_in_the_queue_with_reason_and_eviden
     alice = await Agent(bridge.url, "alice", "alice-demo-password").connect()
 
     await customer.say("where is my order ORD-100102")
-    await customer.bot_says("being packed")
+    await customer.bot_says("being prepared")
     await customer.say("THIS IS USELESS!!! you don't understand anything, I need it TODAY")
     await customer.bot_says("so frustrating")
     await customer.bot_says("connecting you to a person")
@@ -136,7 +136,7 @@ async def test_a_rasa_server_that_is_down_is_skipped(rasa_stack, redis, redis_se
                                                              "session_id": conversation_id, "message_id": "q1"},
                                       timeout=60)
         assert ack["status"] == "ok"
-        await customer.bot_says("shipped on")
+        await customer.bot_says("on its way")
         assert ("user", "where is my order ORD-100101") in tracker_turns(rasa_stack, conversation_id)
         await customer.close()
     finally:
@@ -164,11 +164,11 @@ async def test_a_turn_whose_bridge_died_is_answered_from_rasas_tracker_once(brid
     ack = await customer.sio.call(protocol.USER_UTTERED, {"message": text, "session_id": conversation_id,
                                                          "message_id": mid}, timeout=60)
     assert ack["status"] == "ok"
-    await customer.bot_says("shipped on")
+    await customer.bot_says("on its way")
     assert sum(1 for turn in tracker_turns(rasa_stack, conversation_id) if turn == ("user", text)) == 1
     entries = [json.loads(e) for e in await redis.lrange(keys.transcript(conversation_id), 0, -1)]
     assert [e["role"] for e in entries].count("customer") == 1
-    assert any(e["role"] == "bot" and "shipped on" in e["text"] and e.get("reply_to") == mid for e in entries)
+    assert any(e["role"] == "bot" and "on its way" in e["text"] and e.get("reply_to") == mid for e in entries)
     again = await customer.sio.call(protocol.USER_UTTERED, {"message": text, "session_id": conversation_id,
                                                            "message_id": mid}, timeout=60)
     assert again["status"] == "duplicate"

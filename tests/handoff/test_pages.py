@@ -97,7 +97,7 @@ async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, 
         # The bot answers an order question.
         await say(customer, "where is my order ORD-100101")
         await expect(messages(customer, "customer").last).to_have_text(re.compile("where is my order ORD-100101"))
-        await expect(messages(customer, "bot").filter(has_text="shipped on")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        await expect(messages(customer, "bot").filter(has_text="on its way")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
         await shots.take(customer, "widget-bot-answers")
 
         # The customer asks for a person and sees the place in line.
@@ -153,7 +153,7 @@ async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, 
         if not await customer.get_by_test_id("panel").is_visible():
             await customer.get_by_test_id("launcher").click()
         log = customer.get_by_test_id("messages")
-        for text in ("where is my order ORD-100101", "shipped on", "Hi, this is Alice", "my parcel is late",
+        for text in ("where is my order ORD-100101", "on its way", "Hi, this is Alice", "my parcel is late",
                      "You're back with the assistant", "within 30 days"):
             await expect(log).to_contain_text(text)
         await expect(log).not_to_contain_text("Carrier delay")

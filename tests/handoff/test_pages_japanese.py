@@ -61,13 +61,16 @@ async def test_the_whole_journey_in_japanese(assigning_bridge, rasa_stack, redis
 
         # Order status with a full-width order number, answered in Japanese with Japanese dates.
         await say(customer, "ＯＲＤ－１００１０１の配送状況を教えてください")
+        await expect(bot.filter(has_text="お届けに向かっております")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        await expect(bot.filter(has_text="ご登録のメールアドレス")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        await say(customer, "jane.doe@example.com")  # the details are for the order's owner
         await expect(bot.filter(has_text="発送いたしました")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
         await expect(bot.filter(has_text="発送いたしました")).to_contain_text(re.compile(r"\d+月\d+日"))
         await shots.take(customer, "widget-order-status")
 
         # A cancellation; 「いいえ」 at the confirmation keeps the order.
         await say(customer, f"注文{order[4:]}をキャンセルしたいです")
-        await expect(bot.filter(has_text="ご登録のメールアドレス")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        await expect(bot.filter(has_text="ご登録のメールアドレス")).to_have_count(2, timeout=BOT_TIMEOUT_MS)  # the status form asked too
         await say(customer, email)
         await expect(bot.filter(has_text="キャンセルいたしますか")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
         await say(customer, "いいえ、やっぱりやめておきます")

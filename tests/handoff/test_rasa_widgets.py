@@ -148,4 +148,4 @@ async def test_the_bridge_sends_what_rasas_own_socketio_channel_sends(bridge, so
     chart[0]["attachment"]["payload"]["src"] = "/shop/size-chart.svg"
     assert through_bridge == from_rasa
     assert any("quick_replies" in p for p in through_bridge[0])  # the greeting's buttons, in both
-    assert any("shipped on" in p.get("text", "") for p in through_bridge[2])
+    assert any("on its way" in p.get("text", "") for p in through_bridge[2])

@@ -100,7 +100,7 @@ async def test_from_conversations_to_a_promoted_model_and_back(bridge, rasa_stac
     happy = Customer(bridge.url)
     happy_id = await happy.connect()
     await happy.say("where is my order ORD-100101")
-    await happy.bot_says("shipped on")
+    await happy.bot_says("on its way")
     private = Customer(bridge.url)
     private_id = await private.connect()
     await private.say(f"my email is {PLANTED[0]} and my phone is {PLANTED[1]}, card {PLANTED[2]}, where is my refund")

@@ -31,9 +31,10 @@ def _used_by_actions() -> set:
 
 
 def _asked_by_forms() -> set:
-    """``utter_ask_<slot>`` responses, which forms send for their slots."""
+    """``utter_ask_<slot>`` and ``utter_ask_<form>_<slot>`` responses, which forms send for their slots."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    return {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
+    return {name for form_name, form in domain["forms"].items() for slot in form["required_slots"]
+            for name in (f"utter_ask_{slot}", f"utter_ask_{form_name}_{slot}")}
 
 
 def _intents_in_slot_mappings() -> set:
