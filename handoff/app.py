@@ -19,6 +19,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from handoff import keys, protocol
 from handoff.accounts import Sessions, load_accounts
 from handoff.agent_namespace import AgentNamespace
+from handoff.autoresolve import watch_idle
 from handoff.bridge import Bridge, watch_waiting
 from handoff.config import Settings
 from handoff.customer_namespace import CustomerNamespace
@@ -37,12 +38,15 @@ from handoff.pages import add_pages
 from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
 from handoff.retention import watch_retention
+from handoff.sla_watch import watch_sla
 
 logger = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are closed
 RETENTION_SWEEP_S = 300.0  # how often one of the bridges deletes what is past its retention period
+SLA_SWEEP_S = 5.0  # how often one of the bridges looks for timers past their deadline (handoff.sla_watch)
+IDLE_SWEEP_S = 30.0  # how often one of the bridges looks for conversations nobody writes in (handoff.idle)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -128,7 +132,9 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
                  asyncio.create_task(agents.sweep_sessions(SESSION_SWEEP_S)),
                  asyncio.create_task(agents.keep_presence(settings.presence_heartbeat_s)),
                  asyncio.create_task(bridge.writer.run()),
-                 asyncio.create_task(watch_retention(bridge.retention, RETENTION_SWEEP_S))]
+                 asyncio.create_task(watch_retention(bridge.retention, RETENTION_SWEEP_S)),
+                 asyncio.create_task(watch_idle(bridge.idle, IDLE_SWEEP_S)),
+                 asyncio.create_task(watch_sla(bridge.sla, SLA_SWEEP_S))]
         try:
             yield
         finally:

@@ -6,6 +6,8 @@
 - ``queue``: the waiting line, places and wait estimates (``handoff.queue``)
 - ``agents``: presence, availability and load (``handoff.agents``); ``handoff.assignment`` picks one
 - ``tickets``, ``survey``, ``views`` (what agents, customers and the supervisor see), ``notify``
+- ``policy``: the desk file (hours, idle rules, targets: ``handoff.desk_policy``); ``idle``: the auto-resolve
+  sweep; ``sla``: the service-level timers (``handoff.sla_watch``)
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from handoff import protocol
 from handoff.accounts import Account
 from handoff.agents import Agents
 from handoff.audit import Audit
+from handoff.autoresolve import AutoResolver
 from handoff.config import Settings
 from handoff.conversations import Conversations
 from handoff.desk import Desk
+from handoff.desk_policy import DeskPolicy, load
 from handoff.erasure import Erasure
 from handoff.limits import Limiter
 from handoff.metrics import Metrics
@@ -33,6 +37,7 @@ from handoff.queue import Queue
 from handoff.rasa_client import RasaClient
 from handoff.relay import Relay
 from handoff.retention import Periods, Retention
+from handoff.sla_watch import SlaWatch
 from handoff.stats import Stats
 from handoff.survey import Survey
 from handoff.tickets import Tickets
@@ -67,18 +72,26 @@ class Bridge:
     audit: Audit = field(init=False)
     erasure: Erasure = field(init=False)
     retention: Retention = field(init=False)
+    policy: DeskPolicy = field(init=False)
+    idle: AutoResolver = field(init=False)
+    sla: SlaWatch = field(init=False)
 
     def __post_init__(self) -> None:
+        self.policy = load(self.settings.desk_file)
         self.conversations = Conversations(self.redis)
         self.notify = Notify(self.sio, self.conversations.language)
         self.stats = Stats(self.redis)
         self.agents = Agents(self.redis, self.accounts, self.notify, self.settings.presence_heartbeat_s)
-        self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings)
+        self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings,
+                           self.policy.schedule, self.policy.sla)
         self.tickets = Tickets(self.redis)
-        self.views = Views(self.redis, self.conversations, self.queue, self.agents, self.accounts, self.stats)
+        self.sla = SlaWatch(self.redis, self.notify, self.stats, self.metrics, self.policy.sla, self.policy.schedule,
+                            tuple(self.accounts))
+        self.views = Views(self.redis, self.conversations, self.queue, self.agents, self.accounts, self.stats,
+                           self.sla)
         self.writer = TrackerWriter(self.redis, self.rasa)
         self.desk = Desk(self.settings, self.redis, self.conversations, self.queue, self.agents, self.tickets,
-                         self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics)
+                         self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics, self.sla)
         self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.writer,
                            self.metrics)
         self.limiter = Limiter(self.settings.limits)
@@ -87,6 +100,7 @@ class Bridge:
         self.retention = Retention(self.redis, Periods(self.settings.retention_days * 86400,
                                                        self.settings.ticket_retention_days * 86400))
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
+        self.idle = AutoResolver(self.redis, self.conversations, self.desk, self.notify, self.metrics, self.policy.idle)
 
     async def existing_session(self, requested: Any) -> str | None:
         """The conversation a ``session_request`` asks to resume, if it names one that exists."""

@@ -60,6 +60,9 @@ class Settings:
     # Where customers reach the bridge (BRIDGE_PUBLIC_URL): an image path in a bot response ("/shop/x.svg")
     # is sent as an address under it, since a widget on a shop's own site resolves a path against that site.
     public_url: str = ""
+    # The support manager's file: business hours, idle rules (DESK_FILE; handoff.desk_policy). None: always
+    # open, IdlePolicy's defaults.
+    desk_file: Path | None = None
     bridge_id: str = "bridge"
     log_format: str = "text"
     drain_s: float = 10.0
@@ -115,6 +118,7 @@ class Settings:
                 retention_days=float(env.get("BRIDGE_RETENTION_DAYS", cls.retention_days)),
                 ticket_retention_days=float(env.get("BRIDGE_TICKET_RETENTION_DAYS", cls.ticket_retention_days)),
                 public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
+                desk_file=Path(env["DESK_FILE"]) if env.get("DESK_FILE") else None,
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),
                 drain_s=float(env.get("BRIDGE_DRAIN_S", cls.drain_s)),
@@ -129,6 +133,13 @@ class Settings:
             raise ConfigError("BRIDGE_PUBLIC_URL must start with http:// or https://")
         if settings.log_format not in ("text", "json"):
             raise ConfigError("LOG_FORMAT must be text or json")
+        if settings.desk_file is not None:
+            from handoff.desk_policy import DeskFileError, load  # the file is read again by the bridge
+
+            try:
+                load(settings.desk_file)
+            except DeskFileError as e:
+                raise ConfigError(str(e)) from e
         if not settings.agents_file.exists():
             raise ConfigError(f"AGENTS_FILE {settings.agents_file} does not exist")
         if settings.agents_file.resolve() == EXAMPLE_AGENTS and env.get("BRIDGE_DEMO", "").lower() not in (

@@ -23,6 +23,10 @@ from handoff.state import Move, State, transition
 
 RETRY_LOOKBACK = 50  # transcript entries searched for a retried message id
 EMPTY_TTL_S = 3600  # a conversation nobody wrote in is forgotten after this
+ACTIVITY_ROLES = ("customer", "agent")  # whose last message time the conversation keeps (last_<role>_at)
+# Lines that end or follow the end of a conversation, or are the desk's own nudge: they do not count as
+# activity (handoff.idle).
+QUIET_EVENTS = frozenset({"closed", "ticket", "auto_resolved", "rated", "erased", "still_there"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class Conversations:
                         pipe.hdel(key, "wait_offer_at", "first_response_at")
                     if new_state is State.CLOSED:  # its retention period starts (handoff.retention)
                         pipe.zadd(keys.CLOSED_CONVERSATIONS, {conversation_id: float(values["updated_at"])})
+                        pipe.zrem(keys.ACTIVITY, conversation_id)  # nothing left to auto-resolve
                     await pipe.execute()
                     break
                 except WatchError:
@@ -152,9 +157,16 @@ class Conversations:
     async def record(self, conversation_id: str, role: str, text: str, **extra: Any) -> dict[str, Any]:
         """Add one entry to the live transcript (with a fresh ``id`` and the time); return it."""
         entry = new_entry(role, text, **extra)
+        key = keys.conversation(conversation_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.rpush(keys.transcript(conversation_id), json.dumps(entry, ensure_ascii=False))
-            pipe.persist(keys.conversation(conversation_id))  # written in: no longer an empty conversation
+            pipe.persist(key)  # written in: no longer an empty conversation
+            # When each side last wrote, for auto-resolve (handoff.idle); a closed conversation's
+            # own closing line does not make it look active again.
+            if role in ACTIVITY_ROLES:
+                pipe.hset(key, f"last_{role}_at", str(entry["ts"]))
+            if extra.get("event") not in QUIET_EVENTS:
+                pipe.zadd(keys.ACTIVITY, {conversation_id: entry["ts"]})
             await pipe.execute()
         return entry
 

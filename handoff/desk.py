@@ -21,11 +21,13 @@ from handoff.assignment import pick_agent
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
 from handoff.errors import IllegalMove, NotAllowed
+from handoff.idle import AUTO_RESOLVED
 from handoff.logs import about
 from handoff.metrics import Metrics
 from handoff.notify import Notify
 from handoff.queue import Queue
 from handoff.rasa_client import RasaClient, best_effort
+from handoff.sla_watch import SlaWatch
 from handoff.state import Move, State, human_owned
 from handoff.stats import Stats
 from handoff.tickets import Tickets
@@ -38,10 +40,10 @@ class Desk:
 
     def __init__(self, settings: Settings, redis: Redis, conversations: Conversations, queue: Queue,
                  agents: Agents, tickets: Tickets, views: Views, rasa: RasaClient, writer: TrackerWriter,
-                 notify: Notify, stats: Stats, metrics: Metrics) -> None:
+                 notify: Notify, stats: Stats, metrics: Metrics, sla: SlaWatch) -> None:
         self.settings, self.redis, self.conversations, self.queue = settings, redis, conversations, queue
         self.agents, self.tickets, self.views, self.rasa = agents, tickets, views, rasa
-        self.writer, self.notify, self.stats, self.metrics = writer, notify, stats, metrics
+        self.writer, self.notify, self.stats, self.metrics, self.sla = writer, notify, stats, metrics, sla
 
     # --- into the queue -----------------------------------------------------------
 
@@ -159,13 +161,25 @@ class Desk:
                                    {"agent": protocol.public_agent(agent.id, agent.name)})
         await self.notify.agent(agent.id, protocol.CLAIMED, await self.views.conversation(conversation.id))
 
-    async def first_response(self, conversation_id: str, ts: float) -> None:
-        """Count the agent's first answer after a handoff (once per wait)."""
+    async def awaiting_answer(self, conversation_id: str) -> float | None:
+        """When the customer's unanswered message came (after the agent's first answer), else ``None``:
+        read before an agent's message is recorded, to stop the ``next_response`` timer."""
+        raw = await self.redis.hmget(keys.conversation(conversation_id),
+                                     ["first_response_at", "last_customer_at", "last_agent_at"])
+        first, customer_at, agent_at = (float(v) if v else 0.0 for v in raw)
+        return customer_at if first and customer_at > max(first, agent_at) else None
+
+    async def first_response(self, conversation_id: str, ts: float, waiting_since: float | None = None) -> None:
+        """Count the agent's first answer after a handoff (once per wait), and stop its timer; a later
+        answer to a waiting customer (``waiting_since``) stops the ``next_response`` timer."""
         if await self.redis.hsetnx(keys.conversation(conversation_id), "first_response_at", str(ts)):
             conversation = await self.conversations.require(conversation_id)
             await self.stats.count({"first_responses": 1,
                                     "first_response_s": round(max(0.0, ts - conversation.queued_at), 3)},
                                    conversation.spoken_language)
+            await self.sla.stopped(conversation_id, "first_response", ts)
+        elif waiting_since is not None:
+            await self.sla.stopped(conversation_id, "next_response", ts, started=waiting_since)
 
     async def note(self, agent: Account, conversation_id: str, text: str) -> None:
         """An internal note on an owned conversation: agents see it, the customer never does."""
@@ -204,6 +218,7 @@ class Desk:
         """Return the conversation to the assistant."""
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
+        await self.sla.stopped(conversation_id, "resolution")  # resolved by the person, back to the bot
         await self.conversations.move(conversation_id, Move.HAND_BACK, agent_id="")
         await self._released(agent.id, conversation_id, "returned", {}, event="returned")
         await self.notify.customer(conversation_id, protocol.HANDOFF_RETURNED, {})
@@ -213,11 +228,40 @@ class Desk:
         about(conversation_id)
         await self.conversations.owned_by(agent.id, conversation_id)
         resolution = protocol.resolution_code(resolution)
+        await self.sla.stopped(conversation_id, "resolution")
         closed = await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution,
                                                closed_at=time.time())
         await self.stats.count({"closed": 1}, closed.spoken_language)
         await self._released(agent.id, conversation_id, "closed", {"resolution": resolution}, event="closed")
         await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": resolution})
+
+    async def auto_resolve(self, conversation_id: str) -> bool:
+        """Close a conversation nobody wrote in (``handoff.idle``) as ``auto_resolved``; ``False`` if it
+        moved on meanwhile (the customer wrote, an agent closed it)."""
+        about(conversation_id)
+        before = await self.conversations.get(conversation_id)
+        if before is None:
+            return False
+        if before.state is State.WITH_AGENT:
+            await self.sla.stopped(conversation_id, "resolution")
+        # ``closed_at`` (which asks for the survey) only for a conversation a person had.
+        when = {"closed_at" if before.state is State.WITH_AGENT else "resolved_at": time.time()}
+        try:
+            closed = await self.conversations.move(conversation_id, Move.AUTO_RESOLVE, resolution=AUTO_RESOLVED,
+                                                   **when)
+        except IllegalMove:
+            return False
+        await self.stats.count({"auto_resolved": 1}, closed.spoken_language)
+        self.metrics.auto_resolved(before.state.value)
+        params = {"resolution": AUTO_RESOLVED}
+        if before.state is State.WITH_AGENT and before.agent_id:
+            await self.stats.count({"closed": 1}, closed.spoken_language)
+            await self._released(before.agent_id, conversation_id, "closed", params, event="auto_resolved")
+            await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": AUTO_RESOLVED})
+        else:  # with the assistant only: nothing to tell a customer who has gone
+            await self.conversations.record(conversation_id, "system", vocabulary.agent_line("closed", **params),
+                                            event="auto_resolved", **vocabulary.agent_status("closed", **params))
+        return True
 
     async def _released(self, agent_id: str, conversation_id: str, line: str, params: dict[str, str],
                         event: str) -> None:

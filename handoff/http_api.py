@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import time
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from handoff.bridge import Bridge
 from handoff.errors import describe
 from handoff.lockout import Lockout
 from handoff.pages import current_agent
+from handoff.schedule import desk_status
 
 BRIDGE = web.AppKey("bridge", Bridge)
 SESSIONS = web.AppKey("sessions", Sessions)
@@ -115,7 +117,9 @@ async def handoff(request: web.Request) -> web.Response:
     if len(context) > MAX_CONTEXT_FIELDS:
         raise protocol.BadPayload("malformed", f"a handoff has at most {MAX_CONTEXT_FIELDS} context fields")
     outcome = await bridge.desk.handoff(conversation_id, context)
-    return web.json_response({"status": outcome, "conversation_id": conversation_id})
+    # The desk's hours: out of them the action tells the customer when it opens instead of a wait.
+    desk = desk_status(bridge.queue.schedule, time.time())
+    return web.json_response({"status": outcome, "conversation_id": conversation_id, "desk": desk})
 
 
 async def login(request: web.Request) -> web.Response:

@@ -71,6 +71,12 @@ CLOSED_CONVERSATIONS = f"{PREFIX}:retention:conversations"
 HANDLED_TICKETS = f"{PREFIX}:retention:tickets"
 RETENTION_SWEEP_LOCK = f"{PREFIX}:retention:sweep-lock"  # string with TTL: one bridge sweeps at a time
 
+# Auto-resolve (handoff.idle, handoff.autoresolve): open conversations by their last entry's time
+# (sorted set; a closed one leaves it), and the lock that lets one bridge sweep at a time.
+ACTIVITY = f"{PREFIX}:activity"
+IDLE_SWEEP_LOCK = f"{PREFIX}:activity:sweep-lock"
+SLA_SWEEP_LOCK = f"{PREFIX}:sla:sweep-lock"  # one bridge at a time notices breached timers (handoff.sla_watch)
+
 # Audit trail: stream of {at, actor, action, conversation, detail} (handoff.audit), append-only.
 AUDIT = f"{PREFIX}:audit"
 

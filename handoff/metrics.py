@@ -36,6 +36,12 @@ class Metrics:
         self.bot_latency = Histogram("nwsupport_bot_reply_seconds", "Customer message to Rasa's first reply",
                                      buckets=REPLY_BUCKETS, registry=registry)
         self.errors = Counter("nwsupport_errors", "Errors by kind (refused input included)", ["kind"], registry=registry)
+        self.auto_resolutions = Counter("nwsupport_auto_resolved", "Conversations closed because nobody wrote",
+                                        ["was"], registry=registry)
+        self.sla_breaches = Counter("nwsupport_sla_breaches", "Service-level timers that passed their deadline",
+                                    ["kind", "reason"], registry=registry)
+        self.still_there = Counter("nwsupport_still_there_asked", "Customers asked whether they are still there",
+                                   registry=registry)
 
     def connect(self, side: str, delta: int) -> None:
         """A socket of ``side`` (customer/agent) connected (+1) or left (-1)."""
@@ -56,6 +62,14 @@ class Metrics:
     def claimed_after(self, seconds: float) -> None:
         """An agent claimed a conversation that waited ``seconds``."""
         self.waiting.observe(max(0.0, seconds))
+
+    def sla_breach(self, kind: str, reason: str) -> None:
+        """A ``kind`` timer (first_response, next_response, resolution) of a ``reason`` handoff passed its deadline."""
+        self.sla_breaches.labels(kind=kind, reason=reason).inc()
+
+    def auto_resolved(self, was: str) -> None:
+        """A conversation that was ``was`` (bot, with_agent) closed because nobody wrote."""
+        self.auto_resolutions.labels(was=was).inc()
 
     def error(self, kind: str) -> None:
         """Something failed, or a client sent something refused, of ``kind``."""

@@ -70,6 +70,7 @@ CONVERSATION_ENDED = "conversation_ended"  # {conversation_id, how}
 HELLO = "hello"  # {agent, status, resolution_codes, vocabulary, agents}: first event after connecting
 AGENTS = "agents"  # [{id, name, status, load, capacity}]
 STATUS = "status"  # {status}
+SLA_BREACHED = "sla_breached"  # {conversation_id, kind, reason, due_at, agent_id}: a target was missed (handoff.sla)
 ENTRY_ADDED = "entry_added"  # {conversation_id, entry}: agent message, note or status line recorded
 # Agent → bridge, as ``resync``: {after: {conversation_id: last entry id seen}}; the bridge answers
 # with the queue, the tickets, ``entries`` for every conversation the agent holds, and
@@ -387,6 +388,10 @@ def plain_message(event: str, payload: Mapping[str, Any], language: str = "en") 
     if event == BOT_UTTERED:
         return dict(payload)
     if event == HANDOFF_QUEUED:
+        if payload.get("after_hours"):
+            opens = payload.get("opens") if isinstance(payload.get("opens"), Mapping) else {}
+            return {"text": status_line("queue_after_hours", language,
+                                        opens=str((opens or {}).get(language) or (opens or {}).get("en") or ""))}
         minutes = max(1, round(int(payload.get("estimated_wait_s") or 0) / 60))
         key = "queue_plain" if payload.get("agents_available") else "queue_no_agent"
         return {"text": status_line(key, language, position=str(payload.get("position") or 1),

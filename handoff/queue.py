@@ -4,7 +4,8 @@ Served by score, lower first: the time a conversation was queued, brought forwar
 its reason's priority (``vocabulary.priority_for``), and before everyone when its
 agent vanished. Whole-queue reads are batched into one Redis round trip. A customer's
 wait estimate counts only the available agents who would serve them: those who speak
-their language (``handoff.assignment.serving``).
+their language (``handoff.assignment.serving``). While the desk is closed (``handoff.schedule``)
+nobody is promised a person: no estimate, the time the desk opens, and the offer to leave a message.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from handoff.assignment import places
 from handoff.config import Settings
 from handoff.conversations import Conversation, Conversations
 from handoff.notify import Notify
+from handoff.schedule import Schedule, desk_status
+from handoff.sla import SlaPolicy, timers
 
 PRIORITY_STEP_S = 600.0  # one priority level counts as ten minutes of waiting
 FRONT_OF_QUEUE_S = 10 ** 9  # requeued after an agent vanished: before everyone
@@ -56,9 +59,11 @@ class Queue:
     """The waiting line in Redis, and telling the waiting customers and the agents about it."""
 
     def __init__(self, redis: Redis, conversations: Conversations, agents: Agents, notify: Notify,
-                 settings: Settings) -> None:
+                 settings: Settings, schedule: Schedule | None = None, sla: SlaPolicy | None = None) -> None:
         self.redis, self.conversations, self.agents = redis, conversations, agents
         self.notify, self.settings = notify, settings
+        self.schedule = schedule or Schedule.always_open()
+        self.sla = sla or SlaPolicy()
 
     async def enqueue(self, conversation: Conversation, front: bool = False) -> None:
         """Put a queued conversation in line."""
@@ -86,8 +91,13 @@ class Queue:
         """The queue as agents see it, in serving order."""
         now = time.time()
         waiting = await self.conversations.get_many(await self.ids())
-        return [queue_entry(conversation, position, now)
+        return [{**queue_entry(conversation, position, now), "sla": self._timers(conversation, now)}
                 for position, conversation in enumerate(waiting, 1) if conversation is not None]
+
+    def _timers(self, conversation: Conversation, now: float) -> list[dict[str, Any]]:
+        """The waiting conversation's service-level timers (``handoff.sla``), for the console's countdown."""
+        fields = {"state": "queued", "reason": conversation.reason, "queued_at": str(conversation.queued_at)}
+        return [t.as_dict(now) for t in timers(fields, self.sla, self.schedule)]
 
     async def broadcast(self) -> None:
         """Send the queue to every agent."""
@@ -120,13 +130,22 @@ class Queue:
         """
         waiting = [c for c in await self.conversations.get_many(await self.ids()) if c is not None]
         counted = places(await self.agents.available_loads(), [c.spoken_language for c in waiting])
+        desk = desk_status(self.schedule, time.time())
+        if not desk["open"]:  # no estimate: nobody is promised a person before the desk opens
+            return {c.id: {"position": position, "agents_available": available, "estimated_wait_s": None,
+                           "after_hours": True, "opens_at": desk.get("opens_at"), "opens": desk.get("opens")}
+                    for position, (c, (_, available)) in enumerate(zip(waiting, counted), 1)}
         return {c.id: {"position": position, "agents_available": available,
                        "estimated_wait_s": estimated_wait_s(ahead, available, self.settings.average_handle_s)}
                 for position, (c, (ahead, available)) in enumerate(zip(waiting, counted), 1)}
 
     async def _tell(self, conversation_id: str, place: dict[str, Any], announce: bool) -> None:
         await self.notify.place_in_line(conversation_id, place, announce)
-        if place["agents_available"] == 0:
+        if place.get("after_hours"):
+            await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT, {
+                "options": ["leave_message"], "why": "after_hours", "opens_at": place["opens_at"],
+                "opens": place["opens"]})
+        elif place["agents_available"] == 0:
             await self.notify.customer(conversation_id, protocol.HANDOFF_NO_AGENT,
                                        {"options": ["wait", "leave_message"]})
 

@@ -98,7 +98,10 @@ class Relay:
             if human_owned(current.state):
                 await self._to_agent(current, text, entry, message_id)
             else:
-                await self._bot_turn(conversation_id, text, metadata, message_id)
+                # The conversation's language goes with every turn: a widget that declares none (a plain
+                # Rasa widget) is still answered in it after Rasa starts a new session.
+                await self._bot_turn(conversation_id, text, {**metadata, "language": metadata.get("language")
+                                                             or language}, message_id)
 
         async def recover() -> None:
             await self._recover_turn(conversation, text, metadata, message_id or "")
@@ -184,7 +187,9 @@ class Relay:
         if conversation.state is State.WITH_AGENT:
             await self.notify.agent(conversation.agent_id, protocol.CUSTOMER_MESSAGE, {
                 "conversation_id": conversation.id, "text": text, "ts": entry.get("ts", time.time()),
-                "id": entry.get("id", ""), "message_id": message_id})
+                "id": entry.get("id", ""), "message_id": message_id,
+                # the timers now (a next-response timer starts with this message: handoff.sla)
+                "sla": await self.desk.sla.timers_of(conversation.id)})
             self.metrics.relayed("customer_to_agent")
         await self.writer.customer_line(conversation.id, text, conversation.state.value, message_id)
 
@@ -251,10 +256,11 @@ class Relay:
         attempt = await self._claim(conversation_id, f"agent:{agent.id}", message_id)
 
         async def handle() -> None:
+            waiting_since = await self.desk.awaiting_answer(conversation_id)  # before this answer is recorded
             entry = await self._entry(attempt, conversation_id, "agent", text, message_id,
                                       agent={"id": agent.id, "name": agent.name})
             await attempt.mark_passed_on()
-            await self._to_customer(agent, conversation_id, text, identity, entry)
+            await self._to_customer(agent, conversation_id, text, identity, entry, waiting_since)
 
         async def recover() -> None:
             # Recorded before it was passed on: send it again with the same entry id (the widget
@@ -267,12 +273,13 @@ class Relay:
         return await deliver(attempt, handle, recover)
 
     async def _to_customer(self, agent: Account, conversation_id: str, text: str,
-                           identity: protocol.AgentIdentity, entry: dict[str, Any]) -> None:
+                           identity: protocol.AgentIdentity, entry: dict[str, Any],
+                           waiting_since: float | None = None) -> None:
         await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
                                    protocol.agent_uttered(text, identity, entry["id"]))
         self.metrics.relayed("agent_to_customer")
         await self.notify.agent(agent.id, protocol.ENTRY_ADDED, {"conversation_id": conversation_id, "entry": entry})
-        await self.desk.first_response(conversation_id, entry["ts"])
+        await self.desk.first_response(conversation_id, entry["ts"], waiting_since)
         await self.writer.agent_line(conversation_id, text, identity)
 
     async def agent_typing(self, agent: Account, conversation_id: str, typing: bool) -> None:

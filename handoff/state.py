@@ -13,7 +13,7 @@ class State(str, Enum):
     BOT = "bot"  # the assistant answers
     QUEUED = "queued"  # handed off, waiting for an agent
     WITH_AGENT = "with_agent"  # a person answers; Rasa is paused
-    CLOSED = "closed"  # ended by an agent or by leaving a message
+    CLOSED = "closed"  # ended by an agent, by leaving a message, or auto-resolved when nobody wrote
 
 
 class Move(str, Enum):
@@ -27,6 +27,7 @@ class Move(str, Enum):
     CLOSE = "close"
     LEAVE_MESSAGE = "leave_message"
     REOPEN = "reopen"
+    AUTO_RESOLVE = "auto_resolve"  # nobody wrote for a while (handoff.idle)
 
 
 _TRANSITIONS: dict[tuple[State, Move], State] = {
@@ -40,6 +41,8 @@ _TRANSITIONS: dict[tuple[State, Move], State] = {
     (State.WITH_AGENT, Move.HAND_BACK): State.BOT,
     (State.WITH_AGENT, Move.CLOSE): State.CLOSED,
     (State.CLOSED, Move.REOPEN): State.BOT,
+    (State.BOT, Move.AUTO_RESOLVE): State.CLOSED,
+    (State.WITH_AGENT, Move.AUTO_RESOLVE): State.CLOSED,
 }
 
 

@@ -5,7 +5,9 @@ Counters (``handoff.keys.stats_day``), each also per hour as ``name@HH``:
 least once), ``handoffs`` and ``handoff:<reason>``, ``claimed`` with
 ``wait_s`` (queued → claimed), ``first_responses`` with ``first_response_s``
 (queued → the first agent message), ``closed``, ``ratings`` with
-``rating_sum``. Each is also kept per customer language as ``<language>|name``
+``rating_sum``, ``auto_resolved``; service-level targets (``handoff.sla_watch``):
+``sla:<kind>:<met|missed>`` with ``sla:<kind>:reason=<r>:...`` and ``sla:<kind>:agent=<id>:...``,
+and ``sla_breach:<kind>``. Each is also kept per customer language as ``<language>|name``
 (``ja|handoffs@14``): the supervisor's figures split by language (``for_language``);
 a conversation is counted in its language when its customer first writes.
 """
@@ -109,6 +111,8 @@ def summarise(raw: Mapping[str, Any], day: str) -> dict[str, Any]:
         "satisfaction": {"average": round(_number(raw, "rating_sum") / ratings, 2) if ratings else None,
                          "count": ratings},
         "closed": int(_number(raw, "closed")),
+        "auto_resolved": int(_number(raw, "auto_resolved")),
+        "sla": sla_figures(raw),
     }
     hours: list[dict[str, Any]] = []
     for hour in range(24):
@@ -124,3 +128,35 @@ def summarise(raw: Mapping[str, Any], day: str) -> dict[str, Any]:
             "satisfaction": round(_number(hour_raw, "rating_sum") / rated, 2) if rated else None,
         })
     return {"today": today, "hours": hours}
+
+
+SLA_KINDS = ("first_response", "next_response", "resolution")
+
+
+def _share(met: float, missed: float) -> dict[str, Any]:
+    total = met + missed
+    return {"met": int(met), "missed": int(missed), "share": round(met / total, 3) if total else None}
+
+
+def sla_figures(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The day's share of timers stopped within their target, per kind, overall, by reason and by agent,
+    and the breaches noticed while they ran (pure)."""
+    figures: dict[str, Any] = {}
+    for kind in SLA_KINDS:
+        groups: dict[str, dict[str, dict[str, float]]] = {"reason": {}, "agent": {}}
+        prefix = f"sla:{kind}:"
+        for name in raw:
+            if not name.startswith(prefix) or "@" in name:
+                continue
+            rest = name[len(prefix):]
+            group, _, outcome = rest.rpartition(":")
+            if outcome not in ("met", "missed") or "=" not in group:
+                continue
+            by, _, key = group.partition("=")
+            if by in groups:
+                groups[by].setdefault(key, {"met": 0.0, "missed": 0.0})[outcome] += _number(raw, name)
+        figures[kind] = {**_share(_number(raw, f"{prefix}met"), _number(raw, f"{prefix}missed")),
+                         "breaches": int(_number(raw, f"sla_breach:{kind}")),
+                         "by_reason": {k: _share(v["met"], v["missed"]) for k, v in sorted(groups["reason"].items())},
+                         "by_agent": {k: _share(v["met"], v["missed"]) for k, v in sorted(groups["agent"].items())}}
+    return figures

@@ -15,6 +15,8 @@ from handoff.accounts import Account
 from handoff.agents import Agents
 from handoff.conversations import Conversations
 from handoff.queue import Queue
+from handoff.schedule import desk_status
+from handoff.sla_watch import SlaWatch
 from handoff.state import State
 from handoff.stats import Stats, day_and_hour, for_language, summarise
 
@@ -23,16 +25,16 @@ class Views:
     """Builds the payloads of ``claimed``, ``history`` and ``/api/stats``."""
 
     def __init__(self, redis: Redis, conversations: Conversations, queue: Queue, agents: Agents,
-                 accounts: Mapping[str, Account], stats: Stats) -> None:
+                 accounts: Mapping[str, Account], stats: Stats, sla: SlaWatch) -> None:
         self.redis, self.conversations, self.queue, self.agents = redis, conversations, queue, agents
-        self.accounts, self.stats = accounts, stats
+        self.accounts, self.stats, self.sla = accounts, stats, sla
 
     async def conversation(self, conversation_id: str) -> dict[str, Any]:
         """Everything an agent sees of a conversation: transcript and handoff context."""
         conversation = await self.conversations.require(conversation_id)
         return {"conversation_id": conversation_id, "state": conversation.state.value,
                 "reason": conversation.reason, "agent_id": conversation.agent_id, "context": conversation.context,
-                "language": conversation.spoken_language,
+                "language": conversation.spoken_language, "sla": await self.sla.timers_of(conversation_id),
                 "transcript": await self.conversations.transcript(conversation_id)}
 
     async def customer(self, conversation_id: str, after: str | None = None) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class Views:
                 "agent": protocol.public_agent(agent.id, agent.name) if agent else None,
                 "surveyed": bool(rated_at) and rated_at >= closed_at,
                 "survey_pending": conversation.state is State.CLOSED and bool(closed_at) and rated_at < closed_at,
+                "desk": desk_status(self.queue.schedule, time.time()),
                 "vocabulary": vocabulary.for_customers()}
 
     async def figures(self, language: str | None = None) -> dict[str, Any]:

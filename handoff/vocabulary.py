@@ -5,9 +5,11 @@ the status lines a customer reads and the bridge's own answers, in English and J
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from escalation import reasons
 
@@ -36,6 +38,8 @@ DEFAULT_REASON = reasons.DEFAULT_REASON
 
 RESOLUTION_CODES = ("resolved", "answered", "order_changed", "refund_issued", "follow_up_by_email",
                     "no_response", "duplicate", "spam")
+# Codes the desk sets itself, never offered in the close menu.
+SYSTEM_RESOLUTION_CODES = ("auto_resolved",)
 # Their labels in the console's close menu and transcript lines.
 RESOLUTION_LABELS: Mapping[str, Mapping[str, str]] = {
     "resolved": {"en": "resolved", "ja": "解決済み"},
@@ -46,6 +50,7 @@ RESOLUTION_LABELS: Mapping[str, Mapping[str, str]] = {
     "no_response": {"en": "no response", "ja": "お客様の応答なし"},
     "duplicate": {"en": "duplicate", "ja": "重複"},
     "spam": {"en": "spam", "ja": "迷惑行為"},
+    "auto_resolved": {"en": "closed automatically (no reply)", "ja": "自動終了（お客様の応答なし）"},
 }
 
 # Status lines of the transcript as the customer reads them, by key; ``{agent}`` and
@@ -56,6 +61,8 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
     "left": {"en": "{agent} left the chat", "ja": "{agent}がチャットを退出しました"},
     "returned": {"en": "You're back with the assistant", "ja": "アシスタントとの会話に戻りました"},
     "closed": {"en": "The conversation was closed", "ja": "会話は終了しました"},
+    "auto_resolved": {"en": "We closed the chat as we didn't hear back from you. Just write here if there's anything else.",
+                      "ja": "ご返信がなかったため、チャットを終了いたしました。ほかにご用件がございましたら、こちらにご入力ください。"},
     "ticket": {"en": "Thanks, we'll reply by e-mail (ticket {ticket})",
                "ja": "メッセージを承りました。メールにてご返信いたします（受付番号 {ticket}）"},
     "rated": {"en": "Thank you for your feedback", "ja": "ご意見ありがとうございました"},
@@ -66,6 +73,11 @@ STATUS_LINES: Mapping[str, Mapping[str, str]] = {
                                "If that wasn't you, please close this chat and start a new one.",
                          "ja": "この会話が別の画面または端末で開かれました。お心当たりがない場合は、"
                                "このチャットを閉じて新しく開始してください。"},
+    # The desk is closed (handoff.schedule): nobody is promised a person; {opens} is when it opens.
+    "queue_after_hours": {"en": "Our support team is away right now and will be back {opens}. Your request is "
+                                "noted; you can also leave a message with your e-mail address and we'll reply then.",
+                          "ja": "ただいま担当者の対応時間外です。{opens}より対応を再開いたします。ご依頼は承っております。"
+                                "メールアドレスとご用件を残していただければ、対応開始後にご返信いたします。"},
     # Only for widgets that show no handoff events of their own (plain Rasa widgets): the place in line.
     "queue_plain": {"en": "Connecting you to a person: you are number {position} in line, about {minutes} min.",
                     "ja": "担当者におつなぎしています。現在{position}番目で、お待ち時間は約{minutes}分です。"},
@@ -94,13 +106,18 @@ BRIDGE_REPLIES: Mapping[str, Mapping[str, str]] = {
         "ja": "申し訳ございません。ただいまお答えすることができませんでした。恐れ入りますが、もう一度お試し"
               "いただけますでしょうか。解決しない場合は、担当者が対応いたします。"},
     "talk_to_a_person": {"en": "Talk to a person", "ja": "担当者と話す"},  # the quick reply's title
+    # The customer has not answered the agent for a while (handoff.idle); {minutes} until the chat closes.
+    "still_there": {
+        "en": "Are you still there? If there's anything else we can help with, just write here. "
+              "If we don't hear from you, this chat will close in {minutes} minutes; you can always start again.",
+        "ja": "まだご覧になっていますでしょうか。ほかにお手伝いできることがございましたら、こちらにご入力ください。"
+              "ご返信がない場合は、{minutes}分後にこのチャットを終了させていただきます。いつでも改めてお問い合わせいただけます。"},
 }
 
 
-def bridge_reply(key: str, language: str | None = "en") -> str:
-    """The bridge's own answer ``key`` in ``language`` (English if there is none)."""
-    texts = BRIDGE_REPLIES[key]
-    return texts.get(language or "en") or texts["en"]
+def bridge_reply(key: str, language: str | None = "en", **params: str) -> str:
+    """The bridge's own answer ``key`` in ``language`` (English if there is none), params filled in."""
+    return _filled(BRIDGE_REPLIES[key], language or "en", params)
 
 
 def talk_to_a_person(language: str | None = "en") -> dict[str, str]:
@@ -171,4 +188,25 @@ def for_agents() -> dict[str, Any]:
                                      for r in REASONS]
     return {"reasons": reasons,
             "resolution_codes": [{"code": code, "label": dict(RESOLUTION_LABELS[code])} for code in RESOLUTION_CODES],
+            "system_resolution_codes": [{"code": code, "label": dict(RESOLUTION_LABELS[code])}
+                                        for code in SYSTEM_RESOLUTION_CODES],
             "agent_lines": {key: dict(lines) for key, lines in AGENT_LINES.items()}}
+
+
+# How a desk's time zone is named to customers; other zones by their key ("Europe/Berlin time").
+ZONE_NAMES: Mapping[str, Mapping[str, str]] = {
+    "Asia/Tokyo": {"en": "Japan time", "ja": "日本時間"},
+    "UTC": {"en": "UTC", "ja": "協定世界時"},
+}
+_EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_JA_WEEKDAYS = "月火水木金土日"
+
+
+def opening_label(at: float, zone: str, language: str = "en") -> str:
+    """When the desk opens, as a customer reads it: ``Monday 4 January, 09:00 (Japan time)``,
+    ``1月4日（月）9:00（日本時間）``."""
+    local = dt.datetime.fromtimestamp(at, ZoneInfo(zone))
+    names = ZONE_NAMES.get(zone, {"en": f"{zone} time", "ja": zone})
+    if language == "ja":
+        return f"{local.month}月{local.day}日（{_JA_WEEKDAYS[local.weekday()]}）{local.hour}:{local.minute:02d}（{names['ja']}）"
+    return f"{_EN_WEEKDAYS[local.weekday()]} {local.day} {local:%B}, {local:%H:%M} ({names['en']})"

@@ -27,6 +27,8 @@ export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(secret action-server-token)
 # Logs: readable by this user and its group only (0640).
 umask 027
 export HANDOFF_URL="${HANDOFF_URL:-http://$BRIDGE_HOST:$BRIDGE_PORT/api/handoff}"
+# The desk's hours and idle rules, the support manager's file (DESK_FILE= for a desk that never closes).
+export DESK_FILE="${DESK_FILE-$ROOT/desk.toml}"
 export RASA_URL="${RASA_URL:-http://$RASA_HOST:$RASA_PORT}"
 
 pids=()
@@ -92,6 +94,7 @@ cat <<INFO
     Action server  http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT
     Bridge         http://$BRIDGE_HOST:$BRIDGE_PORT   (health: /health)
     Redis          $REDIS_URL
+    Desk hours     ${DESK_FILE:-none}: $(PYTHONPATH="$ROOT" "$BRIDGE_VENV/bin/python" -m handoff.desk_policy "${DESK_FILE:-}")
     Logs           var/log/
   Ctrl-C stops everything.
 

@@ -189,3 +189,22 @@ test("resync: after the first history a session_request asks only for what came 
   assert.equal(full.partial, false);
   assert.deepEqual(full.items.map((i) => i.text), ["again"]);
 });
+
+test("out of hours the widget knows when the desk opens, in its language", async () => {
+  const { createState, setDesk, deskOpens } = await import("../../web/widget/state.js");
+  const opens = { en: "Friday 4 December, 09:00 (Japan time)", ja: "12月4日（金）9:00（日本時間）" };
+  const ja = createState({ language: "ja" });
+  assert.equal(deskOpens(ja), "");  // nothing said yet: nothing shown
+  setDesk(ja, { open: false, opens_at: 1, opens });
+  assert.equal(deskOpens(ja), opens.ja);
+  const en = createState({ language: "en" });
+  setDesk(en, { open: false, opens });
+  assert.equal(deskOpens(en), opens.en);
+  setDesk(en, { open: true });
+  assert.equal(deskOpens(en), "");
+  setDesk(en, "nonsense");  // ignored
+  assert.equal(deskOpens(en), "");
+  const fr = createState({ language: "fr" });
+  setDesk(fr, { open: false, opens });
+  assert.equal(deskOpens(fr), opens.en);  // a language the server has no label for: English
+});

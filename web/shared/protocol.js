@@ -59,6 +59,7 @@ export const AGENT = Object.freeze({
   CANNED_DELETE: "canned_delete",
   RESYNC: "resync",
   ENTRIES: "entries",
+  SLA_BREACHED: "sla_breached",
   ERROR: "error",
 });
 

@@ -4,6 +4,7 @@
 import { el, remove, str } from "../shared/dom.js";
 import { MAX_CHARS, isEmail } from "../shared/protocol.js";
 import { icon } from "./icons.js";
+import { deskOpens } from "./state.js";
 import { scrollToBottom } from "./view.js";
 
 export function hideNoAgent(ctx) {
@@ -14,9 +15,13 @@ export function hideNoAgent(ctx) {
   cards.form = null;
 }
 
-export function showNoAgent(ctx) {
+/** Nobody to take the conversation: keep waiting or leave a message; out of hours (`why:
+ * "after_hours"`), only the message, and when the desk opens. */
+export function showNoAgent(ctx, offer) {
   const { ui, t } = ctx;
   if (ui.cards.noAgent || ui.cards.form) return; // already offered
+  const afterHours = Boolean(offer && offer.why === "after_hours");
+  const opens = afterHours ? deskOpens(ctx.state) : "";
   const keep = el("button", {
     type: "button", class: "sw-button sw-button-secondary", "data-testid": "keep-waiting", text: t("keepWaiting"),
     onclick: () => { ctx.actions.keepWaiting(); hideNoAgent(ctx); ui.input.focus(); },
@@ -26,9 +31,10 @@ export function showNoAgent(ctx) {
     onclick: () => showLeaveMessageForm(ctx),
   });
   ui.cards.noAgent = el("div", { class: "sw-card", "data-testid": "no-agent", role: "region", "aria-labelledby": "sw-no-agent-title" },
-    el("h3", { class: "sw-card-title", id: "sw-no-agent-title", text: t("noAgentTitle") }),
-    el("p", { class: "sw-card-text", text: t("noAgentText") }),
-    el("div", { class: "sw-card-actions" }, keep, leave));
+    el("h3", { class: "sw-card-title", id: "sw-no-agent-title", text: t(afterHours ? "afterHoursTitle" : "noAgentTitle") }),
+    el("p", { class: "sw-card-text", text: afterHours ? t("afterHoursText", { opens: opens || "…" }) : t("noAgentText") }),
+    afterHours ? el("div", { class: "sw-card-actions" }, leave) : el("div", { class: "sw-card-actions" }, keep, leave));
+  if (afterHours) ui.cards.noAgent.dataset.why = "after_hours";
   ui.extras.appendChild(ui.cards.noAgent);
   scrollToBottom(ctx, true);
 }

@@ -131,6 +131,7 @@ export function wire(ctx, io) {
     if (drawn.replies) showQuickReplies(ctx, drawn.replies, pickReply);
     // Messages not yet acknowledged are shown too (a partial history leaves them where they are).
     if (!drawn.partial) for (const m of outbox.items()) if (m.session_id === state.sessionId && m.shown) addMessage(ctx, { role: "customer", text: m.shown, ts: m.ts });
+    S.setDesk(state, data.desk);
     setConversation(ctx, data.state, data.agent && typeof data.agent === "object" ? data.agent : null);
     if (data.state === "queued" && ctx.ui.queueBanner.hidden) showQueue(ctx, null);
     if (S.surveyDue(data)) { if (!surveyShown(ctx)) showSurvey(ctx); } else if (surveyShown(ctx) && !surveyThanked(ctx)) hideSurvey(ctx);
@@ -160,14 +161,17 @@ export function wire(ctx, io) {
   socket.on(E.HANDOFF_QUEUED, (data) => {
     data = data && typeof data === "object" ? data : {};
     hideTyping(ctx);
+    if (data.after_hours) S.setDesk(state, { open: false, opens: data.opens });
     if (state.conv !== "queued") setConversation(ctx, "queued");
     showQueue(ctx, data.position, data.estimated_wait_s);
   });
 
-  socket.on(E.HANDOFF_NO_AGENT, () => {
+  socket.on(E.HANDOFF_NO_AGENT, (data) => {
+    data = data && typeof data === "object" ? data : {};
+    if (data.why === "after_hours") S.setDesk(state, { open: false, opens: data.opens });
     if (state.conv !== "queued") setConversation(ctx, "queued");
     if (ctx.ui.queueBanner.hidden) showQueue(ctx, null);
-    showNoAgent(ctx);
+    showNoAgent(ctx, data);
   });
 
   socket.on(E.TICKET_CREATED, (data) => {

@@ -23,6 +23,7 @@ export function createState(config) {
     sentIds: new Set(),    // message ids this page sent (drawn when typed, not again from the transcript)
     lastReplyAt: 0,        // Date.now() of the last bot_uttered
     vocabulary: null,      // from `history`: {status_lines: {key: {en, ja}}}
+    desk: null,            // from `history` and the queue: {open, opens: {en, ja}} (business hours)
   };
 }
 
@@ -53,6 +54,20 @@ export function connectionText(state, t) {
 export function setConversation(state, conv, agent) {
   state.conv = conv || "bot";
   if (agent !== undefined) state.agent = agent && typeof agent === "object" ? agent : null;
+}
+
+/** The desk's hours as the server told them (`history.desk`, or a queue update out of hours). */
+export function setDesk(state, desk) {
+  if (!desk || typeof desk !== "object") return;
+  const opens = desk.opens && typeof desk.opens === "object" ? desk.opens : null;
+  state.desk = { open: desk.open !== false, opens };
+}
+
+/** When the desk opens, in the widget's language ("" when open, or when the server did not say). */
+export function deskOpens(state) {
+  const desk = state.desk;
+  if (!desk || desk.open || !desk.opens) return "";
+  return str(desk.opens[state.config.language]) || str(desk.opens.en);
 }
 
 /** "…you are number 2 in line, about 3 minutes" (at least 1 minute), or the plain waiting line. */

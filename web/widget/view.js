@@ -3,7 +3,7 @@
 
 import { el, initial, str } from "../shared/dom.js";
 import { MAX_CHARS } from "../shared/protocol.js";
-import { canSend, connectionText, queueText } from "./state.js";
+import { canSend, connectionText, deskOpens, queueText } from "./state.js";
 import { icon } from "./icons.js";
 
 function validColor(value) {
@@ -214,13 +214,16 @@ export function renderHeader(ctx) {
   } else {
     ui.avatar.classList.remove("sw-avatar-agent");
     ui.avatar.appendChild(icon(state.conv === "queued" ? "person" : "bot", 22));
+    const opens = deskOpens(state);
     ui.subtitle.textContent = state.conv === "queued" ? t("subtitleQueued")
+      : opens ? t("subtitleAfterHours", { opens })  // before anyone asks: when a person can answer
       : state.conv === "closed" ? t("subtitleClosed") : t("subtitleBot");
   }
 }
 
 export function showQueue(ctx, position, waitS) {
-  ctx.ui.queueLine.textContent = queueText(ctx.t, position, waitS);
+  const opens = deskOpens(ctx.state);  // out of hours nobody is promised: when the desk opens instead
+  ctx.ui.queueLine.textContent = opens ? ctx.t("queueAfterHours", { opens }) : queueText(ctx.t, position, waitS);
   ctx.ui.queueBanner.hidden = false;
 }
 

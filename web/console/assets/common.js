@@ -94,14 +94,16 @@ export function languageBadge(code, attrs) {
 }
 
 /* --- toasts ---------------------------------------------------------------- */
-export function toast(message, kind, ms) {
+/** A toast: `kind` "error" (the default), "warn" or "info"; `attrs` more attributes for its node
+ * (a `data-testid` of its own, `dataset`). */
+export function toast(message, kind, ms, attrs) {
   let box = document.querySelector("body > .toasts");
   if (!box) {
     box = el("div", { class: "toasts", role: "region", "aria-label": tr("common.notifications") });
     document.body.appendChild(box);
   }
   const close = el("button", { type: "button", class: "toast-close", "aria-label": tr("common.dismissNotification") }, "×");
-  const node = el("div", { class: "toast toast-" + (kind || "error"), "data-testid": "toast", role: kind === "info" ? "status" : "alert" },
+  const node = el("div", { class: "toast toast-" + (kind || "error"), "data-testid": "toast", role: kind === "info" ? "status" : "alert", ...attrs },
     el("span", { class: "toast-text" }, String(message || tr("common.somethingWrong"))), close);
   const timer = { id: null };
   const dismiss = () => { clearTimeout(timer.id); node.remove(); };

@@ -26,6 +26,7 @@ function collectUi() {
     handledBox: $("handled-box"), handled: $("tickets-handled"), handledCount: $("handled-count"),
     team: $("team"),
     tabs: $("tabs"), conv: $("conv"), convHead: $("conv-head"), convName: $("conv-name"), convMeta: $("conv-meta"),
+    convSla: $("conv-sla"),
     handBack: $("hand-back"), erase: $("erase"), transferTo: $("transfer-to"), transfer: $("transfer"),
     resolution: $("resolution"), close: $("close"),
     ended: $("ended"), endedText: $("ended-text"), dismiss: $("dismiss"),
@@ -99,7 +100,10 @@ function start() {
   render.load();
   wire(ctx, window.io);
 
-  setInterval(render.queueClocks, 1000);
+  setInterval(() => {  // the queue's waits and every service-level countdown
+    render.queueClocks();
+    render.convClocks();
+  }, 1000);
   setInterval(render.ticketAges, 30000);  // relative ticket ages
 }
 

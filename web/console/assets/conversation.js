@@ -6,6 +6,7 @@ import { isoTime } from "../../shared/time.js";
 import { safeImageSrc } from "../../shared/url.js";
 import { icon, languageBadge, reasonBadge, tr, uiLanguage } from "./common.js";
 import { activeConv, contextScore, conv, customerName, dismissConversation, entryWho, systemLineText, transferChoices } from "./state.js";
+import { drawTimers, slaNow } from "./sla-view.js";
 import { endedHow, formatClock, resolutionLabel } from "./text.js";
 
 const CUSTOMER_TYPING_TIMEOUT_MS = 10000;
@@ -141,6 +142,7 @@ export function install(ctx) {
     ui.convEmpty.hidden = Boolean(c);
     ui.convHead.hidden = !c;
     if (!c) {
+      render.convClocks();
       freshTranscript([]);
       ui.ended.hidden = true;
       ui.typing.hidden = true;
@@ -160,6 +162,7 @@ export function install(ctx) {
     clear(ui.convMeta).append(reasonBadge(S.reasons, c.reason, contextScore(c)), ...(language ? [" ", language] : []),
       el("span", { class: "muted" }, " · " + String(c.id).slice(0, 12)
         + (started ? " · " + tr("conv.started", { time: formatClock(uiLanguage(), Number(started)) }) : "")));
+    render.convClocks();
     ui.ended.hidden = !c.ended;
     if (c.ended) ui.endedText.textContent = tr("conv.ended", { how: endedHow(uiLanguage(), c.ended.how, S.resolutionLabels) });
     ui.typing.hidden = !c.typing || Boolean(c.ended);
@@ -169,6 +172,13 @@ export function install(ctx) {
     if (c.scrollTop === null || c.scrollTop === undefined) scrollToBottom(); else ui.transcript.scrollTop = c.scrollTop;
     render.context(c);
     render.composer();
+  };
+
+  /** The open conversation's service-level countdowns (none once it ended); every second. */
+  render.convClocks = () => {
+    if (!ui.convSla) return;
+    const c = activeConv(S);
+    drawTimers(ui.convSla, c && !c.ended ? c.sla : [], slaNow(S), uiLanguage());
   };
 
   render.composer = () => {

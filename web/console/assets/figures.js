@@ -3,6 +3,7 @@
 
 import { localDay } from "../../shared/time.js";
 import { formatDuration, formatPercent, t, tCount } from "./text.js";
+import { SLA_KINDS, timerLabel } from "./sla.js";
 
 export function num(x) {
   return x === null || x === undefined || !Number.isFinite(Number(x)) ? null : Number(x);
@@ -86,4 +87,57 @@ export function hoursOf(data) {
 export function isToday(data, now = new Date()) {
   const date = data.today && data.today.date;
   return !date || String(date) === localDay(now);
+}
+
+/* --- service-level targets: today.sla (handoff/stats.py sla_figures) ------------------------------ */
+
+const shareTone = (share) => (share === null ? null : share < 0.8 ? "low" : share < 0.9 ? "mid" : null);
+
+function slaCells(x, lang) {
+  const share = num(x && x.share);
+  return { met: num(x && x.met) || 0, missed: num(x && x.missed) || 0, share: share === null ? null : Math.max(0, Math.min(1, share)),
+           shareText: formatPercent(lang, share), tone: shareTone(share) };
+}
+
+/**
+ * The "Response targets today" table: one group per kind (first reply, next reply, resolution, in
+ * that order), each [{level: "kind"|"group"|"reason"|"agent", kind, key, label, met, missed, share
+ * (0..1 or null), shareText, tone of the share bar ("low" | "mid" | null), breaches (kind rows)}].
+ * `names.reason(code)` and `names.agent(id)` name the sub-rows (else the code, the id);
+ * `names.reasonOrder(codes)` orders the reasons (else by code). Texts in `lang`.
+ */
+export function slaRows(sla, lang = "en", names = {}) {
+  const figures = sla && typeof sla === "object" ? sla : {};
+  const reasonName = typeof names.reason === "function" ? names.reason : (code) => String(code).replace(/_/g, " ");
+  const agentName = typeof names.agent === "function" ? names.agent : (id) => String(id);
+  const orderReasons = typeof names.reasonOrder === "function" ? names.reasonOrder : (codes) => codes.slice().sort();
+  return SLA_KINDS.map((kind) => {
+    const x = figures[kind] && typeof figures[kind] === "object" ? figures[kind] : {};
+    const rows = [{ level: "kind", kind, key: kind, label: timerLabel(lang, kind), ...slaCells(x, lang),
+                    breaches: num(x.breaches) || 0 }];
+    const byReason = x.by_reason && typeof x.by_reason === "object" ? x.by_reason : {};
+    const reasons = orderReasons(Object.keys(byReason));
+    if (reasons.length) rows.push({ level: "group", kind, key: "reason", label: t(lang, "sup.slaByReason") });
+    for (const code of reasons) rows.push({ level: "reason", kind, key: code, label: String(reasonName(code)), ...slaCells(byReason[code], lang) });
+    const byAgent = x.by_agent && typeof x.by_agent === "object" ? x.by_agent : {};
+    const agents = Object.keys(byAgent).map((id) => ({ id, name: String(agentName(id) || id) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (agents.length) rows.push({ level: "group", kind, key: "agent", label: t(lang, "sup.slaByAgent") });
+    for (const a of agents) rows.push({ level: "agent", kind, key: a.id, label: a.name, ...slaCells(byAgent[a.id], lang) });
+    return { kind, rows };
+  });
+}
+
+/** Whether the day counted any target yet (a timer stopped, or one breached). */
+export function slaCounted(sla) {
+  const figures = sla && typeof sla === "object" ? sla : {};
+  return SLA_KINDS.some((kind) => {
+    const x = figures[kind] || {};
+    return (num(x.met) || 0) + (num(x.missed) || 0) + (num(x.breaches) || 0) > 0;
+  });
+}
+
+/** "Closed automatically (nobody wrote): 3" / "自動終了（お客様の応答なし）：3 件". */
+export function autoResolvedText(today, lang = "en") {
+  return t(lang, "sup.autoResolved", { count: num(today && today.auto_resolved) || 0 });
 }

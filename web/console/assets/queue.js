@@ -6,6 +6,7 @@ import { AGENT as E } from "../../shared/protocol.js";
 import { waitClock } from "../../shared/time.js";
 import { reasonText } from "../../shared/vocabulary.js";
 import { icon, languageBadge, reasonBadge, toast, tr, uiLanguage } from "./common.js";
+import { drawTimers, slaNow } from "./sla-view.js";
 import { atCapacity, capacity, openCount, splitTickets, waitClass, waitingNow } from "./state.js";
 import { LANGUAGE_NAMES, agentStatusText, formatAgo, tCount, withLanguages } from "./text.js";
 
@@ -69,6 +70,7 @@ export function install(ctx) {
         el("span", { class: "qi-lang" }),
         el("span", { class: "prio", "data-testid": "priority" }),
         el("span", { class: "wait", "data-testid": "waiting", "aria-hidden": "true" })),
+      el("div", { class: "qi-sla", "aria-hidden": "true", hidden: true }),
       el("p", { class: "qi-summary", "data-testid": "summary" }),
       el("div", { class: "qi-bottom" }, el("span", { class: "qi-evidence" }), button));
   }
@@ -80,6 +82,7 @@ export function install(ctx) {
     const w = node.querySelector(".wait");
     clear(w).append(icon("clock"), waitClock(s));
     w.className = waitClass(s);
+    drawTimers(node.querySelector(".qi-sla"), item.sla, slaNow(S), uiLanguage());
   }
 
   function updateQueueItem(node, item, disabled, title) {

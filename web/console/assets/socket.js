@@ -4,6 +4,16 @@ import { AGENT as E, AGENT_NAMESPACE, SOCKET_PATH, isPassingError } from "../../
 import { reasonText } from "../../shared/vocabulary.js";
 import { beep, toast, tr, uiLanguage } from "./common.js";
 import { addEntry, applyClaimed, applyHello, applyQueue, conv, customerName, resyncMarks } from "./state.js";
+import { applySlaBreached, estimateOffset, mergeOffset, stopAnswered } from "./sla.js";
+
+const SLA_NOTICE_MS = 15000;
+
+/** An agent's answer recorded in `c`: its first / next response timers stop counting down. */
+function answered(ctx, c, entry) {
+  if (!entry || entry.role !== "agent") return;
+  c.sla = stopAnswered(c.sla, typeof entry.ts === "number" ? entry.ts : Date.now() / 1000 + (ctx.S.serverOffsetS || 0));
+  if (ctx.S.active === c.id) ctx.render.convClocks();
+}
 
 function announce(ctx, text) {
   ctx.ui.announcer.textContent = "";
@@ -62,6 +72,7 @@ export function wire(ctx, io) {
 
   socket.on(E.QUEUE, (items) => {
     const arrivals = applyQueue(S, items, performance.now());
+    S.serverOffsetS = mergeOffset(S.serverOffsetS, estimateOffset(items, Date.now()));
     render.queue();
     if (!arrivals.length) return;
     beep();
@@ -92,6 +103,8 @@ export function wire(ctx, io) {
     const c = data && conv(S, data.conversation_id);
     if (!c) return;
     const entry = { role: "customer", text: data.text, ts: data.ts, id: data.id, message_id: data.message_id };
+    // The timers as they stand with this message (it may start a next-reply timer).
+    if (Array.isArray(data.sla)) c.sla = data.sla.filter((x) => x && typeof x === "object");
     if (addEntry(c, entry)) render.entry(c, entry);
     actions.customerTyping(c, false);
     if (S.active !== c.id || document.hidden) {
@@ -109,6 +122,7 @@ export function wire(ctx, io) {
     for (const entry of data.entries) {
       if (!entry || typeof entry !== "object" || !addEntry(c, entry)) continue;
       render.entry(c, entry);
+      answered(ctx, c, entry);
       if (entry.role === "customer") customerLines += 1;
     }
     if (customerLines && S.active !== c.id) {
@@ -120,7 +134,10 @@ export function wire(ctx, io) {
   socket.on(E.ENTRY_ADDED, (data) => {
     const c = data && data.entry && conv(S, data.conversation_id);
     if (!c) return;
-    if (addEntry(c, data.entry)) render.entry(c, data.entry);
+    if (addEntry(c, data.entry)) {
+      render.entry(c, data.entry);
+      answered(ctx, c, data.entry);
+    }
     if (S.active !== c.id && data.entry.role === "customer") {
       c.unread += 1;
       render.tabs();
@@ -143,6 +160,17 @@ export function wire(ctx, io) {
     if (S.active === c.id) render.active();
     render.queue();
     render.load();
+  });
+
+  // A service-level target passed (mine, or still in the queue): a notice that stays a while, and the sound.
+  socket.on(E.SLA_BREACHED, (data) => {
+    if (!data || !data.conversation_id) return;
+    const text = applySlaBreached(S, data, uiLanguage());
+    toast(text, "warn", SLA_NOTICE_MS, { "data-testid": "sla-notice",
+      dataset: { conversationId: String(data.conversation_id), kind: String(data.kind || "") } });
+    beep();
+    render.queue();
+    if (S.active === data.conversation_id) render.convClocks();
   });
 
   socket.on(E.TICKETS, (tickets) => {

@@ -17,6 +17,7 @@ export function createState() {
     agents: [],
     queue: [],                // as received
     queueReceivedAt: 0,       // clock (ms) at reception
+    serverOffsetS: null,      // the server's clock minus the browser's (Date.now), in seconds; null: not known yet (sla.js)
     knownQueueIds: null,      // ids of the previous queue (null until the first one)
     tickets: [],
     canned: [],
@@ -34,7 +35,8 @@ export function createState() {
 
 export function newConversation(id) {
   return { id, unread: 0, ended: null, typing: false, typingTimer: null, draft: "", noteDraft: "", scrollTop: null,
-           state: null, reason: null, language: null, context: {}, transcript: [], score: undefined };
+           state: null, reason: null, language: null, context: {}, transcript: [], score: undefined,
+           sla: [] };  // sla: the service-level timers as `claimed` sent them (sla.js counts them down)
 }
 
 export const conv = (S, id) => S.convs.get(id) || null;
@@ -82,6 +84,10 @@ export function applyHello(S, data) {
     S.resolutionCodes = resolutions.codes;
     S.resolutionLabels = resolutions.labels;
   }
+  // Codes the desk sets itself (auto_resolved): labelled in transcripts, never offered in the close menu.
+  if (vocabulary && Array.isArray(vocabulary.system_resolution_codes)) {
+    S.resolutionLabels = { ...S.resolutionLabels, ...resolutionsOf(vocabulary.system_resolution_codes).labels };
+  }
   if (vocabulary) S.reasons = reasonBook(vocabulary);
   if (vocabulary && vocabulary.agent_lines && typeof vocabulary.agent_lines === "object") S.agentLines = vocabulary.agent_lines;
   if (Array.isArray(data.agents)) S.agents = data.agents;
@@ -119,6 +125,7 @@ export function applyClaimed(S, data, now) {
   c.reason = data.reason || (data.context && data.context.reason);
   c.context = data.context || {};
   c.transcript = Array.isArray(data.transcript) ? data.transcript.slice() : [];
+  c.sla = Array.isArray(data.sla) ? data.sla.filter((x) => x && typeof x === "object") : [];
   if (data.state === "with_agent" && c.ended) c.ended = null;
   const queued = S.queue.find((q) => q.conversation_id === id);
   const language = data.language || c.context.language || (queued && queued.language);

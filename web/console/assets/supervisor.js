@@ -7,7 +7,7 @@ import { hhmmss } from "../../shared/time.js";
 import { reasonBook, reasonOrder, reasonText } from "../../shared/vocabulary.js";
 import { languageSwitch, logout, readStored, reasonBadge, reasonClass, store, tr, uiLanguage } from "./common.js";
 import { renderHourly, renderWait } from "./charts.js";
-import { TILES, figuresLanguage, num, statsUrl, tileValues } from "./figures.js";
+import { TILES, autoResolvedText, figuresLanguage, num, slaCounted, slaRows, statsUrl, tileValues } from "./figures.js";
 import { FIGURES_LANGUAGE_KEY, agentStatusText, tCount, withLanguages } from "./text.js";
 
 const POLL_MS = 5000;
@@ -81,12 +81,47 @@ function renderReasons(today) {
   $("reasons-total").textContent = tCount(uiLanguage(), total, "sup.handoff", "sup.handoffs");
 }
 
+/** The day's response targets: per kind the share met, met / missed and breaches, then by reason and
+ * by agent (named from the team, else by id); and how many conversations closed by themselves. */
+function renderSla(data) {
+  const lang = uiLanguage(), today = data.today || {};
+  const team = data.now && Array.isArray(data.now.agents) ? data.now.agents : [];
+  const names = new Map(team.filter((a) => a && a.id).map((a) => [String(a.id), String(a.name || a.id)]));
+  const groups = slaRows(today.sla, lang, {
+    reason: (code) => reasonText(page.reasons, code, null, lang),
+    reasonOrder: (codes) => reasonOrder(page.reasons, codes),
+    agent: (id) => names.get(id) || id,
+  });
+  const table = $("sla-figures");
+  for (const body of Array.from(table.tBodies)) body.remove();
+  for (const group of groups) {
+    table.appendChild(el("tbody", { dataset: { kind: group.kind } }, group.rows.map((row) => {
+      if (row.level === "group") return el("tr", { class: "sla-group" }, el("th", { scope: "rowgroup", colspan: "5" }, row.label));
+      const fill = el("span", { class: "util-fill" + (row.tone === "low" ? " is-low" : row.tone === "mid" ? " is-mid" : "") });
+      fill.style.width = (row.share === null ? 0 : Math.round(row.share * 100)) + "%";
+      const share = el("span", { class: "util" },
+        el("span", { class: "util-bar", role: "img", "aria-label": tr("sup.slaShareBar", { target: row.label, share: row.shareText }) }, fill),
+        el("span", { class: "util-num" }, row.shareText));
+      return el("tr", { class: row.level === "kind" ? "sla-kind-row" : "sla-sub", "data-testid": "sla-row",
+                        dataset: { kind: row.kind, level: row.level, key: row.key } },
+        el("th", { scope: "row" }, row.label),
+        el("td", { class: "num" }, share),
+        el("td", { class: "num" }, String(row.met)),
+        el("td", { class: "num" }, String(row.missed)),
+        el("td", { class: "num" }, row.level === "kind" ? String(row.breaches) : ""));
+    })));
+  }
+  $("sla-none").hidden = slaCounted(today.sla);
+  $("auto-resolved").textContent = autoResolvedText(today, lang);
+}
+
 function render(data) {
   page.data = data;
   if (data.vocabulary && typeof data.vocabulary === "object") page.reasons = reasonBook(data.vocabulary);
   renderTiles(data);
   renderAgents(data.now || {});
   renderReasons(data.today || {});
+  renderSla(data);
   renderHourly(data, $("chart-hourly"), $("table-hourly"), uiLanguage());
   renderWait(data, $("chart-wait"), $("table-wait"), uiLanguage());
 }

@@ -203,6 +203,18 @@ export const TEXT = {
     "context.yes": "yes",
     "context.no": "no",
 
+    // console: service-level timers (sla.js)
+    "sla.timers": "Response targets",
+    "sla.firstResponse": "First reply",
+    "sla.nextResponse": "Next reply",
+    "sla.resolution": "Resolution",
+    "sla.left": "{time} left",
+    "sla.overdue": "overdue {time}",
+    "sla.due": "due {time}",
+    "sla.breachedMine": "{target} overdue: {name}",
+    "sla.breachedQueue": "{target} overdue: conversation #{position} in the queue ({reason})",
+    "sla.breachedOther": "{target} overdue: conversation {id}",
+
     // supervisor page
     "sup.pageTitle": "Supervisor · Support console",
     "sup.brand": "Support · Supervisor",
@@ -237,6 +249,17 @@ export const TEXT = {
     "sup.serverAnswered": "The server answered {status} for the figures.",
     "sup.unreachable": "Cannot reach the server.",
     "sup.retrying": "{message} Retrying every 5 seconds.",
+    "sup.slaTitle": "Response targets today",
+    "sup.slaTarget": "Target",
+    "sup.slaShare": "Met on time",
+    "sup.slaMet": "Met",
+    "sup.slaMissed": "Missed",
+    "sup.slaBreaches": "Breaches",
+    "sup.slaByReason": "By reason",
+    "sup.slaByAgent": "By agent",
+    "sup.slaShareBar": "{target}: {share} met on time",
+    "sup.slaNone": "No response targets counted yet today.",
+    "sup.autoResolved": "Closed automatically (nobody wrote): {count}",
 
     // supervisor: tiles
     "tile.queueLength": "In queue",
@@ -458,6 +481,18 @@ export const TEXT = {
     "context.yes": "はい",
     "context.no": "いいえ",
 
+    // console: service-level timers (sla.js)
+    "sla.timers": "応答目標",
+    "sla.firstResponse": "初回応答",
+    "sla.nextResponse": "次回応答",
+    "sla.resolution": "解決",
+    "sla.left": "残り {time}",
+    "sla.overdue": "超過 {time}",
+    "sla.due": "期限 {time}",
+    "sla.breachedMine": "{name}：{target}の目標時間を超過しました",
+    "sla.breachedQueue": "待機中の会話 #{position}（{reason}）：{target}の目標時間を超過しました",
+    "sla.breachedOther": "会話 {id}：{target}の目標時間を超過しました",
+
     // supervisor page
     "sup.pageTitle": "スーパーバイザー · サポートコンソール",
     "sup.brand": "サポート · スーパーバイザー",
@@ -492,6 +527,17 @@ export const TEXT = {
     "sup.serverAnswered": "指標の取得でサーバーがステータス {status} を返しました。",
     "sup.unreachable": "サーバーに接続できません。",
     "sup.retrying": "{message}5秒ごとに再試行します。",
+    "sup.slaTitle": "本日の応答目標の達成状況",
+    "sup.slaTarget": "目標",
+    "sup.slaShare": "達成率",
+    "sup.slaMet": "達成",
+    "sup.slaMissed": "未達",
+    "sup.slaBreaches": "期限超過",
+    "sup.slaByReason": "理由別",
+    "sup.slaByAgent": "担当者別",
+    "sup.slaShareBar": "{target}：達成率 {share}",
+    "sup.slaNone": "本日の応答目標の集計はまだありません。",
+    "sup.autoResolved": "自動終了（お客様の応答なし）：{count} 件",
 
     // supervisor: tiles
     "tile.queueLength": "待ち件数",
