@@ -280,7 +280,7 @@ async def drive(cluster: Cluster, plan: Plan, password: str) -> RunData:
             await bounded([a.close() for a in agents], 50)
             for session in polling_sessions:
                 await session.close()
-    redis = Redis.from_url(cluster.redis_url, decode_responses=True)
+    redis = Redis.from_url(cluster.redis_url, password=cluster.redis_password, decode_responses=True)
     try:
         transcripts = {}
         for conversation in {s.conversation for s in ledger.messages.values()}:

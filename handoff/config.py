@@ -25,6 +25,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     redis_url: str = "redis://127.0.0.1:6390/0"
+    # Redis's password (REDIS_PASSWORD), apart from the URL so the URL can be shown; one in the URL
+    # (redis://:PASSWORD@host:port/0) is taken too, and wins. Never logged.
+    redis_password: str = field(default="", repr=False)
     redis_max_connections: int = 200
     rasa_url: str = "http://127.0.0.1:5005"
     # Several Rasa servers sharing a tracker store and a lock store (RASA_URLS); empty: just rasa_url.
@@ -91,13 +94,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build the settings from ``BRIDGE_*``, ``REDIS_URL`` and ``RASA_*`` variables."""
+        """Build the settings from ``BRIDGE_*``, ``REDIS_*`` and ``RASA_*`` variables."""
         env = os.environ if env is None else env
         try:
             settings = cls(
                 host=env.get("BRIDGE_HOST", cls.host),
                 port=int(env.get("BRIDGE_PORT", cls.port)),
                 redis_url=env.get("REDIS_URL", cls.redis_url),
+                redis_password=env.get("REDIS_PASSWORD", ""),
                 redis_max_connections=int(env.get("REDIS_MAX_CONNECTIONS", cls.redis_max_connections)),
                 rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
                 rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip()),

@@ -24,10 +24,13 @@ Callback = Callable[[], Coroutine[Any, Any, None]]
 
 
 class ResubscribingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
-    """``AsyncRedisManager`` that calls ``on_resubscribed`` whenever its subscription is re-established."""
+    """``AsyncRedisManager`` that calls ``on_resubscribed`` whenever its subscription is re-established.
 
-    def __init__(self, url: str, channel: str) -> None:
-        super().__init__(url, channel=channel)
+    ``password``: Redis's, when ``url`` has none (one in ``url`` wins).
+    """
+
+    def __init__(self, url: str, channel: str, password: str = "") -> None:
+        super().__init__(url, channel=channel, redis_options={"password": password} if password else None)
         self.on_resubscribed: Callback | None = None
         self.subscriptions = 0
         self._callbacks: set[asyncio.Task[None]] = set()

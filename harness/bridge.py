@@ -27,13 +27,14 @@ class BridgeServer(Process):
 
     Ready when ``wait_for`` holds: ``"health"`` (``/health`` answers and Redis answers it; Rasa
     may be down) or ``"ready"`` (``/ready``: Redis and a Rasa server answer, not draining).
+    ``redis_password`` (``REDIS_PASSWORD``): Redis's, when ``redis_url`` has none.
     ``env`` adds to (or overrides) the bridge's settings, e.g. ``BRIDGE_ID`` or ``LOG_FORMAT``.
     """
 
     def __init__(self, log: Path, redis_url: str, rasa_urls: str | Sequence[str], secret: str, *,
-                 name: str = "bridge", port: int = 0, rasa_token: str = "", agents_file: Path = DEFAULT_AGENTS,
-                 python: str = sys.executable, env: Mapping[str, str] | None = None, wait_for: str = "health",
-                 start_timeout_s: float = 60.0) -> None:
+                 name: str = "bridge", port: int = 0, rasa_token: str = "", redis_password: str = "",
+                 agents_file: Path = DEFAULT_AGENTS, python: str = sys.executable,
+                 env: Mapping[str, str] | None = None, wait_for: str = "health", start_timeout_s: float = 60.0) -> None:
         if wait_for not in ("health", "ready"):
             raise ValueError(f"wait_for is health or ready, not {wait_for!r}")
         urls = [rasa_urls] if isinstance(rasa_urls, str) else list(rasa_urls)
@@ -42,7 +43,7 @@ class BridgeServer(Process):
         values = {k: v for k, v in os.environ.items() if k not in BRIDGE_TUNING}  # the bridge's own defaults
         values.update(PYTHONPATH=str(ROOT), REDIS_URL=redis_url, BRIDGE_HOST=HOST, BRIDGE_PORT=str(self.port),
                       HANDOFF_SECRET=secret, RASA_URL=urls[0], RASA_URLS=",".join(urls), RASA_AUTH_TOKEN=rasa_token,
-                      AGENTS_FILE=str(agents_file))
+                      REDIS_PASSWORD=redis_password, AGENTS_FILE=str(agents_file))
         if Path(agents_file).resolve() == DEFAULT_AGENTS.resolve():
             values["BRIDGE_DEMO"] = "1"  # the example accounts: the bridge refuses them otherwise
         values.update(env or {})

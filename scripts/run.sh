@@ -24,8 +24,10 @@ export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$(secret rasa-auth-token)}"
 export HANDOFF_SECRET="${HANDOFF_SECRET:-$(secret handoff-secret)}"
 # The token the Rasa server shows the action server (endpoints.yml; bot.action_server).
 export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(secret action-server-token)}"
-# Logs: readable by this user and its group only (0640).
+# Logs: readable by this user and its group only (0640), those left by the set-up too (a log a
+# server reopens keeps its old mode).
 umask 027
+chmod 640 "$LOG_DIR"/*.log 2>/dev/null || true
 export HANDOFF_URL="${HANDOFF_URL:-http://$BRIDGE_HOST:$BRIDGE_PORT/api/handoff}"
 # The desk's hours and idle rules, the support manager's file (DESK_FILE= for a desk that never closes).
 export DESK_FILE="${DESK_FILE-$ROOT/desk.toml}"
@@ -41,13 +43,18 @@ stop() {
 trap stop INT TERM EXIT
 
 if [ -z "${REDIS_URL:-}" ]; then
-  step "Starting the embedded Redis on 127.0.0.1:$EMBEDDED_REDIS_PORT (data in var/redis, append-only)"
+  # The password every client of the embedded Redis gives (the bridge reads REDIS_PASSWORD).
+  export REDIS_PASSWORD="${REDIS_PASSWORD:-$(secret redis-password)}"
+  step "Starting the embedded Redis on 127.0.0.1:$EMBEDDED_REDIS_PORT (data in var/redis, append-only, password in var/redis-password)"
   "$BRIDGE_VENV/bin/python" -m handoff.redis_server --port "$EMBEDDED_REDIS_PORT" --dir "$VAR_DIR/redis" \
     > "$LOG_DIR/redis.log" 2>&1 &
   pids+=($!)
   export REDIS_URL="redis://127.0.0.1:$EMBEDDED_REDIS_PORT/0"
+  REDIS_SHOWN="$REDIS_URL   (password in var/redis-password)"
 else
-  step "Using Redis at $REDIS_URL"
+  # Shown without a password the URL may carry (redis://user:PASSWORD@host...; REDIS_PASSWORD is the other way).
+  REDIS_SHOWN="$(printf '%s' "$REDIS_URL" | sed -E 's#^([a-z+]+://)[^/]*@#\1#')"
+  step "Using Redis at $REDIS_SHOWN"
 fi
 
 step "Starting the action server on $ACTION_SERVER_HOST:$ACTION_SERVER_PORT"
@@ -93,7 +100,7 @@ cat <<INFO
     Rasa server    http://$RASA_HOST:$RASA_PORT   (HTTP API token in var/rasa-auth-token)
     Action server  http://$ACTION_SERVER_HOST:$ACTION_SERVER_PORT
     Bridge         http://$BRIDGE_HOST:$BRIDGE_PORT   (health: /health)
-    Redis          $REDIS_URL
+    Redis          $REDIS_SHOWN
     Desk hours     ${DESK_FILE:-none}: $(PYTHONPATH="$ROOT" "$BRIDGE_VENV/bin/python" -m handoff.desk_policy "${DESK_FILE:-}")
     Logs           var/log/
   Ctrl-C stops everything.

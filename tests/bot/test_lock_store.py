@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.utils import AvailableEndpoints
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import ReleasingRedisLockStore
+from deploy.cluster import ENDPOINTS
 from harness.ports import HOST
 from harness.redis import RedisServer
 
@@ -31,7 +33,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 def _config(server: RedisServer) -> EndpointConfig:
     return EndpointConfig(url=HOST, type="bot.lock_store.ReleasingRedisLockStore", port=server.port, db=1,
-                          key_prefix="test")
+                          password=server.password, key_prefix="test")
 
 
 async def _turn_through_a_restart(store: RedisLockStore, server: RedisServer) -> None:
@@ -59,7 +61,7 @@ async def test_a_ticket_held_through_a_redis_restart_is_released_once_redis_is_b
 
 async def test_rasas_own_store_keeps_the_ticket_through_the_same_restart(redis_server) -> None:
     """The failure ours fixes, shown on Rasa's store: the ticket is still in Redis after the restart."""
-    store = RedisLockStore(host=HOST, port=redis_server.port, db=1, key_prefix="test")
+    store = RedisLockStore(host=HOST, port=redis_server.port, db=1, password=redis_server.password, key_prefix="test")
     with pytest.raises(Exception):  # noqa: B017 - Rasa's release raises redis' ConnectionError, unhandled
         await _turn_through_a_restart(store, redis_server)
     lock = store.get_lock("c1")
@@ -71,3 +73,15 @@ async def test_a_lock_left_by_a_killed_server_expires_from_redis(redis_server) -
     store.issue_ticket("c2", lock_lifetime=2)  # issued, never released: its Rasa server was SIGKILLed
     ttl = store.red.ttl(store.key_prefix + "c2")
     assert 0 < ttl <= 2 + 5 + 1, ttl  # the key goes a few seconds after the ticket would have
+
+
+def test_the_cluster_s_endpoints_give_the_lock_store_redis_s_password(redis_server, monkeypatch) -> None:
+    """``deploy/endpoints.cluster.yml`` as the cluster's Rasa servers read it: the password from the environment."""
+    for name, value in {"LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(redis_server.port),
+                        "LOCK_STORE_PASSWORD": redis_server.password, "ACTION_SERVER_HOST": HOST,
+                        "ACTION_SERVER_PORT": "1", "ACTION_SERVER_TOKEN": "unused", "TRACKER_DB": "unused"}.items():
+        monkeypatch.setenv(name, value)
+    store = LockStore.create(AvailableEndpoints.read_endpoints(str(ENDPOINTS)).lock_store)
+    assert isinstance(store, ReleasingRedisLockStore)
+    store.issue_ticket("c3")  # without the password: a LockError (Redis says NOAUTH)
+    assert store.get_lock("c3") is not None
