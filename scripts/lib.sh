@@ -10,7 +10,7 @@ WEBCHAT_VERSION=1.0.1
 WEBCHAT_INTEGRITY="sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w=="
 # Debian's Chromium, driven by Playwright in the page tests (tests/handoff/test_pages.py)
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-VAR_DIR="$ROOT/var"
+VAR_DIR="${VAR_DIR:-$ROOT/var}"  # state: secrets, stores, logs (a test runs make run in its own)
 LOG_DIR="$VAR_DIR/log"
 mkdir -p "$LOG_DIR"
 
