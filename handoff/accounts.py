@@ -49,6 +49,11 @@ class Account:
         """Whether the account may see the supervisor page."""
         return self.role == "supervisor"
 
+    @classmethod
+    def unknown(cls, agent_id: str) -> Account:
+        """An agent whose account is gone from the accounts file (their conversations still move)."""
+        return cls(id=agent_id, name=agent_id, password_hash="", capacity=0)
+
     def public(self) -> dict[str, object]:
         """What the console may know about the account (never the hash)."""
         return {"id": self.id, "name": self.name, "capacity": self.capacity, "role": self.role,

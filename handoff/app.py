@@ -39,6 +39,7 @@ from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
 from handoff.retention import watch_retention
 from handoff.sla_watch import watch_sla
+from handoff.supervisor_api import add_routes as add_supervisor_routes
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> web.Application:
     manager.on_resubscribed = lambda: resync_clients(sio)
     sio.attach(app, socketio_path="socket.io")
     add_routes(app)
+    add_supervisor_routes(app)
     add_pages(app, lambda running: running[SESSIONS])
     app.on_response_prepare.append(_without_server_header)
     app.cleanup_ctx.append(_resources(sio))

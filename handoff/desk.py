@@ -195,22 +195,43 @@ class Desk:
         await self.conversations.owned_by(agent.id, conversation_id)
         if to_agent is None or to_agent.id == agent.id:
             raise NotAllowed("bad_agent", "choose another existing agent")
+        await self._hand_over(agent, conversation_id, to_agent, "transferred", {"agent": agent.name, "to": to_agent.name},
+                              f"transferred to {to_agent.name}")
+
+    async def reassign(self, supervisor: Account, conversation_id: str, to_agent: Account) -> None:
+        """A supervisor gives a live conversation to ``to_agent`` (themselves: taking it over): from the
+        queue as a claim, from another agent as a hand-over that agent is told of."""
+        about(conversation_id)
+        conversation = await self.conversations.require(conversation_id)
+        if conversation.state is State.QUEUED:
+            await self.claim(to_agent, conversation_id)
+            return
+        if conversation.state is not State.WITH_AGENT:
+            raise NotAllowed("not_live", "only a waiting or live conversation can be reassigned")
+        if conversation.agent_id == to_agent.id:
+            raise NotAllowed("bad_agent", f"{to_agent.name} already has this conversation")
+        owner = self.agents.accounts.get(conversation.agent_id) or Account.unknown(conversation.agent_id)
+        taking = to_agent.id == supervisor.id
+        how = f"taken over by {supervisor.name}" if taking else f"reassigned to {to_agent.name} by {supervisor.name}"
+        await self._hand_over(owner, conversation_id, to_agent, "reassigned",
+                              {"by": supervisor.name, "agent": owner.name, "to": to_agent.name}, how)
+
+    async def _hand_over(self, agent: Account, conversation_id: str, to_agent: Account, line: str,
+                         names: dict[str, str], how: str) -> None:
         if await self.agents.load(to_agent.id) >= to_agent.capacity:
             raise NotAllowed("at_capacity", f"{to_agent.name} is at capacity")
         conversation = await self.conversations.move(conversation_id, Move.TRANSFER, agent_id=to_agent.id)
         await self.agents.release(agent.id, conversation_id)
         await self.agents.take(to_agent.id, conversation_id)
-        names = {"agent": agent.name, "to": to_agent.name}
-        await self.conversations.record(conversation_id, "system", vocabulary.agent_line("transferred", **names),
-                                        event="left", **vocabulary.agent_status("transferred", **names),
+        await self.conversations.record(conversation_id, "system", vocabulary.agent_line(line, **names),
+                                        event="left", **vocabulary.agent_status(line, **names),
                                         **vocabulary.customer_status("left", agent=agent.name))
         await self.notify.customer(conversation_id, protocol.AGENT_LEFT,
                                    {"agent": protocol.public_agent(agent.id, agent.name)})
-        await self.notify.agent(agent.id, protocol.CONVERSATION_ENDED,
-                                {"conversation_id": conversation_id, "how": f"transferred to {to_agent.name}"})
+        await self.notify.agent(agent.id, protocol.CONVERSATION_ENDED, {"conversation_id": conversation_id, "how": how})
         await self._joined(conversation, to_agent)
         await self.agents.broadcast()
-        await self.assign_if_automatic()  # the slot the transfer freed
+        await self.assign_if_automatic()  # the slot the hand-over freed
 
     # --- back from an agent -------------------------------------------------------------
 

@@ -227,7 +227,8 @@ async def stats(request: web.Request) -> web.Response:
     language = request.query.get("language") or None
     if language is not None and language not in LANGUAGES:
         return _error(400, "bad_language", f"language must be one of {', '.join(LANGUAGES)}")
-    return web.json_response(await request.app[BRIDGE].views.figures(language))
+    # ``viewer``: who asks (the page offers "take over" to them: handoff.supervisor_api).
+    return web.json_response({**await request.app[BRIDGE].views.figures(language), "viewer": agent.public()})
 
 
 async def audit(request: web.Request) -> web.Response:

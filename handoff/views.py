@@ -71,7 +71,7 @@ class Views:
                 "now": {"queue_length": len(waiting),
                         "longest_wait_s": max((q["waiting_s"] for q in waiting), default=0.0),
                         "agents_available": len(available),
-                        "agents": [{"id": a["id"], "name": a["name"], "status": a["status"],
+                        "agents": [{"id": a["id"], "name": a["name"], "status": a["status"], "role": a["role"],
                                     "conversations": a["load"], "capacity": a["capacity"],
                                     "languages": a["languages"]} for a in team]},
                 **figures, "vocabulary": vocabulary.for_agents()}

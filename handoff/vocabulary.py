@@ -133,6 +133,7 @@ AGENT_LINES: Mapping[str, Mapping[str, str]] = {
     "ticket": {"en": "left a message: ticket {ticket}", "ja": "メッセージが残されました（受付番号 {ticket}）"},
     "joined": {"en": "{agent} joined", "ja": "{agent}が対応を開始しました"},
     "transferred": {"en": "{agent} transferred the conversation to {to}", "ja": "{agent}が{to}に転送しました"},
+    "reassigned": {"en": "{by} gave the conversation from {agent} to {to}", "ja": "{by}が担当を{agent}から{to}に変更しました"},
     "returned": {"en": "handed back to the assistant", "ja": "アシスタントに戻しました"},
     "closed": {"en": "closed: {resolution}", "ja": "対応終了：{resolution}"},
     "requeued": {"en": "agent disconnected; back in the queue", "ja": "担当者の接続が切れたため、待機列に戻りました"},

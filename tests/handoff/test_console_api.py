@@ -66,7 +66,7 @@ async def test_every_console_page_needs_a_login(dead_rasa_bridge):
     try:
         assert (await status_of(sam, f"{url}/console/supervisor"))[0] == 200
         async with sam.get(f"{url}/api/stats") as r:
-            assert r.status == 200 and set(await r.json()) == {"language", "now", "today", "hours", "vocabulary"}
+            assert r.status == 200 and set(await r.json()) == {"language", "now", "today", "hours", "vocabulary", "viewer"}
         async with sam.get(f"{url}/api/stats?language=fr") as r:
             assert r.status == 400 and (await r.json())["error"]["code"] == "bad_language"
     finally:
