@@ -267,6 +267,17 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.bridge.audit.record(agent.id, "ticket_handled", detail={"ticket": ticket_id})
         await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), room=protocol.AGENTS_ROOM)
 
+    @reported(protocol.TICKET_REPLY)
+    async def on_ticket_reply(self, sid: str, data: Any = None) -> None:
+        """``{ticket_id, text}``: answer a left message by e-mail (the outbox); the ticket is then handled."""
+        agent = await self._agent(sid)
+        payload = protocol.require_mapping(data)
+        text = protocol.message_text(payload.get("text"), self.bridge.settings.max_message_chars)
+        await self.bridge.desk.reply_to_ticket(agent, payload.get("ticket_id"), text)
+        await self.bridge.audit.record(agent.id, "ticket_reply", detail={"ticket": payload.get("ticket_id"),
+                                                                        "chars": len(text)})
+        await self.emit(protocol.TICKETS, await self.bridge.tickets.all(), room=protocol.AGENTS_ROOM)
+
     @reported(protocol.CANNED_SAVE)
     async def on_canned_save(self, sid: str, data: Any = None) -> None:
         """``{id?, title, text, personal?}``: add or edit a canned response (``handoff.canned`` says whose);

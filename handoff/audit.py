@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 MAX_ENTRIES = 1_000_000  # about a year of a busy desk; the oldest go first
 ACTIONS = ("login", "logout", "claim", "transfer", "note", "hand_back", "close", "ticket_handled",
            "canned_save", "canned_delete", "audit_read", "stats_read", "erase",
-           "watch", "reassign", "take_over", "export")  # the supervisor's (handoff.supervisor_api)
+           "watch", "reassign", "take_over", "export", "ticket_reply")  # the supervisor's (handoff.supervisor_api)
 
 
 def entry(actor: str, action: str, conversation_id: str = "", detail: Mapping[str, Any] | None = None,

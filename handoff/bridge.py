@@ -33,6 +33,7 @@ from handoff.erasure import Erasure
 from handoff.limits import Limiter
 from handoff.metrics import Metrics
 from handoff.notify import Notify
+from handoff.outbox import Outbox
 from handoff.queue import Queue
 from handoff.rasa_client import RasaClient
 from handoff.relay import Relay
@@ -75,6 +76,7 @@ class Bridge:
     policy: DeskPolicy = field(init=False)
     idle: AutoResolver = field(init=False)
     sla: SlaWatch = field(init=False)
+    outbox: Outbox = field(init=False)
 
     def __post_init__(self) -> None:
         self.policy = load(self.settings.desk_file)
@@ -85,19 +87,21 @@ class Bridge:
         self.queue = Queue(self.redis, self.conversations, self.agents, self.notify, self.settings,
                            self.policy.schedule, self.policy.sla)
         self.tickets = Tickets(self.redis)
+        self.outbox = Outbox(self.redis)
         self.sla = SlaWatch(self.redis, self.notify, self.stats, self.metrics, self.policy.sla, self.policy.schedule,
                             tuple(self.accounts))
         self.views = Views(self.redis, self.conversations, self.queue, self.agents, self.accounts, self.stats,
                            self.sla)
         self.writer = TrackerWriter(self.redis, self.rasa)
         self.desk = Desk(self.settings, self.redis, self.conversations, self.queue, self.agents, self.tickets,
-                         self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics, self.sla)
+                         self.views, self.rasa, self.writer, self.notify, self.stats, self.metrics, self.sla,
+                         self.outbox)
         self.relay = Relay(self.settings, self.conversations, self.rasa, self.notify, self.desk, self.writer,
                            self.metrics)
         self.limiter = Limiter(self.settings.limits)
         self.audit = Audit(self.redis)
         self.erasure = Erasure(self.redis, self.conversations, self.rasa, self.writer)
-        self.retention = Retention(self.redis, Periods(self.settings.retention_days * 86400,
+        self.retention = Retention(self.redis, self.outbox, Periods(self.settings.retention_days * 86400,
                                                        self.settings.ticket_retention_days * 86400))
         self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
         self.idle = AutoResolver(self.redis, self.conversations, self.desk, self.notify, self.metrics, self.policy.idle)

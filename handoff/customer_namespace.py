@@ -11,6 +11,7 @@ from handoff import delivery, identity, peers, protocol
 from handoff.bridge import Bridge
 from handoff.errors import UnknownConversation
 from handoff.limits import RateLimited
+from handoff.outbox import transcript_text
 from handoff.reporting import malformed_packet, reported
 
 
@@ -161,6 +162,20 @@ class CustomerNamespace(socketio.AsyncNamespace):
         rating = protocol.rating(payload.get("rating"))
         comment = protocol.optional_text(payload.get("comment"), self.bridge.settings.max_message_chars)
         await self.bridge.survey.answer(conversation_id, rating, comment)
+
+    @reported(protocol.TRANSCRIPT_REQUEST)
+    async def on_transcript_request(self, sid: str, data: Any = None) -> None:
+        """``{email}``: the conversation as the customer saw it, by e-mail in their language (the outbox)."""
+        payload = protocol.require_mapping(data)
+        conversation_id = await self._conversation_of(sid, payload)
+        self._limit_messages(sid)
+        email = protocol.email_address(payload.get("email"))
+        bridge = self.bridge
+        language = await bridge.conversations.language(conversation_id)
+        entries = protocol.customer_transcript(await bridge.conversations.transcript(conversation_id))
+        await bridge.outbox.add(email, "transcript", language, conversation_id,
+                                transcript=transcript_text(entries, language))
+        await self.emit(protocol.TRANSCRIPT_SENT, {"email": email}, to=sid)
 
     @reported(protocol.KEEP_WAITING)
     async def on_keep_waiting(self, sid: str, data: Any = None) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.language.choice import DEFAULT_LANGUAGE
 from handoff import keys, protocol, vocabulary
 from handoff.accounts import Account
 from handoff.agents import Agents
@@ -25,8 +26,10 @@ from handoff.idle import AUTO_RESOLVED
 from handoff.logs import about
 from handoff.metrics import Metrics
 from handoff.notify import Notify
+from handoff.outbox import Outbox
 from handoff.queue import Queue
 from handoff.rasa_client import RasaClient, best_effort
+from handoff.schedule import desk_status
 from handoff.sla_watch import SlaWatch
 from handoff.state import Move, State, human_owned
 from handoff.stats import Stats
@@ -40,10 +43,11 @@ class Desk:
 
     def __init__(self, settings: Settings, redis: Redis, conversations: Conversations, queue: Queue,
                  agents: Agents, tickets: Tickets, views: Views, rasa: RasaClient, writer: TrackerWriter,
-                 notify: Notify, stats: Stats, metrics: Metrics, sla: SlaWatch) -> None:
+                 notify: Notify, stats: Stats, metrics: Metrics, sla: SlaWatch, outbox: Outbox) -> None:
         self.settings, self.redis, self.conversations, self.queue = settings, redis, conversations, queue
         self.agents, self.tickets, self.views, self.rasa = agents, tickets, views, rasa
         self.writer, self.notify, self.stats, self.metrics, self.sla = writer, notify, stats, metrics, sla
+        self.outbox = outbox
 
     # --- into the queue -----------------------------------------------------------
 
@@ -99,10 +103,30 @@ class Desk:
                                         **vocabulary.agent_status("ticket", ticket=ticket_id),
                                         event="ticket", **vocabulary.customer_status("ticket", ticket=ticket_id))
         await self._resume_rasa(conversation_id)
+        await self._acknowledge(conversation, email, text, ticket_id)
         await self.notify.customer(conversation_id, protocol.TICKET_CREATED, {"ticket_id": ticket_id})
         await self.queue.broadcast()
         await self.notify.agents(protocol.TICKETS, await self.tickets.all())
         return ticket_id
+
+    async def _acknowledge(self, conversation: Conversation, email: str, text: str, ticket_id: str) -> None:
+        """The acknowledgement of a left message, in the customer's language, with its reference and,
+        out of hours, when the desk opens (``handoff.outbox``)."""
+        language = conversation.spoken_language
+        desk = desk_status(self.queue.schedule, time.time())
+        opens = (desk.get("opens") or {}).get(language) if not desk["open"] else None
+        await self.outbox.add(email, "ticket_ack", language, conversation.id, ticket=ticket_id, text=text,
+                              when=vocabulary.reply_when(language, opens))
+
+    async def reply_to_ticket(self, agent: Account, ticket_id: Any, text: str) -> None:
+        """An agent answers a left message: the answer goes to the customer's address (the outbox), in
+        their language, and the ticket is handled."""
+        ticket = await self.tickets.get(ticket_id)
+        conversation = await self.conversations.get(ticket["conversation_id"]) if ticket.get("conversation_id") else None
+        language = conversation.spoken_language if conversation else DEFAULT_LANGUAGE
+        await self.outbox.add(ticket["email"], "ticket_reply", language, ticket.get("conversation_id", ""),
+                              ticket=str(ticket_id), text=text, agent=agent.name)
+        await self.tickets.mark_handled(ticket_id, agent.name)
 
     # --- to an agent ------------------------------------------------------------------
 

@@ -77,6 +77,15 @@ ACTIVITY = f"{PREFIX}:activity"
 IDLE_SWEEP_LOCK = f"{PREFIX}:activity:sweep-lock"
 SLA_SWEEP_LOCK = f"{PREFIX}:sla:sweep-lock"  # one bridge at a time notices breached timers (handoff.sla_watch)
 
+# Mail to customers (handoff.outbox): stream of {to, kind, language, subject, body, conversation_id, created_at}.
+OUTBOX = f"{PREFIX}:outbox"
+
+def watch_mark(agent_id: str, conversation_id: str) -> str:
+    """String with TTL: a supervisor's watching of a conversation is audited once per period, not at every
+    refresh of the read-only view (handoff.supervisor_api)."""
+    return f"{PREFIX}:watch:{agent_id}:{conversation_id}"
+
+
 # Audit trail: stream of {at, actor, action, conversation, detail} (handoff.audit), append-only.
 AUDIT = f"{PREFIX}:audit"
 

@@ -52,6 +52,8 @@ TICKET_CREATED = "ticket_created"  # {ticket_id}
 KEEP_WAITING = "keep_waiting"
 SURVEY = "survey"  # customer → {rating: 1..5, comment}
 SURVEY_SAVED = "survey_saved"  # {rating}
+TRANSCRIPT_REQUEST = "transcript_request"  # customer → {email}: the conversation by e-mail (handoff.outbox)
+TRANSCRIPT_SENT = "transcript_sent"  # {email}: it is in the outbox
 ERROR = "error"  # {code, message, event}
 
 # --- agent side (/agent) ------------------------------------------------------
@@ -78,6 +80,7 @@ ENTRY_ADDED = "entry_added"  # {conversation_id, entry}: agent message, note or 
 ENTRIES = "entries"  # {conversation_id, after, entries}: the entries after ``after``
 NOTE = "note"  # {conversation_id, text}: internal, never shown to the customer
 TICKET_HANDLED = "ticket_handled"  # {ticket_id}
+TICKET_REPLY = "ticket_reply"  # agent → {ticket_id, text}: answered by e-mail (the outbox), then handled
 CANNED = "canned"  # [{id, title, text}]
 CANNED_SAVE = "canned_save"  # {id?, title, text}
 CANNED_DELETE = "canned_delete"  # {id}

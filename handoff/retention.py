@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.outbox import Outbox
 from handoff.state import State
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,13 @@ class Retention:
     """The sweep over the retention indexes."""
 
     redis: Redis
+    outbox: Outbox
     periods: Periods
 
     async def sweep(self, now: float | None = None) -> dict[str, int]:
         """Delete what is past its period; returns how many of each were deleted."""
         now = time.time() if now is None else now
+        await self.outbox.trim(now - self.periods.conversations_s)  # mail holds what customers wrote too
         return {"conversations": await self._conversations(now - self.periods.conversations_s),
                 "tickets": await self._tickets(now - self.periods.tickets_s)}
 

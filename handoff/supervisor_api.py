@@ -27,6 +27,7 @@ from handoff.stats import summarise
 
 CONVERSATION_COLUMNS = ("conversation_id", "state", "language", "reason", "agent_id", "created_at", "queued_at",
                         "claimed_at", "first_response_at", "closed_at", "resolution", "satisfaction")
+WATCH_AUDIT_S = 900
 FIGURE_COLUMNS = ("date", "hour", "conversations", "handoffs", "average_wait_s", "first_response_s", "satisfaction")
 
 
@@ -58,7 +59,9 @@ async def conversation(request: web.Request) -> web.Response:
     conversation_id = protocol.conversation_id(request.match_info["id"])
     bridge = request.app[BRIDGE]
     view = await bridge.views.conversation(conversation_id)
-    await bridge.audit.record(supervisor.id, "watch", conversation_id)
+    # Once per WATCH_AUDIT_S per supervisor and conversation: the page refreshes the view every few seconds.
+    if await bridge.redis.set(keys.watch_mark(supervisor.id, conversation_id), "1", nx=True, ex=WATCH_AUDIT_S):
+        await bridge.audit.record(supervisor.id, "watch", conversation_id)
     return web.json_response({**view, "read_only": True})
 
 

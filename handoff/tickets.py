@@ -47,6 +47,17 @@ class Tickets:
             found = await pipe.execute()
         return [ticket for ticket in found if ticket]
 
+    async def get(self, ticket_id: Any) -> dict[str, str]:
+        """One ticket.
+
+        Raises:
+            NotAllowed: no such ticket.
+        """
+        ticket = await self.redis.hgetall(keys.ticket(ticket_id)) if isinstance(ticket_id, str) else {}
+        if not ticket:
+            raise NotAllowed("unknown_ticket", "no ticket with that id")
+        return {str(k): str(v) for k, v in ticket.items()}
+
     async def mark_handled(self, ticket_id: Any, by: str) -> None:
         """Mark a ticket handled by the agent named ``by``."""
         if not isinstance(ticket_id, str) or not await self.redis.exists(keys.ticket(ticket_id)):

@@ -211,3 +211,49 @@ def opening_label(at: float, zone: str, language: str = "en") -> str:
     if language == "ja":
         return f"{local.month}月{local.day}日（{_JA_WEEKDAYS[local.weekday()]}）{local.hour}:{local.minute:02d}（{names['ja']}）"
     return f"{_EN_WEEKDAYS[local.weekday()]} {local.day} {local:%B}, {local:%H:%M} ({names['en']})"
+
+
+# Mail to customers (handoff.outbox), by kind: subject and body in each language, ``{params}`` filled in.
+MAIL: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "ticket_ack": {
+        "en": ("We have your message ({ticket})",
+               "Thank you for your message. Your reference is {ticket}; we'll reply to this address{when}.\n\n"
+               "What you wrote:\n{text}\n\nNorthwind Goods Support"),
+        "ja": ("お問い合わせを承りました（受付番号 {ticket}）",
+               "お問い合わせいただき、誠にありがとうございます。受付番号は {ticket} です。{when}"
+               "こちらのメールアドレス宛てにご返信いたします。\n\nお問い合わせ内容：\n{text}\n\nNorthwind Goods サポート"),
+    },
+    "ticket_reply": {
+        "en": ("Re: your message ({ticket})", "{text}\n\n{agent}, Northwind Goods Support"),
+        "ja": ("Re: お問い合わせの件（受付番号 {ticket}）", "{text}\n\nNorthwind Goods サポート　{agent}"),
+    },
+    "transcript": {
+        "en": ("Your conversation with Northwind Goods Support",
+               "Here is the conversation you asked for.\n\n{transcript}\n\nNorthwind Goods Support"),
+        "ja": ("Northwind Goods サポートとの会話記録",
+               "ご依頼いただいた会話の記録をお送りいたします。\n\n{transcript}\n\nNorthwind Goods サポート"),
+    },
+}
+# "we'll reply ... {when}": as soon as possible, or, out of hours, when the desk opens.
+MAIL_WHEN: Mapping[str, Mapping[str, str]] = {
+    "soon": {"en": " as soon as we can", "ja": "担当者より順次、"},
+    "opens": {"en": " when we're back, {opens}", "ja": "{opens}の対応再開後、順次"},
+}
+TRANSCRIPT_LABELS: Mapping[str, Mapping[str, str]] = {
+    "en": {"you": "You", "assistant": "Assistant", "agent": "Support"},
+    "ja": {"you": "お客様", "assistant": "アシスタント", "agent": "サポート"},
+}
+
+
+def mail(kind: str, language: str = "en", **params: str) -> tuple[str, str]:
+    """The subject and body of the mail ``kind`` in ``language`` (English if there is none)."""
+    texts = MAIL[kind]
+    subject, body = texts.get(language) or texts["en"]
+    for name, value in params.items():
+        subject, body = subject.replace("{" + name + "}", value), body.replace("{" + name + "}", value)
+    return subject, body
+
+
+def reply_when(language: str, opens: str | None) -> str:
+    """When a left message will be answered, for the acknowledgement (``MAIL_WHEN``)."""
+    return _filled(MAIL_WHEN["opens" if opens else "soon"], language, {"opens": opens or ""})

@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from handoff import keys
+from handoff.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "screenshots"
@@ -180,6 +181,16 @@ async def test_customer_and_agent_through_the_whole_journey(bridge, rasa_stack, 
         assert stored["resolution"] == "answered"
         slots = [e for e in rasa_stack.tracker(conversation_id)["events"] if e["event"] == "slot"]
         assert {"name": "satisfaction", "value": 5} in [{"name": e["name"], "value": e["value"]} for e in slots]
+
+        # The conversation by e-mail: to the outbox, as the customer saw it, without the internal note.
+        transcript = customer.get_by_test_id("transcript")
+        await transcript.get_by_test_id("transcript-email").fill("jane.doe@example.com")
+        await transcript.get_by_test_id("transcript-send").click()
+        await expect(transcript).to_contain_text("sent the conversation to jane.doe@example.com", timeout=10_000)
+        [mail] = await Outbox(redis).to("jane.doe@example.com")
+        assert mail["kind"] == "transcript" and "You: where is my order ORD-100101" in mail["body"]
+        assert "Alice: Hi, this is Alice" in mail["body"]
+        assert "Carrier delay" not in mail["body"]
 
         # The supervisor sees the day's figures.
         supervisor_context = await browser.new_context(viewport={"width": 1440, "height": 900})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from handoff import keys, protocol
+from handoff.outbox import Outbox
 from handoff.retention import Periods, Retention
 from harness.clients import Agent, Customer
 from tests.handoff.test_queue_and_agents import queued_customer
@@ -39,9 +40,12 @@ async def test_closed_conversations_and_handled_tickets_go_after_their_period(de
     for c in (old, reopened, live, waiting):
         await c.close()
 
-    retention = Retention(redis, Periods(conversations_s=30 * DAY, tickets_s=365 * DAY))
+    retention = Retention(redis, Outbox(redis), Periods(conversations_s=30 * DAY, tickets_s=365 * DAY))
+    acknowledgement = await Outbox(redis).to("kenji.sato@example.jp")  # the left message's, with its text
+    assert [m["kind"] for m in acknowledgement] == ["ticket_ack"] and "call me" in acknowledgement[0]["body"]
     assert await retention.sweep(time.time() + 29 * DAY) == {"conversations": 0, "tickets": 0}  # not yet
     assert await retention.sweep(time.time() + 31 * DAY) == {"conversations": 2, "tickets": 0}
+    assert await Outbox(redis).to("kenji.sato@example.jp") == []  # the mail went with the period
     for gone in (old.session_id, waiting.session_id):  # closed by an agent; closed by leaving a message
         assert not await redis.exists(keys.conversation(gone), keys.transcript(gone))
     assert "jane.doe" not in str(await redis.keys("*")) + str([await redis.lrange(k, 0, -1)

@@ -130,3 +130,59 @@ async def test_the_day_exports_as_csv_without_what_anyone_wrote(dead_rasa_bridge
         await sam.close()
         for client in (customer, alice):
             await client.close()
+
+
+async def test_watching_is_audited_once_not_at_every_refresh(dead_rasa_bridge):
+    url = dead_rasa_bridge.url
+    alice = await Agent(url, "alice", "alice-demo-password").connect()
+    customer = await with_alice(dead_rasa_bridge, alice)
+    sam = await cookie_session(url, "supervisor", "supervisor-demo-password")
+    try:
+        for _ in range(5):  # the page refreshes the read-only view every 3 s
+            async with sam.get(f"{url}/api/conversation/{customer.session_id}") as response:
+                assert response.status == 200
+        async with sam.get(f"{url}/api/audit?conversation={customer.session_id}") as response:
+            watches = [e for e in (await response.json())["entries"] if e["action"] == "watch"]
+        assert len(watches) == 1 and watches[0]["actor"] == "supervisor"
+    finally:
+        await sam.close()
+        for client in (customer, alice):
+            await client.close()
+
+
+async def test_the_supervisor_page_watches_takes_over_and_offers_the_csv(dead_rasa_bridge, redis):
+    """Chromium: the live list, the read-only transcript, taking over, the downloads."""
+    import re
+
+    from playwright.async_api import expect
+
+    from tests.handoff.test_pages import Shots, chromium, console_login
+
+    url = dead_rasa_bridge.url
+    alice = await Agent(url, "alice", "alice-demo-password").connect()
+    customer = await with_alice(dead_rasa_bridge, alice)
+    shots = Shots("supervisor-live")
+    async with chromium() as browser:
+        page = await console_login(await browser.new_context(viewport={"width": 1440, "height": 1000}), url,
+                                   "supervisor", "supervisor-demo-password", "/console/supervisor")
+        row = page.locator(f"[data-testid='live-row'][data-conversation-id='{customer.session_id}']")
+        await expect(row).to_be_visible(timeout=15_000)
+        await row.get_by_test_id("watch").click()
+        panel = page.get_by_test_id("watch-panel")
+        await expect(panel.get_by_test_id("watch-transcript")).to_contain_text("my parcel is late", timeout=10_000)
+        await expect(panel.get_by_test_id("watch-read-only")).to_be_visible()
+        await shots.take(page, "supervisor-watching")
+        assert customer.seen.of(protocol.AGENT_LEFT) == []  # nobody noticed
+        await row.get_by_test_id("take-over").click()
+        await expect(page.get_by_test_id("reply-in-console")).to_be_visible(timeout=10_000)
+        await alice.seen.wait_for(protocol.CONVERSATION_ENDED)
+        assert await redis.hget(keys.conversation(customer.session_id), "agent_id") == "supervisor"
+        assert re.search(r"/api/export/figures\.csv\?day=\d{4}-\d\d-\d\d$",
+                         await page.get_by_test_id("export-figures").get_attribute("href") or "")
+        async with page.expect_download() as download_info:
+            await page.get_by_test_id("export-conversations").click()
+        download = await download_info.value
+        assert download.suggested_filename.startswith("conversations-") and download.suggested_filename.endswith(".csv")
+        assert page.errors == []  # type: ignore[attr-defined]
+    for client in (customer, alice):
+        await client.close()

@@ -29,6 +29,8 @@ export const CUSTOMER = Object.freeze({
   HANDOFF_CLOSED: "handoff_closed",
   SURVEY: "survey",
   SURVEY_SAVED: "survey_saved",
+  TRANSCRIPT_REQUEST: "transcript_request",
+  TRANSCRIPT_SENT: "transcript_sent",
   RESYNC: "resync",
   ERROR: "error",
 });
@@ -54,6 +56,7 @@ export const AGENT = Object.freeze({
   CONVERSATION_ENDED: "conversation_ended",
   TICKETS: "tickets",
   TICKET_HANDLED: "ticket_handled",
+  TICKET_REPLY: "ticket_reply",
   CANNED: "canned",
   CANNED_SAVE: "canned_save",
   CANNED_DELETE: "canned_delete",

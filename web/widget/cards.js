@@ -162,6 +162,42 @@ export function showSurvey(ctx) {
   });
   ui.cards.survey = card;
   ui.extras.appendChild(card);
+  showTranscriptOffer(ctx);
+  scrollToBottom(ctx, true);
+}
+
+/** After a person closed the conversation: have it by e-mail (the bridge's outbox, in the customer's language). */
+export function showTranscriptOffer(ctx) {
+  const { ui, t } = ctx;
+  if (ui.cards.transcript) return;
+  const email = el("input", {
+    id: "sw-transcript-email", class: "sw-field", type: "email", name: "email", autocomplete: "email",
+    placeholder: t("emailPlaceholder"), maxlength: "254", "data-testid": "transcript-email",
+  });
+  const note = el("p", { class: "sw-card-text sw-field-error", role: "alert", hidden: true });
+  const send = el("button", { type: "submit", class: "sw-button sw-button-secondary", "data-testid": "transcript-send", text: t("transcriptSend") });
+  const card = el("form", { class: "sw-card sw-transcript", "data-testid": "transcript", novalidate: true, "aria-labelledby": "sw-transcript-title" },
+    el("h3", { class: "sw-card-title", id: "sw-transcript-title", text: t("transcriptTitle") }),
+    el("label", { class: "sw-label", for: "sw-transcript-email", text: t("email") }),
+    email, note, el("div", { class: "sw-card-actions" }, send));
+  card.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const address = email.value.trim();
+    if (!isEmail(address)) { note.textContent = t("badEmail"); note.hidden = false; return; }
+    note.hidden = true;
+    if (ctx.actions.transcript(address)) send.disabled = true;
+  });
+  ui.cards.transcript = card;
+  ui.extras.appendChild(card);
+}
+
+/** The transcript is on its way to `address`. */
+export function transcriptSent(ctx, address) {
+  remove(ctx.ui.cards.transcript);
+  ctx.ui.cards.transcript = el("div", { class: "sw-card sw-thanks", "data-testid": "transcript", role: "status" },
+    el("span", { class: "sw-thanks-icon", "aria-hidden": "true" }, icon("check", 20)),
+    el("span", { text: ctx.t("transcriptSent", { email: address }) }));
+  ctx.ui.extras.appendChild(ctx.ui.cards.transcript);
   scrollToBottom(ctx, true);
 }
 

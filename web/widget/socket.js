@@ -8,7 +8,7 @@ import { createOutbox } from "../shared/outbox.js";
 import { ACK_TIMEOUT_MS, CAPABILITIES, CUSTOMER as E, RESUME_PATH, SOCKET_PATH, clip, isPassingError } from "../shared/protocol.js";
 import * as S from "./state.js";
 import { addMessage, addStatus, clearLog, expectBotReply, hideTyping, showError, showQuickReplies, showTyping } from "./messages.js";
-import { formError, hideNoAgent, hideSurvey, showNoAgent, showSurvey, surveyShown, surveyThanked, surveyThanks } from "./cards.js";
+import { formError, hideNoAgent, hideSurvey, showNoAgent, showSurvey, surveyShown, surveyThanked, surveyThanks, transcriptSent } from "./cards.js";
 import { countUnread, hideQueue, renderConnection, renderHeader, scrollToBottom, showQueue } from "./view.js";
 
 /** The conversation's state and agent, in the state and the header; leaving the queue ends its cards. */
@@ -76,6 +76,11 @@ export function wire(ctx, io) {
     rate(rating, comment) {
       if (!S.canSend(state)) return false;
       emit(E.SURVEY, { rating, comment });
+      return true;
+    },
+    transcript(email) {
+      if (!S.canSend(state)) return false;
+      emit(E.TRANSCRIPT_REQUEST, { email });
       return true;
     },
   });
@@ -214,6 +219,7 @@ export function wire(ctx, io) {
   });
 
   socket.on(E.SURVEY_SAVED, () => surveyThanks(ctx));
+  socket.on(E.TRANSCRIPT_SENT, (data) => transcriptSent(ctx, data && typeof data === "object" ? str(data.email) : ""));
 
   socket.on(E.ERROR, (data) => {
     const info = data && typeof data === "object" ? data : { message: data };

@@ -84,7 +84,7 @@ export function buildShell(ctx) {
     phone: window.matchMedia ? window.matchMedia("(max-width: 479.98px)") : null,
     // What is drawn (DOM bookkeeping, not conversation state):
     pinned: true, lastSender: null, quickReplies: null,
-    cards: { noAgent: null, form: null, survey: null },
+    cards: { noAgent: null, form: null, survey: null, transcript: null },
     timers: { botTyping: null, remoteTyping: null },
   };
   wireShell(ctx);

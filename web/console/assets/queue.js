@@ -161,13 +161,44 @@ export function install(ctx) {
           button.textContent = tr("tickets.marking");
         }
       });
-      children.push(el("div", { class: "ticket-actions" }, button));
+      children.push(el("div", { class: "ticket-actions" }, replyToggle(t), button));
     } else {
       children.push(el("div", { class: "ticket-handled-by" }, icon("check"),
         t.handled_by ? tr("tickets.handledBy", { agent: String(t.handled_by) }) : tr("tickets.handled")));
     }
     return el("li", { class: "ticket" + (open ? "" : " is-handled"), "data-testid": "ticket",
       dataset: { ticketId: String(t.id || ""), status: open ? "open" : "handled" } }, children);
+  }
+
+  /** "Reply by e-mail": the answer goes to the ticket's address (the bridge's outbox, in the customer's
+   * language) and the ticket is handled. A draft survives the list being redrawn. */
+  function replyToggle(t) {
+    const id = String(t.id || "");
+    S.ticketDrafts = S.ticketDrafts || {};
+    const box = el("textarea", { class: "ticket-reply-text", rows: "3", maxlength: "4000", "data-testid": "ticket-reply-text",
+      "aria-label": tr("tickets.replyLabel", { email: String(t.email || "") }) });
+    box.value = S.ticketDrafts[id] || "";
+    box.addEventListener("input", () => { S.ticketDrafts[id] = box.value; });
+    const send = el("button", { type: "button", class: "btn btn-small btn-primary", "data-testid": "ticket-reply-send" },
+      tr("tickets.replySend"));
+    send.addEventListener("click", () => {
+      const text = box.value.trim();
+      if (!text) { box.focus(); return; }
+      if (ctx.send(E.TICKET_REPLY, { ticket_id: t.id, text })) {
+        send.disabled = true;
+        send.textContent = tr("tickets.replying");
+        delete S.ticketDrafts[id];
+      }
+    });
+    const form = el("div", { class: "ticket-reply", hidden: !S.ticketDrafts[id] }, box, send);
+    const toggle = el("button", { type: "button", class: "btn btn-small", "data-testid": "ticket-reply",
+      "aria-expanded": S.ticketDrafts[id] ? "true" : "false" }, tr("tickets.reply"));
+    toggle.addEventListener("click", () => {
+      form.hidden = !form.hidden;
+      toggle.setAttribute("aria-expanded", form.hidden ? "false" : "true");
+      if (!form.hidden) box.focus();
+    });
+    return el("span", { class: "ticket-reply-wrap" }, toggle, form);
   }
 
   render.tickets = () => {

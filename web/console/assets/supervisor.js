@@ -1,12 +1,15 @@
 /* The supervisor dashboard (/console/supervisor): polls GET /api/stats (or /api/stats?language=en|ja
- * for the figures of one customer language) every 5 s; tiles, agents, handoffs by reason, SVG
- * charts (no library). The entry module. */
+ * for the figures of one customer language) and GET /api/live every 5 s; tiles, the live
+ * conversations (live-view.js), agents, handoffs by reason, SVG charts (no library), the day's CSV
+ * downloads. The entry module. */
 
 import { clear, el } from "../../shared/dom.js";
 import { hhmmss } from "../../shared/time.js";
 import { reasonBook, reasonOrder, reasonText } from "../../shared/vocabulary.js";
 import { languageSwitch, logout, readStored, reasonBadge, reasonClass, store, tr, uiLanguage } from "./common.js";
 import { renderHourly, renderWait } from "./charts.js";
+import { livePanel } from "./live-view.js";
+import { exportUrl } from "./live.js";
 import { TILES, autoResolvedText, figuresLanguage, num, slaCounted, slaRows, statsUrl, tileValues } from "./figures.js";
 import { FIGURES_LANGUAGE_KEY, agentStatusText, tCount, withLanguages } from "./text.js";
 
@@ -39,6 +42,8 @@ function renderTiles(data) {
   }
   const today = data.today || {};
   $("today-date").textContent = today.date ? String(today.date) : "";
+  $("export-figures").href = exportUrl("figures", today.date);
+  $("export-conversations").href = exportUrl("conversations", today.date);
 }
 
 function renderAgents(now) {
@@ -119,6 +124,7 @@ function render(data) {
   page.data = data;
   if (data.vocabulary && typeof data.vocabulary === "object") page.reasons = reasonBook(data.vocabulary);
   renderTiles(data);
+  live.setFigures(data);
   renderAgents(data.now || {});
   renderReasons(data.today || {});
   renderSla(data);
@@ -159,6 +165,7 @@ function poll() {
   clearTimeout(page.timer);
   if (page.inflight) return;
   page.inflight = true;
+  live.refresh();
   const asked = page.figures;
   fetch(statsUrl(asked), { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
     .then((response) => {
@@ -187,9 +194,15 @@ function poll() {
 function rerender() {
   for (const tile of Object.values(page.tiles)) tile.label.textContent = tr(tile.text);
   if (page.data) render(page.data);
+  live.rerender();
   if (page.updated) showUpdated(); else $("updated").textContent = tr("sup.loading");
 }
 
+const live = livePanel({
+  summary: $("live-summary"), body: $("live-body"), error: $("live-error"), notice: $("live-notice"),
+  watch: { panel: $("watch-panel"), title: $("watch-title"), meta: $("watch-meta"), entries: $("watch-entries"),
+           status: $("watch-status"), close: $("watch-close") },
+});
 languageSwitch($("ui-language"), rerender);
 const figuresSelect = $("figures-language");
 figuresSelect.value = page.figures;
