@@ -32,6 +32,7 @@ from handoff.http_api import (
     polling_body_middleware,
     same_site_middleware,
 )
+from handoff.mailer import Mailer, SmtpSettings, watch_mail
 from handoff.metrics import Metrics
 from handoff.packets import CheckedPacket
 from handoff.pages import add_pages
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are closed
 RETENTION_SWEEP_S = 300.0  # how often one of the bridges deletes what is past its retention period
+MAIL_SEND_S = 10.0  # how often one of the bridges sends the outbox, with SMTP_URL set (handoff.mailer)
 SLA_SWEEP_S = 5.0  # how often one of the bridges looks for timers past their deadline (handoff.sla_watch)
 IDLE_SWEEP_S = 30.0  # how often one of the bridges looks for conversations nobody writes in (handoff.idle)
 
@@ -139,6 +141,9 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
                  asyncio.create_task(watch_retention(bridge.retention, RETENTION_SWEEP_S)),
                  asyncio.create_task(watch_idle(bridge.idle, IDLE_SWEEP_S)),
                  asyncio.create_task(watch_sla(bridge.sla, SLA_SWEEP_S))]
+        if settings.smtp_url:
+            mailer = Mailer(redis, SmtpSettings.parse(settings.smtp_url, settings.mail_from or None))
+            tasks.append(asyncio.create_task(watch_mail(mailer, MAIL_SEND_S)))
         try:
             yield
         finally:

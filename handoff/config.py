@@ -66,6 +66,9 @@ class Settings:
     # The support manager's file: business hours, idle rules (DESK_FILE; handoff.desk_policy). None: always
     # open, IdlePolicy's defaults.
     desk_file: Path | None = None
+    # The SMTP server the outbox is sent through (SMTP_URL, MAIL_FROM; handoff.mailer); "": only written.
+    smtp_url: str = field(default="", repr=False)
+    mail_from: str = ""
     bridge_id: str = "bridge"
     log_format: str = "text"
     drain_s: float = 10.0
@@ -123,6 +126,8 @@ class Settings:
                 ticket_retention_days=float(env.get("BRIDGE_TICKET_RETENTION_DAYS", cls.ticket_retention_days)),
                 public_url=env.get("BRIDGE_PUBLIC_URL", "").rstrip("/"),
                 desk_file=Path(env["DESK_FILE"]) if env.get("DESK_FILE") else None,
+                smtp_url=env.get("SMTP_URL", ""),
+                mail_from=env.get("MAIL_FROM", ""),
                 bridge_id=env.get("BRIDGE_ID", cls.bridge_id),
                 log_format=env.get("LOG_FORMAT", cls.log_format),
                 drain_s=float(env.get("BRIDGE_DRAIN_S", cls.drain_s)),
@@ -137,6 +142,10 @@ class Settings:
             raise ConfigError("BRIDGE_PUBLIC_URL must start with http:// or https://")
         if settings.log_format not in ("text", "json"):
             raise ConfigError("LOG_FORMAT must be text or json")
+        if settings.smtp_url:
+            from handoff.mailer import SmtpSettings
+
+            SmtpSettings.parse(settings.smtp_url)  # a malformed URL stops the bridge, with the reason
         if settings.desk_file is not None:
             from handoff.desk_policy import DeskFileError, load  # the file is read again by the bridge
 

@@ -79,6 +79,8 @@ SLA_SWEEP_LOCK = f"{PREFIX}:sla:sweep-lock"  # one bridge at a time notices brea
 
 # Mail to customers (handoff.outbox): stream of {to, kind, language, subject, body, conversation_id, created_at}.
 OUTBOX = f"{PREFIX}:outbox"
+MAIL_SENT = f"{PREFIX}:outbox:sent"  # string: the id of the last entry the SMTP relay sent (handoff.mailer)
+MAIL_LOCK = f"{PREFIX}:outbox:lock"  # string with TTL: one bridge sends at a time
 
 def watch_mark(agent_id: str, conversation_id: str) -> str:
     """String with TTL: a supervisor's watching of a conversation is audited once per period, not at every
