@@ -41,6 +41,7 @@ from handoff.rasa_client import RasaClient
 from handoff.retention import watch_retention
 from handoff.sla_watch import watch_sla
 from handoff.supervisor_api import add_routes as add_supervisor_routes
+from handoff.survey import watch_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ SETTINGS = web.AppKey("settings", Settings)
 SESSION_SWEEP_S = 30.0  # how soon a logged-out console's quiet sockets are closed
 RETENTION_SWEEP_S = 300.0  # how often one of the bridges deletes what is past its retention period
 MAIL_SEND_S = 10.0  # how often one of the bridges sends the outbox, with SMTP_URL set (handoff.mailer)
+REMINDER_S = 60.0  # how often the bridges look for unanswered surveys to remind of (handoff.survey)
 SLA_SWEEP_S = 5.0  # how often one of the bridges looks for timers past their deadline (handoff.sla_watch)
 IDLE_SWEEP_S = 30.0  # how often one of the bridges looks for conversations nobody writes in (handoff.idle)
 
@@ -140,7 +142,8 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
                  asyncio.create_task(bridge.writer.run()),
                  asyncio.create_task(watch_retention(bridge.retention, RETENTION_SWEEP_S)),
                  asyncio.create_task(watch_idle(bridge.idle, IDLE_SWEEP_S)),
-                 asyncio.create_task(watch_sla(bridge.sla, SLA_SWEEP_S))]
+                 asyncio.create_task(watch_sla(bridge.sla, SLA_SWEEP_S)),
+                 asyncio.create_task(watch_reminders(bridge.survey, bridge.policy.survey_reminder_s, REMINDER_S))]
         if settings.smtp_url:
             mailer = Mailer(redis, SmtpSettings.parse(settings.smtp_url, settings.mail_from or None))
             tasks.append(asyncio.create_task(watch_mail(mailer, MAIL_SEND_S)))

@@ -103,7 +103,8 @@ class Bridge:
         self.erasure = Erasure(self.redis, self.conversations, self.rasa, self.writer)
         self.retention = Retention(self.redis, self.outbox, Periods(self.settings.retention_days * 86400,
                                                        self.settings.ticket_retention_days * 86400))
-        self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats)
+        self.survey = Survey(self.redis, self.conversations, self.rasa, self.notify, self.stats, self.outbox,
+                             f"{self.settings.public_base}/shop/" if self.settings.public_base else "")
         self.idle = AutoResolver(self.redis, self.conversations, self.desk, self.notify, self.metrics, self.policy.idle)
 
     async def existing_session(self, requested: Any) -> str | None:

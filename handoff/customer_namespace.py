@@ -7,7 +7,7 @@ from typing import Any
 
 import socketio
 
-from handoff import delivery, identity, peers, protocol
+from handoff import delivery, identity, keys, peers, protocol
 from handoff.bridge import Bridge
 from handoff.errors import UnknownConversation
 from handoff.limits import RateLimited
@@ -175,6 +175,7 @@ class CustomerNamespace(socketio.AsyncNamespace):
         entries = protocol.customer_transcript(await bridge.conversations.transcript(conversation_id))
         await bridge.outbox.add(email, "transcript", language, conversation_id,
                                 transcript=transcript_text(entries, language))
+        await bridge.redis.hset(keys.conversation(conversation_id), "contact_email", email)  # the customer gave it
         await self.emit(protocol.TRANSCRIPT_SENT, {"email": email}, to=sid)
 
     @reported(protocol.KEEP_WAITING)

@@ -93,6 +93,7 @@ class Desk:
             raise NotAllowed("not_waiting", "a message can be left only while waiting for a person")
         # The ticket first: whatever fails after, the customer's message is kept.
         ticket_id = await self.tickets.create(conversation_id, email, text, conversation.reason)
+        await self.redis.hset(keys.conversation(conversation_id), "contact_email", email)  # the customer gave it
         taken = await self.queue.take(conversation_id)
         if not taken and (await self.conversations.require(conversation_id)).state is not State.QUEUED:
             # An agent took the conversation meanwhile.
@@ -274,8 +275,9 @@ class Desk:
         await self.conversations.owned_by(agent.id, conversation_id)
         resolution = protocol.resolution_code(resolution)
         await self.sla.stopped(conversation_id, "resolution")
-        closed = await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution,
-                                               closed_at=time.time())
+        closed_at = time.time()
+        closed = await self.conversations.move(conversation_id, Move.CLOSE, resolution=resolution, closed_at=closed_at)
+        await self.redis.zadd(keys.SURVEY_DUE, {conversation_id: closed_at})  # a reminder if unanswered
         await self.stats.count({"closed": 1}, closed.spoken_language)
         await self._released(agent.id, conversation_id, "closed", {"resolution": resolution}, event="closed")
         await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": resolution})
@@ -301,6 +303,7 @@ class Desk:
         params = {"resolution": AUTO_RESOLVED}
         if before.state is State.WITH_AGENT and before.agent_id:
             await self.stats.count({"closed": 1}, closed.spoken_language)
+            await self.redis.zadd(keys.SURVEY_DUE, {conversation_id: when["closed_at"]})
             await self._released(before.agent_id, conversation_id, "closed", params, event="auto_resolved")
             await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": AUTO_RESOLVED})
         else:  # with the assistant only: nothing to tell a customer who has gone

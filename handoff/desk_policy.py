@@ -32,6 +32,9 @@ class DeskPolicy:
     schedule: Schedule = field(default_factory=Schedule.always_open)
     idle: IdlePolicy = field(default_factory=IdlePolicy)
     sla: SlaPolicy = field(default_factory=SlaPolicy)
+    # A survey still unanswered this long after an agent closed the conversation gets a reminder by mail
+    # (to an address the customer gave or proved); 0: none.
+    survey_reminder_s: float = 3600.0
 
 
 def load(path: Path | None) -> DeskPolicy:
@@ -46,7 +49,7 @@ def load(path: Path | None) -> DeskPolicy:
         raise DeskFileError(f"DESK_FILE {path} is not valid TOML: {e}") from e
     try:
         return DeskPolicy(schedule=_schedule(raw.get("hours")), idle=_idle(raw.get("auto_resolve") or {}),
-                          sla=policy_from(raw.get("sla") or {}))
+                          sla=policy_from(raw.get("sla") or {}), survey_reminder_s=_reminder(raw.get("follow_up") or {}))
     except (ScheduleError, TypeError, ValueError) as e:
         raise DeskFileError(f"DESK_FILE {path}: {e}") from e
 
@@ -61,6 +64,13 @@ def _schedule(hours: Any) -> Schedule:
         raise ScheduleError("[hours.week] maps weekdays to lists of periods, e.g. mon = [\"09:00-18:00\"]")
     closed = [str(day) for day in hours.get("closed_dates") or []]
     return Schedule.build(str(hours.get("time_zone") or "UTC"), week, closed)
+
+
+def _reminder(rules: dict[str, Any]) -> float:
+    value = rules.get("survey_reminder_minutes", DeskPolicy.survey_reminder_s / 60)
+    if not isinstance(value, int | float) or value < 0:
+        raise ValueError("follow_up.survey_reminder_minutes must be a number of minutes (0 turns it off)")
+    return float(value) * 60
 
 
 def _idle(rules: dict[str, Any]) -> IdlePolicy:

@@ -79,6 +79,7 @@ SLA_SWEEP_LOCK = f"{PREFIX}:sla:sweep-lock"  # one bridge at a time notices brea
 
 # Mail to customers (handoff.outbox): stream of {to, kind, language, subject, body, conversation_id, created_at}.
 OUTBOX = f"{PREFIX}:outbox"
+SURVEY_DUE = f"{PREFIX}:survey:due"  # sorted set: conversations an agent closed, by when (handoff.survey reminders)
 MAIL_SENT = f"{PREFIX}:outbox:sent"  # string: the id of the last entry the SMTP relay sent (handoff.mailer)
 MAIL_LOCK = f"{PREFIX}:outbox:lock"  # string with TTL: one bridge sends at a time
 

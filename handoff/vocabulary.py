@@ -227,6 +227,15 @@ MAIL: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "en": ("Re: your message ({ticket})", "{text}\n\n{agent}, Northwind Goods Support"),
         "ja": ("Re: お問い合わせの件（受付番号 {ticket}）", "{text}\n\nNorthwind Goods サポート　{agent}"),
     },
+    "survey_reminder": {
+        "en": ("How did we do?",
+               "Thank you for contacting Northwind Goods Support. Would you tell us how we did? You can rate "
+               "the conversation in the chat on our shop: {link}\n\nNorthwind Goods Support"),
+        "ja": ("サポート対応へのご評価のお願い",
+               "先日は Northwind Goods サポートにお問い合わせいただき、誠にありがとうございました。"
+               "今後のサービス向上のため、対応についてご評価をお聞かせいただけますと幸いです。"
+               "ショップのチャットからご評価いただけます：{link}\n\nNorthwind Goods サポート"),
+    },
     "transcript": {
         "en": ("Your conversation with Northwind Goods Support",
                "Here is the conversation you asked for.\n\n{transcript}\n\nNorthwind Goods Support"),

@@ -4,6 +4,7 @@ agent's answer to it, and the transcript a customer asks for (no internal notes)
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -111,3 +112,28 @@ async def test_an_agent_answers_a_ticket_by_mail_from_the_console(dead_rasa_brid
     reply = (await outbox(dead_rasa_bridge).to("maria.garcia@example.com"))[0]
     assert reply["kind"] == "ticket_reply" and "Your refund left us today" in reply["body"] and "Alice" in reply["body"]
     await customer.close()
+
+
+async def test_an_unanswered_survey_is_reminded_once_to_the_address_the_customer_gave(dead_rasa_bridge):
+    app = dead_rasa_bridge.runner.app[BRIDGE]
+    alice = await Agent(dead_rasa_bridge.url, "alice", "alice-demo-password").connect()
+    gave, silent, rated = [await queued_customer(dead_rasa_bridge) for _ in range(3)]
+    for customer in (gave, silent, rated):
+        await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
+        await alice.seen.wait_for(protocol.CLAIMED, lambda v, c=customer: v["conversation_id"] == c.session_id)
+        await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "answered"})
+        await customer.seen.wait_for(protocol.HANDOFF_CLOSED)
+    await gave.emit(protocol.TRANSCRIPT_REQUEST, {"email": "jane.doe@example.com"})
+    await gave.seen.wait_for(protocol.TRANSCRIPT_SENT)
+    await rated.emit(protocol.TRANSCRIPT_REQUEST, {"email": "maria.garcia@example.com"})
+    await rated.seen.wait_for(protocol.TRANSCRIPT_SENT)
+    await rated.emit(protocol.SURVEY, {"rating": 4, "comment": ""})
+    await rated.seen.wait_for(protocol.SURVEY_SAVED)
+    assert await app.survey.remind(3600, now=time.time() + 1800) == 0  # not yet
+    assert await app.survey.remind(3600, now=time.time() + 3700) == 1  # only the one who gave an address, unrated
+    kinds = [m["kind"] for m in await outbox(dead_rasa_bridge).to("jane.doe@example.com")]
+    assert kinds == ["survey_reminder", "transcript"]
+    assert [m["kind"] for m in await outbox(dead_rasa_bridge).to("maria.garcia@example.com")] == ["transcript"]
+    assert await app.survey.remind(3600, now=time.time() + 7200) == 0  # once
+    for client in (gave, silent, rated, alice):
+        await client.close()
