@@ -5,7 +5,8 @@ agent's answer to it, and the transcript a customer asks for (no internal notes)
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
@@ -120,7 +121,7 @@ async def test_an_unanswered_survey_is_reminded_once_to_the_address_the_customer
     gave, silent, rated = [await queued_customer(dead_rasa_bridge) for _ in range(3)]
     for customer in (gave, silent, rated):
         await alice.emit(protocol.CLAIM, {"conversation_id": customer.session_id})
-        await alice.seen.wait_for(protocol.CLAIMED, lambda v, c=customer: v["conversation_id"] == c.session_id)
+        await alice.seen.wait_for(protocol.CLAIMED, is_conversation(customer.session_id))
         await alice.emit(protocol.CLOSE, {"conversation_id": customer.session_id, "resolution": "answered"})
         await customer.seen.wait_for(protocol.HANDOFF_CLOSED)
     await gave.emit(protocol.TRANSCRIPT_REQUEST, {"email": "jane.doe@example.com"})
@@ -137,3 +138,8 @@ async def test_an_unanswered_survey_is_reminded_once_to_the_address_the_customer
     assert await app.survey.remind(3600, now=time.time() + 7200) == 0  # once
     for client in (gave, silent, rated, alice):
         await client.close()
+
+
+def is_conversation(conversation_id: str) -> Callable[[Any], bool]:
+    """A check for ``Recorder.wait_for``: the payload is about ``conversation_id``."""
+    return lambda payload: bool(payload.get("conversation_id") == conversation_id)
