@@ -47,8 +47,8 @@ class AutoResolver:
         """One pass; returns how many were warned and closed. Skipped (zeros) while another bridge sweeps."""
         now = self.clock() if now is None else now
         done = {"warned": 0, "closed": 0}
-        shortest = min((v for v in (self.policy.warn_after_s, self.policy.close_after_s, self.policy.bot_idle_s)
-                        if v > 0), default=0.0)
+        shortest = min((v for v in (self.policy.warn_after_s, self.policy.close_after_s, self.policy.bot_idle_s,
+                                    self.policy.queued_idle_s) if v > 0), default=0.0)
         if not shortest or not await self.redis.set(keys.IDLE_SWEEP_LOCK, "1", nx=True, ex=60):
             return done
         try:

@@ -306,9 +306,12 @@ class Desk:
             await self.redis.zadd(keys.SURVEY_DUE, {conversation_id: when["closed_at"]})
             await self._released(before.agent_id, conversation_id, "closed", params, event="auto_resolved")
             await self.notify.customer(conversation_id, protocol.HANDOFF_CLOSED, {"resolution": AUTO_RESOLVED})
-        else:  # with the assistant only: nothing to tell a customer who has gone
+        else:  # with the assistant only, or abandoned in the queue: nothing to tell a customer who has gone
             await self.conversations.record(conversation_id, "system", vocabulary.agent_line("closed", **params),
                                             event="auto_resolved", **vocabulary.agent_status("closed", **params))
+            if before.state is State.QUEUED and await self.queue.take(conversation_id):
+                await self.queue.broadcast()
+                await self.queue.refresh_positions()
         return True
 
     async def _released(self, agent_id: str, conversation_id: str, line: str, params: dict[str, str],

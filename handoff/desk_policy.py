@@ -86,7 +86,8 @@ def _idle(rules: dict[str, Any]) -> IdlePolicy:
 
     return IdlePolicy(warn_after_s=minutes("customer_silent_minutes", base.warn_after_s),
                       close_after_s=minutes("close_after_warning_minutes", base.close_after_s),
-                      bot_idle_s=minutes("bot_idle_minutes", base.bot_idle_s))
+                      bot_idle_s=minutes("bot_idle_minutes", base.bot_idle_s),
+                      queued_idle_s=minutes("queued_idle_minutes", base.queued_idle_s))
 
 
 def main() -> None:

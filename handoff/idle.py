@@ -7,7 +7,9 @@
 - With the assistant only, ``bot_idle_s`` after the last message of anyone: closed as
   ``auto_resolved`` too, so "open" counts mean something and the conversation's retention period
   starts. A customer who comes back reopens it (``Move.REOPEN``) and starts fresh.
-- Waiting in the queue: never (the wait has its own offer, ``MAX_WAIT_S``).
+- Waiting in the queue with nobody writing for ``queued_idle_s`` (3 days: longer than a closed weekend):
+  closed as ``auto_resolved`` and taken out of the queue, so no conversation stays open forever (the
+  wait has its own offer to leave a message long before, ``MAX_WAIT_S``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,12 @@ class IdlePolicy:
     warn_after_s: float = 10 * 60
     close_after_s: float = 5 * 60
     bot_idle_s: float = 60 * 60
+    queued_idle_s: float = 3 * 24 * 3600
 
     @property
     def shortest_s(self) -> float:
         """The least idle time any rule acts on (what the sweep looks for)."""
-        values = [v for v in (self.warn_after_s, self.bot_idle_s) if v > 0]
+        values = [v for v in (self.warn_after_s, self.bot_idle_s, self.queued_idle_s) if v > 0]
         return min(values) if values else 0.0
 
 
@@ -58,8 +61,9 @@ def decide(activity: Activity, now: float, policy: IdlePolicy) -> IdleAction:
     """What to do now with a conversation in this state of activity."""
     if activity.state is State.WITH_AGENT:
         return _with_agent(activity, now, policy)
-    if activity.state is State.BOT and policy.bot_idle_s > 0 and activity.any_at:
-        return IdleAction.CLOSE if now - activity.any_at >= policy.bot_idle_s else IdleAction.NONE
+    limit = {State.BOT: policy.bot_idle_s, State.QUEUED: policy.queued_idle_s}.get(activity.state, 0.0)
+    if limit > 0 and activity.any_at:
+        return IdleAction.CLOSE if now - activity.any_at >= limit else IdleAction.NONE
     return IdleAction.NONE
 
 

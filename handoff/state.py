@@ -43,6 +43,7 @@ _TRANSITIONS: dict[tuple[State, Move], State] = {
     (State.CLOSED, Move.REOPEN): State.BOT,
     (State.BOT, Move.AUTO_RESOLVE): State.CLOSED,
     (State.WITH_AGENT, Move.AUTO_RESOLVE): State.CLOSED,
+    (State.QUEUED, Move.AUTO_RESOLVE): State.CLOSED,  # abandoned in the queue for days
 }
 
 

@@ -80,9 +80,13 @@ async def test_waiting_for_the_agent_is_not_the_customer_being_silent(dead_rasa_
     await customer.say("hello? anyone?")
     await alice.seen.wait_for(protocol.CUSTOMER_MESSAGE)
     assert await resolver(dead_rasa_bridge).sweep(time.time() + 60 * MINUTE) == {"warned": 0, "closed": 0}
-    queued = await queued_customer(dead_rasa_bridge)  # in the queue: never auto-resolved either
-    assert await resolver(dead_rasa_bridge).sweep(time.time() + 600 * MINUTE) == {"warned": 0, "closed": 0}
+    queued = await queued_customer(dead_rasa_bridge)  # waiting: not for hours, nor over a closed weekend
+    assert await resolver(dead_rasa_bridge).sweep(time.time() + 48 * 60 * MINUTE) == {"warned": 0, "closed": 0}
     assert await redis.hget(keys.conversation(queued.session_id), "state") == "queued"
+    # ... but abandoned for three days it closes and leaves the queue: nothing stays open forever.
+    assert (await resolver(dead_rasa_bridge).sweep(time.time() + 73 * 60 * MINUTE))["closed"] >= 1
+    assert await redis.hget(keys.conversation(queued.session_id), "state") == "closed"
+    assert await redis.zscore(keys.QUEUE, queued.session_id) is None
     for client in (customer, queued, alice):
         await client.close()
 
