@@ -140,3 +140,30 @@ async def test_the_widget_says_when_the_desk_opens_and_offers_only_a_message(clo
         await context.close()
     tickets = await redis.lrange(keys.TICKETS, 0, -1)
     assert len(tickets) == 1 and await redis.hget(keys.ticket(tickets[0]), "email") == "jane.doe@example.com"
+
+
+async def test_the_widget_in_japanese_says_when_the_desk_opens(closed_desk_bridge):
+    """Chromium, the widget in Japanese out of hours: the header, the bot's answer and the card."""
+    import re
+
+    from playwright.async_api import expect
+
+    from tests.handoff.test_pages import BOT_TIMEOUT_MS, Shots, chromium, messages, say
+
+    shots = Shots("after-hours-japanese")
+    async with chromium() as browser:
+        context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="ja-JP")
+        page = await context.new_page()
+        await page.goto(f"{closed_desk_bridge.url}/shop/?lang=ja")
+        await page.get_by_test_id("launcher").click()
+        await expect(page.get_by_test_id("input")).to_be_enabled(timeout=15_000)
+        await expect(page.locator(".sw-subtitle")).to_contain_text(re.compile(r"担当者は.*（協定世界時）より対応いたします"),
+                                                                   timeout=15_000)
+        await say(page, "担当者と話したいです")
+        await expect(messages(page, "bot").filter(has_text="対応時間外")).to_have_count(1, timeout=BOT_TIMEOUT_MS)
+        card = page.get_by_test_id("no-agent")
+        await expect(card).to_contain_text("ただいま担当者の対応時間外です")
+        await expect(card).to_contain_text("より対応を再開いたします")
+        await expect(page.get_by_test_id("keep-waiting")).to_have_count(0)
+        await shots.take(page, "widget-after-hours-japanese")
+        await context.close()
