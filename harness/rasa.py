@@ -28,13 +28,22 @@ socketio:
 """
 
 
-def stack_env(action_port: int, tracker_db: Path, shop_db: Path, action_token: str,
+def sqlite_url(path: Path, asynchronous: bool = False) -> str:
+    """SQLAlchemy URL of the SQLite file ``path`` (``asynchronous``: aiosqlite, as the shop store uses)."""
+    return f"sqlite{'+aiosqlite' if asynchronous else ''}:///{path}"
+
+
+def stack_env(action_port: int, tracker: Path | str, shop: Path | str, action_token: str,
               extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of an action server and the Rasa servers that call it: loopback, their stores,
-    the token the Rasa servers show the action server (endpoints.yml)."""
+    the token the Rasa servers show the action server (endpoints.yml).
+
+    ``tracker``/``shop``: the stores' SQLAlchemy URLs, or SQLite files (the embedded default).
+    """
     env = rasa_env()
     env.update(SANIC_HOST=HOST, ACTION_SERVER_HOST=HOST, ACTION_SERVER_PORT=str(action_port),
-               TRACKER_DB=str(tracker_db), SHOP_DB_URL=f"sqlite+aiosqlite:///{shop_db}",
+               TRACKER_DB_URL=tracker if isinstance(tracker, str) else sqlite_url(tracker),
+               SHOP_DB_URL=shop if isinstance(shop, str) else sqlite_url(shop, asynchronous=True),
                ACTION_SERVER_TOKEN=action_token)
     env.update(extra or {})
     return env
@@ -65,11 +74,12 @@ def rasa_server(port: int, model: Path, env: dict[str, str], log: Path, *, name:
     return Process(name, args, env, log, lambda: http_status(status) == 200, start_timeout_s=start_timeout_s)
 
 
-def seed_shop(db_path: Path, log: Path) -> None:
-    """Create and fill a shop store with the Rasa environment's seeder (a subprocess)."""
+def seed_shop(shop: Path | str, log: Path) -> None:
+    """Migrate and fill a shop store (an async driver's URL, or an SQLite file) with the Rasa
+    environment's seeder (a subprocess)."""
+    url = shop if isinstance(shop, str) else sqlite_url(shop, asynchronous=True)
     with log.open("w") as output:
-        result = subprocess.run([str(RASA_PYTHON), "-m", "actions.store.seed", "--db-url",
-                                 f"sqlite+aiosqlite:///{db_path}"], cwd=ROOT, env=rasa_env(), stdout=output,
+        result = subprocess.run([str(RASA_PYTHON), "-m", "actions.store.seed", "--db-url", url], cwd=ROOT, env=rasa_env(), stdout=output,
                                 stderr=subprocess.STDOUT, timeout=300)
     if result.returncode != 0:
         raise RuntimeError(f"seeding the shop store failed ({result.returncode}):\n{tail(log)}")
@@ -84,10 +94,15 @@ def write_socketio_credentials(folder: Path) -> Path:
 
 @dataclass
 class RasaStack:
-    """A running action server and Rasa server with their own shop store and tracker store (in ``workdir``)."""
+    """A running action server and Rasa server with their own shop store and tracker store.
+
+    ``shop_db``: the shop store (an SQLite file, or an async driver's URL), seeded by the caller;
+    ``tracker_url``: the tracker store (default: the SQLite file ``trackers.sqlite3`` in ``workdir``).
+    """
 
     workdir: Path
-    shop_db: Path
+    shop_db: Path | str
+    tracker_url: str = ""
     rasa_url: str = ""
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
@@ -101,8 +116,8 @@ class RasaStack:
     def start(self) -> RasaStack:
         """Start both servers and wait until they answer."""
         action_port, rasa_port = free_port(), free_port()
-        env = stack_env(action_port, self.workdir / "trackers.sqlite3", self.shop_db, self.action_token,
-                        self.extra_env)
+        self.tracker_url = self.tracker_url or sqlite_url(self.workdir / "trackers.sqlite3")
+        env = stack_env(action_port, self.tracker_url, self.shop_db, self.action_token, self.extra_env)
         self.action_url = f"http://{HOST}:{action_port}"
         self.processes = [
             action_server(action_port, env, self.workdir / "action-server.log", start_timeout_s=self.start_timeout_s),

@@ -99,20 +99,16 @@ class ShopStore:
 
     @classmethod
     def from_url(cls, url: str) -> ShopStore:
-        """Build a store on a new engine for ``url`` (no connection is opened yet)."""
-        return cls(create_async_engine(url, future=True))
+        """Build a store on a new engine for ``url`` (no connection is opened yet).
+
+        Each connection is checked as it leaves the pool (``pool_pre_ping``): after a database
+        restart the stale ones are replaced instead of failing a customer's request.
+        """
+        return cls(create_async_engine(url, future=True, pool_pre_ping=True))
 
     async def close(self) -> None:
         """Dispose of the engine's connections."""
         await self._engine.dispose()
-
-    async def create_schema(self) -> None:
-        """Create the tables that do not exist yet."""
-        try:
-            async with self._engine.begin() as conn:
-                await conn.run_sync(schema.metadata.create_all)
-        except SQLAlchemyError as e:
-            raise StoreUnavailable(str(e)) from e
 
     # --- reading ---------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""Tables of the order and account store (SQLAlchemy Core, SQLite or PostgreSQL)."""
+"""Tables of the order and account store (SQLAlchemy Core, SQLite or PostgreSQL).
+
+What the queries are written against. The database is made and changed only by the versioned
+migrations in ``migrations/versions`` (``actions.store.migrate``); a change here goes with a
+new revision there (the tests compare the two on both databases).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -26,6 +33,8 @@ customers = Table(
     Column("address", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+# Customers are found by e-mail case-insensitively (revision 0002).
+Index("ix_customers_email_lower", func.lower(customers.c.email))
 
 orders = Table(
     "orders",

@@ -1,6 +1,6 @@
 """Create the shop store and fill it with demo customers and orders.
 
-    python -m actions.store.seed              # create and fill if empty
+    python -m actions.store.seed              # migrate (actions.store.migrate) and fill if empty
     python -m actions.store.seed --reset      # drop everything, start again
     python -m actions.store.seed --db-url postgresql+asyncpg://...
 
@@ -20,11 +20,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from actions.config import shop_db_url
 from actions.store import schema
+from actions.store.migrate import shown, upgrade
 
 CARRIERS = ("UPS", "DHL", "FedEx", "USPS")
 PRODUCTS = (
@@ -145,13 +146,16 @@ def order_numbers(rng: random.Random, taken: set[str]) -> Iterator[str]:
 
 
 async def seed(url: str, reset: bool = False, today: dt.date | None = None) -> int:
-    """Create the tables and fill them if empty. Returns the number of orders added."""
+    """Bring the schema up to date (the migrations) and fill the tables if empty.
+    Returns the number of orders added."""
     engine = create_async_engine(url, future=True)
     try:
-        async with engine.begin() as conn:
-            if reset:
+        if reset:
+            async with engine.begin() as conn:
                 await conn.run_sync(schema.metadata.drop_all)
-            await conn.run_sync(schema.metadata.create_all)
+                await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        await upgrade(url)
+        async with engine.begin() as conn:
             existing = (await conn.execute(select(func.count()).select_from(schema.customers))).scalar_one()
             if existing:
                 return 0
@@ -175,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
     added = asyncio.run(seed(url, reset=args.reset))
-    print(f"shop store ready at {url} ({added} demo orders added)" if added else f"shop store at {url} already filled")
+    where = shown(url)  # never the password
+    print(f"shop store ready at {where} ({added} demo orders added)" if added else f"shop store at {where} already filled")
 
 
 if __name__ == "__main__":

