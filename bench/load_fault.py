@@ -1,12 +1,14 @@
-"""Load and faults through the production-like layout: nginx → 2 bridges → 2 Rasa servers, one Redis.
+"""Load and faults through the production-like layout: nginx → 2 bridges → 2 Rasa servers, PostgreSQL,
+a Redis primary + replica + 3 sentinels.
 
     .venv-bridge/bin/python -m bench.load_fault                 # 1,000 customers, 50 agents, 10 minutes
     .venv-bridge/bin/python -m bench.load_fault --customers 100 --agents 10 --minutes 2 --out /tmp/f.json
 
 Starts ``deploy.cluster.Cluster`` (real processes, loopback only), then runs customers and
 agents (``bench.load_clients``) through nginx while faults happen, spaced out with calm
-periods between: one bridge SIGKILLed and started again ~20 s later, Redis restarted, one
-Rasa server restarted. Every message carries a ``message_id`` and is retried until
+periods between: one bridge SIGKILLed and started again ~20 s later, the Redis primary
+SIGKILLed (the sentinels promote the replica; the killed one comes back as a replica),
+PostgreSQL restarted, one Rasa server SIGKILLed and started again. Every message carries a ``message_id`` and is retried until
 acknowledged; at the end every message is checked against the transcripts in Redis and
 against what the other side received (``bench.load_report``). Writes the figures as JSON,
 plots, and the ``<!-- load-fault:start -->`` section of docs/operations.md.
@@ -34,7 +36,6 @@ from typing import Any
 
 import aiohttp
 import psutil
-from redis.asyncio import Redis
 
 from bench import load_report
 from bench.load_clients import Ledger, LoadAgent, LoadCustomer, now
@@ -44,6 +45,7 @@ from bench.socket_load import bounded, log, shared_http
 from bot.launcher import ROOT
 from deploy.cluster import Cluster
 from handoff import keys
+from handoff.redis_connect import connect
 from harness.bridge import agent_id, write_agents_file
 from harness.resources import raise_nofile_limit
 
@@ -67,10 +69,11 @@ class Plan:
     human_share: float = 0.12  # episodes in which the customer asks for a person
     drop_share: float = 0.06  # episodes that start with the customer dropping and coming back
     polling_share: float = 0.10  # customers that start with long-polling (sticky cookie needed), not WebSocket
-    faults: tuple[tuple[str, float], ...] = (("bridge", 120.0), ("redis", 270.0), ("rasa", 420.0))
+    faults: tuple[tuple[str, float], ...] = (("bridge", 90.0), ("redis", 210.0), ("postgres", 330.0), ("rasa", 450.0))
     bridge_down_s: float = 20.0
     kill_burst: int = 10  # customers who send at once just before the kill, so it hits turns in flight
-    redis_down_s: float = 2.0
+    redis_down_s: float = 2.0  # the killed primary is started again this long after the promotion
+    postgres_down_s: float = 2.0
     window_s: float = 60.0
     settle_s: float = 10.0
     ramp_s: float = 60.0  # customers connect over this long
@@ -85,10 +88,11 @@ class Plan:
 
 FULL = Plan()
 # The test suite's version (tests/handoff/test_faults.py): one fault of each kind in a minute. The
-# Rasa restart goes first: loading a model takes ~40-60 s on 2 cores, and it must be back in time.
+# Rasa kill goes first: loading a model takes ~40-60 s on 2 cores, and it must be back in time.
 SHORT = Plan(customers=40, agents=4, capacity=3, duration_s=60.0, rate=3.0,
-             faults=(("rasa", 2.0), ("bridge", 22.0), ("redis", 42.0)), bridge_down_s=8.0, kill_burst=8,
-             redis_down_s=1.0, window_s=10.0, settle_s=5.0, ramp_s=5.0, drain_s=45.0)
+             faults=(("rasa", 2.0), ("bridge", 16.0), ("postgres", 28.0), ("redis", 40.0)), bridge_down_s=8.0,
+             kill_burst=8, redis_down_s=1.0, postgres_down_s=1.0, window_s=10.0, settle_s=5.0, ramp_s=5.0,
+             drain_s=45.0)
 
 
 @dataclass
@@ -162,11 +166,18 @@ async def one_fault(cluster: Cluster, plan: Plan, kind: str, when: float, t0: fl
         await asyncio.sleep(plan.bridge_down_s)
         await asyncio.to_thread(cluster.start_bridge, 0)
     elif kind == "redis":
-        fault["what"] = f"Redis restarted (SIGTERM, {plan.redis_down_s:.0f} s down, append-only file reloaded)"
-        await asyncio.to_thread(cluster.restart_redis, plan.redis_down_s)
+        primary = cluster.redis.primary().name
+        timings = await asyncio.to_thread(cluster.kill_redis_primary, plan.redis_down_s)
+        fault.update(timings)
+        fault["what"] = (f"SIGKILL the Redis primary ({primary}); the sentinels promoted the replica after "
+                         f"{timings['failover_s']:.1f} s; {primary} started again, a replica "
+                         f"{timings['replica_back_s']:.0f} s after the kill")
+    elif kind == "postgres":
+        fault["what"] = f"PostgreSQL restarted (fast shutdown, {plan.postgres_down_s:.0f} s down)"
+        await asyncio.to_thread(cluster.restart_postgres, plan.postgres_down_s)
     elif kind == "rasa":
-        fault["what"] = f"{cluster.rasa[0].name} restarted (SIGTERM, then started and its model loaded)"
-        await asyncio.to_thread(cluster.restart_rasa, 0)
+        fault["what"] = f"SIGKILL {cluster.rasa[0].name} (turns in flight die with it), started and its model loaded"
+        await asyncio.to_thread(cluster.kill_rasa, 0)
     else:
         raise ValueError(f"unknown fault {kind!r}")
     fault["recovered_at"] = round(now() - t0, 2)
@@ -280,7 +291,7 @@ async def drive(cluster: Cluster, plan: Plan, password: str) -> RunData:
             await bounded([a.close() for a in agents], 50)
             for session in polling_sessions:
                 await session.close()
-    redis = Redis.from_url(cluster.redis_url, password=cluster.redis_password, decode_responses=True)
+    redis = connect(cluster.redis_url, cluster.redis_password, 4, decode_responses=True)  # the primary, wherever it is now
     try:
         transcripts = {}
         for conversation in {s.conversation for s in ledger.messages.values()}:

@@ -23,7 +23,8 @@ UNAVAILABLE_EVENT = "assistant_unavailable"  # the bridge's answer when Rasa can
 DELAYED_S = 5.0  # delivered later than this after the first send: "delayed"
 START_MARKER, END_MARKER = "<!-- load-fault:start -->", "<!-- load-fault:end -->"
 KINDS = ("bot", "customer→agent", "agent→customer")
-FAULT_NAMES = {"bridge": "bridge SIGKILL + restart", "redis": "Redis restart", "rasa": "Rasa server restart"}
+FAULT_NAMES = {"bridge": "bridge SIGKILL + restart", "redis": "Redis primary SIGKILL (failover)",
+               "postgres": "PostgreSQL restart", "rasa": "Rasa server SIGKILL + restart"}
 
 
 # --------------------------------------------------------------------------- the transcript

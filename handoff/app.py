@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 import aiohttp
 import socketio
 from aiohttp import web
-from redis.asyncio import BlockingConnectionPool, Redis
 
 from handoff import keys, protocol
 from handoff.accounts import Sessions, load_accounts
@@ -38,6 +37,7 @@ from handoff.packets import CheckedPacket
 from handoff.pages import add_pages
 from handoff.pubsub import ResubscribingRedisManager
 from handoff.rasa_client import RasaClient
+from handoff.redis_connect import connect
 from handoff.retention import watch_retention
 from handoff.sla_watch import watch_sla
 from handoff.supervisor_api import add_routes as add_supervisor_routes
@@ -120,11 +120,9 @@ def _resources(sio: socketio.AsyncServer):  # type: ignore[no-untyped-def]
         settings = app[SETTINGS]
         # A blocking pool: a burst of requests waits for a free connection
         # instead of failing with "Too many connections" (found by bench/bridge.py).
-        pool = BlockingConnectionPool.from_url(
-            settings.redis_url, password=settings.redis_password or None, decode_responses=True,
-            max_connections=settings.redis_max_connections, timeout=10, socket_timeout=5, socket_connect_timeout=5,
-            health_check_interval=15, retry_on_timeout=True)
-        redis = Redis(connection_pool=pool)
+        redis = connect(settings.redis_url, settings.redis_password, settings.redis_max_connections,
+                        decode_responses=True, socket_timeout=5, socket_connect_timeout=5, health_check_interval=15,
+                        retry_on_timeout=True)
         session = aiohttp.ClientSession()
         accounts = load_accounts(settings.agents_file)
         bridge = Bridge(settings=settings, redis=redis, sio=sio,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from handoff.limits import CustomerLimits, Rate
 from handoff.peers import Network, networks
+from handoff.redis_url import parse_sentinel_url
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_AGENTS = ROOT / "handoff" / "agents.example.json"  # demo accounts with published passwords
@@ -24,11 +25,19 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # redis://host:port/db, or the primary Sentinel watches: redis+sentinel://h1:26379,h2:26379/0/nwsupport
+    # (handoff.redis_url).
     redis_url: str = "redis://127.0.0.1:6390/0"
-    # Redis's password (REDIS_PASSWORD), apart from the URL so the URL can be shown; one in the URL
-    # (redis://:PASSWORD@host:port/0) is taken too, and wins. Never logged.
+    # Redis's password (REDIS_PASSWORD), apart from the URL so the URL can be shown; one in a redis:// URL
+    # (redis://:PASSWORD@host:port/0) is taken too, and wins. The sentinels take the same. Never logged.
     redis_password: str = field(default="", repr=False)
     redis_max_connections: int = 200
+    # Replicas that must have a message before a client hears "ok" (REDIS_WAIT_REPLICAS; Redis's WAIT):
+    # 1 with a replica, so a primary that dies loses nothing it acknowledged. 0: no wait (one Redis).
+    redis_wait_replicas: int = 0
+    # How long to wait for them (REDIS_WAIT_TIMEOUT_MS); past it the message is acknowledged anyway
+    # (a replica down must not stop the desk) and counted (nwsupport_unreplicated_acks_total).
+    redis_wait_timeout_ms: int = 200
     rasa_url: str = "http://127.0.0.1:5005"
     # Several Rasa servers sharing a tracker store and a lock store (RASA_URLS); empty: just rasa_url.
     rasa_urls: tuple[str, ...] = field(default_factory=tuple)
@@ -106,6 +115,8 @@ class Settings:
                 redis_url=env.get("REDIS_URL", cls.redis_url),
                 redis_password=env.get("REDIS_PASSWORD", ""),
                 redis_max_connections=int(env.get("REDIS_MAX_CONNECTIONS", cls.redis_max_connections)),
+                redis_wait_replicas=int(env.get("REDIS_WAIT_REPLICAS", cls.redis_wait_replicas)),
+                redis_wait_timeout_ms=int(env.get("REDIS_WAIT_TIMEOUT_MS", cls.redis_wait_timeout_ms)),
                 rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
                 rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip()),
                 rasa_token=env.get("RASA_AUTH_TOKEN", ""),
@@ -134,6 +145,12 @@ class Settings:
             )
         except ValueError as e:
             raise ConfigError(f"bad setting: {e}") from e
+        try:
+            parse_sentinel_url(settings.redis_url)
+        except ValueError as e:
+            raise ConfigError(f"REDIS_URL: {e}") from e
+        if settings.redis_wait_replicas < 0 or settings.redis_wait_timeout_ms < 1:
+            raise ConfigError("REDIS_WAIT_REPLICAS must be 0 or more and REDIS_WAIT_TIMEOUT_MS 1 or more")
         if len(settings.handoff_secret) < 16:
             raise ConfigError("HANDOFF_SECRET must be set (16+ characters): the action server uses it to hand over")
         if settings.rasa_max_inflight < 0:

@@ -111,6 +111,11 @@ class Attempt:
     recorded: bool = False
     passed_on: bool = False
     done_ttl_s: int = 24 * 3600
+    # Replicas that must have everything written so far before the client hears "ok" (Redis's WAIT),
+    # and how long to wait for them; ``replicated`` says whether they had it in time.
+    wait_replicas: int = 0
+    wait_ms: int = 200
+    replicated: bool = True
 
     async def record(self, conversations: Conversations, conversation_id: str, role: str, text: str,
                      **extra: Any) -> dict[str, Any]:
@@ -133,9 +138,24 @@ class Attempt:
             await self.redis.set(self.key, Stage.SENT.at(), ex=self.done_ttl_s)
 
     async def finish(self) -> None:
-        """Handled: retries are duplicates from now on."""
-        if self.redis is not None:
+        """Handled: retries are duplicates from now on.
+
+        With ``wait_replicas``, the ``done`` mark and a ``WAIT`` go on one connection (WAIT counts the
+        replicas that have that connection's last write, and replication keeps the primary's order, so
+        the transcript entries and replies written before are covered): a primary that dies after the
+        client heard "ok" leaves a replica that has the message. A primary that dies before leaves the
+        client without "ok", and it sends the message again.
+        """
+        if self.redis is None:
+            return
+        if not self.wait_replicas:
             await self.redis.set(self.key, Stage.DONE.value, ex=self.done_ttl_s)
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(self.key, Stage.DONE.value, ex=self.done_ttl_s)
+            pipe.wait(self.wait_replicas, self.wait_ms)
+            _, acknowledged = await pipe.execute()
+        self.replicated = int(acknowledged) >= self.wait_replicas
 
     async def fail(self) -> None:
         """The attempt failed: free the id for a retry unless the message was passed on already."""
@@ -151,18 +171,22 @@ class Attempt:
 
 
 async def begin(redis: Redis, conversation_id: str, sender: str, mid: str | None, done_ttl_s: int,
-                stale_after_s: float = 60.0) -> Attempt:
+                stale_after_s: float = 60.0, wait_replicas: int = 0, wait_ms: int = 200) -> Attempt:
     """Claim ``mid`` for this attempt (no id: always new, nothing stored).
 
     ``status`` is ``new``, ``duplicate``, ``pending``, or ``recover`` when an attempt
     passed the message on more than ``stale_after_s`` ago and never finished.
+    ``wait_replicas``/``wait_ms``: see ``Attempt.finish``.
     """
     if mid is None:
         return Attempt(None, "", Outcome.NEW)
     key = keys.message(conversation_id, sender, mid)
     outcome = await redis.eval(_CLAIM, 1, key, IN_FLIGHT_S, f"{time.time():.3f}", stale_after_s, done_ttl_s)
     if outcome == Outcome.RECOVER.value:
-        return Attempt(redis, key, Outcome.RECOVER, already_recorded=True, passed_on=True, done_ttl_s=done_ttl_s)
-    if outcome == f"{Outcome.NEW.value}-recorded":
-        return Attempt(redis, key, Outcome.NEW, already_recorded=True, done_ttl_s=done_ttl_s)
-    return Attempt(redis, key, Outcome(outcome), done_ttl_s=done_ttl_s)
+        status, recorded, passed_on = Outcome.RECOVER, True, True
+    elif outcome == f"{Outcome.NEW.value}-recorded":
+        status, recorded, passed_on = Outcome.NEW, True, False
+    else:
+        status, recorded, passed_on = Outcome(outcome), False, False
+    return Attempt(redis, key, status, already_recorded=recorded, passed_on=passed_on, done_ttl_s=done_ttl_s,
+                   wait_replicas=wait_replicas, wait_ms=wait_ms)

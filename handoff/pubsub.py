@@ -18,6 +18,8 @@ from typing import Any
 
 import socketio
 
+from handoff.redis_connect import socketio_options
+
 logger = logging.getLogger(__name__)
 
 Callback = Callable[[], Coroutine[Any, Any, None]]
@@ -26,11 +28,12 @@ Callback = Callable[[], Coroutine[Any, Any, None]]
 class ResubscribingRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     """``AsyncRedisManager`` that calls ``on_resubscribed`` whenever its subscription is re-established.
 
-    ``password``: Redis's, when ``url`` has none (one in ``url`` wins).
+    ``url``: ``redis://`` or ``redis+sentinel://`` (``handoff.redis_url``); ``password``: Redis's (and
+    the sentinels'), when ``url`` has none.
     """
 
     def __init__(self, url: str, channel: str, password: str = "") -> None:
-        super().__init__(url, channel=channel, redis_options={"password": password} if password else None)
+        super().__init__(url, channel=channel, redis_options=socketio_options(url, password))
         self.on_resubscribed: Callback | None = None
         self.subscriptions = 0
         self._callbacks: set[asyncio.Task[None]] = set()

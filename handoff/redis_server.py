@@ -36,8 +36,9 @@ def redis_server_binary() -> str:
     return str(path)
 
 
-def write_config(data_dir: Path, password: str) -> Path:
-    """Write ``data_dir/redis.conf`` (0600): the default user, the only one, needs ``password``.
+def write_config(data_dir: Path, password: str, extra: Sequence[str] = ()) -> Path:
+    """Write ``data_dir/redis.conf`` (0600): the default user, the only one, needs ``password``;
+    ``extra`` lines follow (replication, a sentinel's settings).
 
     Raises:
         ValueError: ``password`` is shorter than 16 characters or has others than ``A-Za-z0-9._~-``.
@@ -50,6 +51,7 @@ def write_config(data_dir: Path, password: str) -> Path:
     os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(f"user default on resetpass >{password} ~* &* +@all\n")
+        out.writelines(f"{line}\n" for line in extra)
     return path
 
 

@@ -34,10 +34,11 @@ logger = logging.getLogger(__name__)
 Step = Callable[[], Awaitable[None]]
 
 
-async def deliver(attempt: Attempt, handle: Step, recover: Step) -> str:
+async def deliver(attempt: Attempt, handle: Step, recover: Step, metrics: Metrics | None = None) -> str:
     """Run one attempt at a message: ``handle`` a new one, ``recover`` one passed on by a dead attempt.
 
-    Returns the acknowledgement: ``ok``, or ``duplicate`` / ``pending`` for a retry.
+    Returns the acknowledgement: ``ok``, or ``duplicate`` / ``pending`` for a retry. An "ok" that the
+    replicas did not confirm in time is logged and counted (``unreplicated_ack``) on ``metrics``.
     """
     if attempt.status is Outcome.RECOVER:
         await recover()
@@ -50,6 +51,11 @@ async def deliver(attempt: Attempt, handle: Step, recover: Step) -> str:
             await attempt.fail()
             raise
     await attempt.finish()
+    if not attempt.replicated:
+        logger.warning("acknowledged %s before %d replica(s) confirmed it (REDIS_WAIT_TIMEOUT_MS passed)",
+                       attempt.key, attempt.wait_replicas)
+        if metrics is not None:
+            metrics.error("unreplicated_ack")
     return "ok"
 
 
@@ -63,7 +69,8 @@ class Relay:
 
     async def _claim(self, conversation_id: str, sender: str, message_id: str | None) -> Attempt:
         return await delivery.begin(self.conversations.redis, conversation_id, sender, message_id,
-                                    self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5)
+                                    self.settings.message_id_ttl_s, self.settings.rasa_timeout_s + 5,
+                                    self.settings.redis_wait_replicas, self.settings.redis_wait_timeout_ms)
 
     async def _entry(self, attempt: Attempt, conversation_id: str, role: str, text: str,
                      message_id: str | None, **extra: Any) -> dict[str, Any]:
@@ -106,7 +113,7 @@ class Relay:
         async def recover() -> None:
             await self._recover_turn(conversation, text, metadata, message_id or "")
 
-        return await deliver(attempt, handle, recover)
+        return await deliver(attempt, handle, recover, self.metrics)
 
     async def _recover_turn(self, conversation: Conversation, text: str, metadata: Mapping[str, Any],
                             message_id: str) -> None:
@@ -270,7 +277,7 @@ class Relay:
                 await self.notify.customer(conversation_id, protocol.BOT_UTTERED,
                                            protocol.agent_uttered(text, identity, entry["id"]))
 
-        return await deliver(attempt, handle, recover)
+        return await deliver(attempt, handle, recover, self.metrics)
 
     async def _to_customer(self, agent: Account, conversation_id: str, text: str,
                            identity: protocol.AgentIdentity, entry: dict[str, Any],

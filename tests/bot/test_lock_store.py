@@ -1,4 +1,5 @@
-"""Rasa's lock store through a Redis restart (a real redis-server with its append-only file).
+"""Rasa's lock store through a Redis restart (a real redis-server with its append-only file), and
+through a failover (a primary, its replica and three sentinels).
 
 A turn holds its conversation's ticket when Redis goes down; Redis comes back with the
 ticket in its append-only file. Rasa's own ``RedisLockStore`` leaves it there until it
@@ -21,7 +22,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.lock_store import ReleasingRedisLockStore
 from deploy.cluster import ENDPOINTS
 from harness.ports import HOST
-from harness.redis import RedisServer
+from harness.redis import RedisServer, ReplicatedRedis
 
 
 @pytest.fixture()
@@ -77,7 +78,7 @@ async def test_a_lock_left_by_a_killed_server_expires_from_redis(redis_server) -
 
 def test_the_cluster_s_endpoints_give_the_lock_store_redis_s_password(redis_server, monkeypatch) -> None:
     """``deploy/endpoints.cluster.yml`` as the cluster's Rasa servers read it: the password from the environment."""
-    for name, value in {"LOCK_STORE_HOST": HOST, "LOCK_STORE_PORT": str(redis_server.port),
+    for name, value in {"LOCK_STORE_URL": f"redis://{HOST}:{redis_server.port}/1",
                         "LOCK_STORE_PASSWORD": redis_server.password, "ACTION_SERVER_HOST": HOST,
                         "ACTION_SERVER_PORT": "1", "ACTION_SERVER_TOKEN": "unused", "TRACKER_DB_URL": "sqlite://"}.items():
         monkeypatch.setenv(name, value)
@@ -85,3 +86,22 @@ def test_the_cluster_s_endpoints_give_the_lock_store_redis_s_password(redis_serv
     assert isinstance(store, ReleasingRedisLockStore)
     store.issue_ticket("c3")  # without the password: a LockError (Redis says NOAUTH)
     assert store.get_lock("c3") is not None
+
+
+def test_through_sentinel_the_lock_store_follows_a_failover(tmp_path: Path) -> None:
+    """The primary SIGKILLed: the sentinels promote the replica, and the next turn's lock is taken there."""
+    group = ReplicatedRedis(tmp_path / "redis", "lock-store-test-password-0123").start()
+    try:
+        config = EndpointConfig(url=group.url.replace("/0/", "/1/"), type="bot.lock_store.ReleasingRedisLockStore",
+                                password=group.password, key_prefix="test")
+        store = ReleasingRedisLockStore(config)
+        first = group.primary()
+        ticket = store.issue_ticket("c4")
+        store.cleanup("c4", ticket)
+        assert group.kill_primary(restart_after_s=0.5)["failover_s"] < 30
+        assert group.primary() is not first
+        ticket = store.issue_ticket("c4")  # on the promoted replica, found through the sentinels
+        assert store.get_lock("c4") is not None and ticket >= 0
+        store.cleanup("c4", ticket)
+    finally:
+        group.stop()
