@@ -28,7 +28,8 @@ chat:
 	@. scripts/lib.sh && "$$RASA_VENV/bin/python" -m bot.chat
 
 # The production-like layout on loopback: nginx (port 8080) -> 2 bridges -> 2 Rasa servers,
-# Redis append-only (deploy/cluster.py; data and logs in var/cluster). Ctrl-C stops it.
+# PostgreSQL, Redis primary + replica + 3 sentinels (deploy/cluster.py; data and logs in
+# var/cluster). Ctrl-C stops it. CLUSTER_ARGS="--database sqlite" for the SQLite stores.
 #   make cluster CLUSTER_ARGS="--bridges 3 --port 8081"
 cluster:
 	@scripts/setup.sh
@@ -41,7 +42,8 @@ bench-bridge:
 	@scripts/bench-bridge.sh
 
 # 1,000 customers and 50 agents for 10 minutes through the cluster while a bridge is killed,
-# Redis restarts and a Rasa server restarts; every message accounted for. Writes
+# the Redis primary is killed (failover), PostgreSQL restarts and a Rasa server is killed;
+# every message accounted for. Writes
 # docs/operations.md (its section), docs/operations-figures.json and the plots (~30 minutes).
 #   make bench-load BENCH_ARGS="--customers 200 --minutes 3"
 bench-load:

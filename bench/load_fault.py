@@ -319,6 +319,8 @@ def build_report(plan: Plan, data: RunData, cluster: Cluster, command: str, json
                     "os": machine.os, "python": machine.python},
         "config": {**{k: v for k, v in asdict(plan).items() if k != "faults"}, "faults": list(plan.faults),
                    "bridges": len(cluster.bridges), "rasa": len(cluster.rasa),
+                   "stores": ("PostgreSQL (tracker and shop stores)" if cluster.postgres else "SQLite (tracker and shop stores)"),
+                   "redis": f"Redis primary + replica + {len(cluster.redis.sentinels)} sentinels",
                    "mean_idle_s": round(plan.mean_idle_s, 1)},
         "duration_s": plan.duration_s,
         "window_s": plan.window_s,

@@ -304,7 +304,8 @@ def render_markdown(report: Mapping[str, Any], plots: Mapping[str, str]) -> str:
     lines = [START_MARKER, "## Load and faults (measured)", "",
              f"`{report['command']}`, {report['date']}, {machine['cores']} cores ({machine['cpu']}), "
              f"{machine['ram_gb']} GB RAM. Everything on one machine over loopback: nginx → "
-             f"{cfg['bridges']} bridges → {cfg['rasa']} Rasa servers, one Redis; the load generator shares the cores. "
+             f"{cfg['bridges']} bridges → {cfg['rasa']} Rasa servers, {cfg.get('stores', 'SQLite')}, "
+             f"{cfg.get('redis', 'one Redis')}; the load generator shares the cores. "
              f"The whole run took {report.get('wall_clock_s', 0) / 60:.1f} minutes (the cluster started in "
              f"{report.get('cluster_start_s', 0):.0f} s, both models loading in parallel).",
              "",
