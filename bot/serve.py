@@ -32,7 +32,9 @@ def main(argv: list[str]) -> None:
     token = auth_token()
     if token:
         os.environ["RASA_AUTH_TOKEN"] = token  # the channel reads it too
-    sys.argv = ["rasa", "run", *argv, *(["--auth-token", token] if token else [])]
+    # "--auth-token=T", one word: a token that starts with "-" (token_urlsafe makes one in 64) would
+    # otherwise be read as an option and leave --auth-token without its value.
+    sys.argv = ["rasa", "run", *argv, *([f"--auth-token={token}"] if token else [])]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

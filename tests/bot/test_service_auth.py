@@ -43,3 +43,22 @@ def test_the_launcher_reads_the_token_from_the_environment_or_a_file(tmp_path):
 def test_the_launcher_refuses_a_token_on_the_command_line():
     with pytest.raises(SystemExit, match="not on the command line"):
         serve.main(["--enable-api", "--auth-token=abc"])
+
+
+@pytest.mark.parametrize("token", ["plain-token", "-starts-with-a-dash", "--looks-like-an-option"])
+def test_the_launcher_hands_rasa_any_token_intact(token, monkeypatch):
+    """``secrets.token_urlsafe`` begins a token with "-" once in 64: Rasa's parser must still get it."""
+    import sys
+
+    import rasa.__main__
+
+    parsed = {}
+
+    def rasa_main() -> None:
+        parsed["token"] = rasa.__main__.create_argument_parser().parse_args(sys.argv[1:]).auth_token
+
+    monkeypatch.setattr(rasa.__main__, "main", rasa_main)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.setenv("RASA_AUTH_TOKEN", token)
+    serve.main(["--enable-api", "--port", "5005"])
+    assert parsed["token"] == token
