@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    set everything up and run the assistant (Rasa + action server)
 #   make test   set up what the tests need and run the whole test suite
-.PHONY: run test lint setup train seed chat cluster bench bench-bridge bench-load bench-escalation bench-nlu escalation-report nlu-report clean
+.PHONY: run test lint setup train seed chat cluster bench bench-bridge bench-load bench-turns bench-escalation bench-nlu escalation-report nlu-report clean
 
 run:
 	@scripts/run.sh
@@ -50,6 +50,12 @@ bench-load:
 	@scripts/setup.sh
 	@.venv-bridge/bin/python -m pip install --disable-pip-version-check -q -r requirements/bench.txt -c requirements/bridge-lock.txt
 	@.venv-bridge/bin/python -m bench.load_fault $(BENCH_ARGS)
+
+# A turn's cost as one conversation grows to 200+ turns, on SQLite and on PostgreSQL, beside a
+# short reference conversation (docs/benchmarks.md, "A turn's cost as the conversation grows"; ~6 minutes).
+bench-turns:
+	@scripts/setup.sh --test
+	@.venv-rasa/bin/python -m bench.turn_cost $(BENCH_ARGS)
 
 # What the escalation check costs a turn, against the assistant without it.
 bench-escalation:

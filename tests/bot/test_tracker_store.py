@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import OperationalError
 
@@ -55,3 +55,64 @@ def test_a_turn_after_a_postgresql_restart_goes_on(tmp_path):
     finally:
         server.stop()
         server.remove()
+
+
+def _same_as_rasa(url: str, store: CheckedSQLTrackerStore, sender: str) -> DialogueStateTracker | None:
+    """``store``'s tracker of ``sender``, after checking it is the one Rasa's own store reads."""
+    ours = asyncio.run(store.retrieve(sender))
+    rasas = asyncio.run(SQLTrackerStore(Domain.empty(), host=url).retrieve(sender))
+    if rasas is None:
+        assert ours is None
+        return None
+    assert ours is not None
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+    assert ours.current_state() == rasas.current_state()
+    return ours
+
+
+def test_a_growing_conversation_is_read_as_rasa_reads_it_from_any_server(fresh_db: FreshDb):
+    """Only the new rows are read each turn, and the tracker is still the one Rasa's query gives: with
+    another server writing turns, a new session, and the retention job deleting rows."""
+    url = fresh_db("trackers")
+    store, other = CheckedSQLTrackerStore(Domain.empty(), host=url), CheckedSQLTrackerStore(Domain.empty(), host=url)
+    assert _same_as_rasa(url, store, "c-1") is None
+    asyncio.run(store.save(conversation("c-1", "hello")))
+    for turn in range(6):
+        writer = store if turn % 2 == 0 else other  # two Rasa servers take turns in one conversation
+        tracker = _same_as_rasa(url, writer, "c-1")
+        assert tracker is not None
+        tracker.update_with_events([ActionExecuted("action_listen"),
+                                    UserUttered(f"question {turn}", {"name": "faq", "confidence": 0.9}),
+                                    BotUttered(f"answer {turn}")], None)
+        asyncio.run(writer.save(tracker))
+        assert _same_as_rasa(url, store, "c-1").latest_message.text == f"question {turn}"
+    assert len(store._sessions["c-1"].events) == 3 + 6 * 3
+
+    tracker = _same_as_rasa(url, store, "c-1")
+    tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                ActionExecuted("action_listen"), UserUttered("new session", {"name": "greet"})], None)
+    asyncio.run(other.save(tracker))
+    assert [e.as_dict().get("text") for e in _same_as_rasa(url, store, "c-1").events if e.as_dict().get("text")] == [
+        "new session"]
+
+    with store.session_scope() as session:  # the retention job: the conversation's rows go
+        session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == "c-1").delete()
+        session.commit()
+    assert _same_as_rasa(url, store, "c-1") is None
+    asyncio.run(other.save(conversation("c-1", "a new conversation under the old id")))
+    assert _same_as_rasa(url, store, "c-1").latest_message.text == "a new conversation under the old id"
+
+
+def test_the_cache_keeps_to_its_bound_of_events(fresh_db: FreshDb, monkeypatch):
+    import bot.tracker_store
+
+    monkeypatch.setattr(bot.tracker_store, "CACHED_EVENTS", 10)
+    url = fresh_db("trackers")
+    store = CheckedSQLTrackerStore(Domain.empty(), host=url)
+    for n in range(5):  # 3 events each: at most 3 conversations fit in 10 events
+        asyncio.run(store.save(conversation(f"c-{n}", "hello")))
+        assert _same_as_rasa(url, store, f"c-{n}") is not None
+    assert list(store._sessions) == ["c-2", "c-3", "c-4"]
+    assert store._cached_events == 9
+    assert _same_as_rasa(url, store, "c-0") is not None  # dropped, read again in full
+    assert store._cached_events == sum(len(s.events) for s in store._sessions.values()) <= 10
