@@ -20,7 +20,7 @@ from typing import Any
 import socketio
 from redis.asyncio import Redis
 
-from handoff import protocol
+from handoff import delivery, protocol
 from handoff.accounts import Account
 from handoff.agents import Agents
 from handoff.audit import Audit
@@ -119,10 +119,17 @@ class Bridge:
         return None
 
     async def new_session(self) -> str:
-        """A new conversation, with an unguessable id."""
+        """A new conversation, with an unguessable id; with ``REDIS_WAIT_REPLICAS``, confirmed only once the
+        replica has it, so a primary that dies next cannot leave the customer's id unknown to its successor
+        (the customer would get a new conversation on reconnecting: seen once in the fault run)."""
         conversation_id = protocol.new_conversation_id()
         await self.conversations.create(conversation_id)
         await self.stats.count({"conversations": 1})
+        if not await delivery.replicated(self.redis, self.settings.redis_wait_replicas,
+                                         self.settings.redis_wait_timeout_ms):
+            logger.warning("confirmed conversation %s before the replica had it (REDIS_WAIT_TIMEOUT_MS passed)",
+                           conversation_id)
+            self.metrics.error("unreplicated_session")
         return conversation_id
 
 

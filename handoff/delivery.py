@@ -170,6 +170,19 @@ class Attempt:
             pass
 
 
+async def replicated(redis: Redis, replicas: int, wait_ms: int) -> bool:
+    """Wait until ``replicas`` replicas have every write the primary has made so far (at most ``wait_ms``);
+    whether they do. A marker write and WAIT on one connection: WAIT counts that connection's last write,
+    and replication keeps the primary's order, so the writes before it on other connections are covered."""
+    if not replicas:
+        return True
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.incr(keys.REPLICATION_MARK)
+        pipe.wait(replicas, wait_ms)
+        _, acknowledged = await pipe.execute()
+    return int(acknowledged) >= replicas
+
+
 async def begin(redis: Redis, conversation_id: str, sender: str, mid: str | None, done_ttl_s: int,
                 stale_after_s: float = 60.0, wait_replicas: int = 0, wait_ms: int = 200) -> Attempt:
     """Claim ``mid`` for this attempt (no id: always new, nothing stored).

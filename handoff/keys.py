@@ -11,6 +11,8 @@ PREFIX = "nwsupport:v1"
 
 # Socket.IO's own cross-process channel (AsyncRedisManager).
 SOCKETIO_CHANNEL = f"{PREFIX}:socketio"
+# A counter written only so that a WAIT after it covers every write before it (delivery.replicated).
+REPLICATION_MARK = f"{PREFIX}:replication_mark"
 
 # Conversations waiting for an agent: sorted set, member = conversation id,
 # score = queue order (earlier and higher priority first).

@@ -13,6 +13,7 @@ import aiohttp
 
 from handoff import keys, protocol
 from handoff.redis_connect import connect
+from harness.clients import Customer
 from harness.redis import ReplicatedRedis
 from tests.handoff.conftest import BridgeProcessless, bridge_settings, free_port
 from tests.handoff.test_queue_and_agents import queued_customer
@@ -28,10 +29,10 @@ async def say(customer, text: str, message_id: str) -> tuple[str, float]:
     return str(ack.get("status") if isinstance(ack, dict) else ack), time.monotonic() - started
 
 
-async def unreplicated_acks(bridge: BridgeProcessless) -> float:
+async def unreplicated(bridge: BridgeProcessless, kind: str = "unreplicated_ack") -> float:
     async with aiohttp.ClientSession() as http, http.get(f"{bridge.url}/metrics") as r:
         for line in (await r.text()).splitlines():
-            if line.startswith('nwsupport_errors_total{kind="unreplicated_ack"}'):
+            if line.startswith(f'nwsupport_errors_total{{kind="{kind}"}}'):
                 return float(line.split()[-1])
     return 0.0
 
@@ -45,16 +46,24 @@ async def test_acknowledged_only_once_replicated_and_kept_through_a_failover(tmp
     try:
         customer = await queued_customer(bridge)  # with a person: the messages wait for an agent
         assert (await say(customer, "first, replicated", "m-1"))[0] == "ok"
-        assert await unreplicated_acks(bridge) == 0
+        assert await unreplicated(bridge) == 0
+
+        assert await unreplicated(bridge, "unreplicated_session") == 0  # its conversation reached the replica
 
         replica = next(m for m in group.members if m is not group.primary())
         replica.send_signal(signal.SIGSTOP)  # a replica that stops answering: the primary cannot confirm
         try:
             status, took = await say(customer, "second, while the replica is frozen", "m-2")
+            latecomer = Customer(bridge.url)
+            started = time.monotonic()
+            await latecomer.connect()  # a new conversation, confirmed after REDIS_WAIT_TIMEOUT_MS
+            confirmed_after = time.monotonic() - started
         finally:
             replica.send_signal(signal.SIGCONT)
         assert status == "ok" and took >= 0.3  # acknowledged after REDIS_WAIT_TIMEOUT_MS, and counted
-        assert await unreplicated_acks(bridge) == 1
+        assert await unreplicated(bridge) == 1
+        assert confirmed_after >= 0.3 and await unreplicated(bridge, "unreplicated_session") == 1
+        await latecomer.close()
 
         timings = await asyncio.to_thread(group.kill_primary, 0.5)
         assert timings["failover_s"] < 30
