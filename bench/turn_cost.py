@@ -136,33 +136,49 @@ def not_calm(events: Sequence[dict[str, Any]]) -> list[str]:
 
 # --------------------------------------------------------------------------- where the time goes
 
-def _ms(work: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return median(samples)
-
-
 def _pieces(store: Any, sender: str, tracker: Any, domain: Any,
             settings: escalation_settings.Settings) -> dict[str, Callable[[], object]]:
-    """The pieces of a Rasa turn that read the whole conversation, each as work to time."""
+    """The pieces of a Rasa turn that read the whole conversation, each as work to time: Rasa's own,
+    and (marked "servers") as the Rasa servers run them, with ``bot.dialogue_history`` installed."""
     from rasa.shared.core.trackers import EventVerbosity
 
+    from bot import dialogue_history
     from bot.policies.escalation import event_dicts
     from escalation.decision import decide
     from escalation.turns import read_history
 
+    def primed_continued() -> object:
+        dialogue_history.install()
+        try:
+            tracker.past_states(domain)  # the previous prediction, outside the timing below
+            started = time.perf_counter()
+            tracker.past_states(domain)
+            return time.perf_counter() - started
+        finally:
+            dialogue_history.uninstall()
+
     return {
         "loading the tracker (tracker store `retrieve`, once a turn)": lambda: asyncio.run(store.retrieve(sender)),
-        "the dialogue states of the whole conversation (`past_states`, each policy, each prediction)":
+        "the dialogue states of the whole conversation (`past_states`, each policy, each prediction): Rasa's own":
             lambda: tracker.past_states(domain),
+        "the same, servers: continued from the previous prediction (`bot.dialogue_history`)": primed_continued,
+        "a copy of the tracker (once per action run): Rasa's own": tracker.copy,
+        "the same, servers (`bot.dialogue_history.copy_tracker`)": lambda: dialogue_history.copy_tracker(tracker),
         "the escalation decision (once a turn, in the policy)":
             lambda: decide(read_history(event_dicts(list(tracker.events))), settings),
         "the tracker as JSON for the action server (each custom action)":
             lambda: json.dumps(tracker.current_state(EventVerbosity.ALL)),
     }
+
+
+def _ms(work: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        inner = work()
+        elapsed = time.perf_counter() - started
+        samples.append((inner if isinstance(inner, float) else elapsed) * 1000)  # a piece may time itself
+    return median(samples)
 
 
 def breakdown(tracker_url: str, short_sender: str, long_sender: str, repeat: int = 15) -> tuple[

@@ -2,10 +2,12 @@
 
 ``rasa run actions`` answers anyone who reaches its port, from any origin (CORS ``*``), with any
 body rasa-sdk can read: a forged tracker with ``verified_customer_id`` set got that customer's
-e-mail back. This wraps rasa-sdk's own app (``rasa_sdk.endpoint.create_app``) with one request
+e-mail back. This wraps rasa-sdk's own app (``rasa_sdk.endpoint.create_app``) with a request
 middleware: ``POST /webhook`` needs ``ACTION_SERVER_TOKEN`` as ``Authorization: Bearer`` (Rasa
 sends it: ``headers:`` under ``action_endpoint`` in endpoints.yml; ``?token=`` also works) and a
 JSON body; no CORS headers are sent, so no browser page may call it. ``/health`` stays open.
+A second one puts back the events a call leaves out (``bot.action_events``: the Rasa servers send
+each conversation's events once, then only the new ones).
 
     ACTION_SERVER_TOKEN=... python -m bot.action_server --port 5055
 """
@@ -20,6 +22,8 @@ from typing import Any
 
 from rasa_sdk import endpoint, utils
 from sanic import Sanic, response
+
+from bot.action_events import KEY, Receiver
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,27 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
             return response.json({"error": message}, status=status)
         return None
 
+    receiver = Receiver()
+
+    async def expand_events(request: Any) -> Any:
+        """A call that sends only its new events (``bot.action_events``) gets the rest put back in front."""
+        if request.method != "POST" or request.path != "/webhook" or request.headers.get("Content-Encoding"):
+            return None
+        try:
+            body = request.json
+        except Exception:  # noqa: BLE001 - rasa-sdk answers a body it cannot read itself
+            return None
+        if not isinstance(body, dict) or KEY not in body:
+            return None
+        full = receiver.expand(body)
+        if full is None:
+            return response.json({"error": "the events this call continues are not known here: send them all"},
+                                 status=409)
+        request.parsed_json = full
+        return None
+
     app.register_middleware(authenticate, "request")
+    app.register_middleware(expand_events, "request")
     return app
 
 

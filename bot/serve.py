@@ -37,6 +37,11 @@ def main(argv: list[str]) -> None:
     sys.argv = ["rasa", "run", *argv, *([f"--auth-token={token}"] if token else [])]
     from rasa.__main__ import main as rasa_main
 
+    from bot import action_events, dialogue_history
+
+    # Each turn reads, and sends the action server, only what the conversation gained (docs/benchmarks.md).
+    dialogue_history.install()
+    action_events.install()
     rasa_main()
 
 

@@ -40,6 +40,8 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
+from bot.dialogue_history import copy_tracker, starts_with
+
 # Conversations whose events stay in memory, and events in all (the least recently read conversations
 # are dropped first): a few kB an event, so the events bound keeps the cache to a few hundred MB
 # beside the server's 2.2 GB (docs/deployment.md, sizing) however long the conversations are.
@@ -78,6 +80,18 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
         self._sessions: OrderedDict[str, SessionEvents] = OrderedDict()
         self._cached_events = 0  # events held in _sessions
+        # The trackers this process saved, with their events then: read back, a row whose text is what
+        # one of them serialises to is that very object (bot.dialogue_history continues from objects it
+        # knows), and a session that is exactly those events is that tracker's state, copied.
+        self._saved: OrderedDict[str, tuple[DialogueStateTracker, list[Event]]] = OrderedDict()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save; the tracker and its events are remembered until its next read."""
+        await super().save(tracker)
+        self._saved[tracker.sender_id] = (tracker, list(tracker.events))
+        self._saved.move_to_end(tracker.sender_id)
+        while len(self._saved) > CACHED_CONVERSATIONS:
+            self._saved.popitem(last=False)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """The tracker of the latest session (Rasa's own read for all sessions)."""
@@ -87,13 +101,22 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             known = self._sessions.pop(sender_id, None)
             if known is not None:
                 self._cached_events -= len(known.events)
-            events = self._read_on(session, sender_id, known)
+            saved, saved_events = self._saved.pop(sender_id, (None, None))
+            events = self._read_on(session, sender_id, known, saved_events)
         if not self.domain or events is None:
             return None
+        if (saved is not None and saved_events is not None and len(events.events) == len(saved_events)
+                and starts_with(events.events, saved_events) and starts_with(saved.events, saved_events)
+                and len(saved.events) == len(saved_events) and _same_slots(saved, self.domain.slots)):
+            return copy_tracker(saved)  # the very events it holds: its state is theirs
         return DialogueStateTracker.from_events(sender_id, list(events.events), self.domain.slots)
 
-    def _read_on(self, session: Any, sender_id: str, known: SessionEvents | None) -> SessionEvents | None:
-        """The session's events: the new rows after ``known``, or all of them when ``known`` no longer holds."""
+    def _read_on(self, session: Any, sender_id: str, known: SessionEvents | None,
+                 saved: list[Event] | None = None) -> SessionEvents | None:
+        """The session's events: the new rows after ``known``, or all of them when ``known`` no longer holds.
+
+        ``saved``: the events of this conversation's tracker as this process last saved it.
+        """
         table = self.SQLEvent
         if known is not None:
             count, = session.query(sa.func.count(table.id)).filter(
@@ -102,7 +125,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
                 table.sender_id == sender_id, table.id >= known.last_id).order_by(table.id).all()
             unchanged = count == known.count and rows and rows[0].id == known.last_id and rows[0].data == known.last_data
             if unchanged and not any(row.type_name == SessionStarted.type_name for row in rows[1:]):
-                return self._remember(sender_id, _extended(known, rows[1:]))
+                return self._remember(sender_id, _extended(known, rows[1:], saved))
         rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
         if not rows:
             return None
@@ -115,7 +138,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         if count != len(rows):
             events = deserialise_events([json.loads(row.data) for row in rows])
             return SessionEvents(starts, rows[0].id, rows[-1].id, -1, rows[-1].data, events)
-        events = deserialise_events([json.loads(row.data) for row in rows])
+        events = _events_of(rows, _saved_after([], saved, len(rows)))
         return self._remember(sender_id, SessionEvents(starts, rows[0].id, rows[-1].id, len(rows), rows[-1].data,
                                                        events))
 
@@ -129,8 +152,12 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         return events
 
 
-def _extended(known: SessionEvents, rows: list[Any]) -> SessionEvents:
-    """``known`` with the conversation's rows added after it (none a session start)."""
+def _extended(known: SessionEvents, rows: list[Any], saved: list[Event] | None = None) -> SessionEvents:
+    """``known`` with the conversation's rows added after it (none a session start).
+
+    ``saved``: the events of the tracker this process last saved; where it continues ``known``
+    with an event that serialises to a row's very text, that event is kept instead of a new one.
+    """
     if not rows:
         return known
     # Rasa's query keeps the rows at or after the session start by their timestamp, whatever their id.
@@ -139,6 +166,27 @@ def _extended(known: SessionEvents, rows: list[Any]) -> SessionEvents:
     if len(kept) != len(rows):
         known = SessionEvents(known.session_start, known.first_id, known.last_id, -1, known.last_data, known.events)
         # -1: the count no longer matches the rows between first and last; the next read reads all again.
-    events = known.events + deserialise_events([json.loads(row.data) for row in kept])
+    saved = saved if len(kept) == len(rows) else None  # rows left out: positions no longer line up
+    events = known.events + _events_of(kept, _saved_after(known.events, saved, len(kept)))
     count = known.count + len(rows) if known.count >= 0 else -1
     return SessionEvents(known.session_start, known.first_id, rows[-1].id, count, rows[-1].data, events)
+
+
+def _saved_after(events: list[Event], saved: list[Event] | None, count: int) -> list[Event | None]:
+    """The ``count`` saved events that follow ``events`` (None where there are none to match)."""
+    if saved is None or not starts_with(saved, events):
+        return [None] * count
+    after: list[Event | None] = list(saved[len(events):len(events) + count])
+    return after + [None] * (count - len(after))
+
+
+def _events_of(rows: list[Any], saved: list[Event | None]) -> list[Event]:
+    """The rows' events: the saved event where it serialises to the row's text, else the row read."""
+    return [event if event is not None and json.dumps(event.as_dict()) == row.data
+            else deserialise_events([json.loads(row.data)])[0] for row, event in zip(rows, saved)]
+
+
+def _same_slots(tracker: DialogueStateTracker, slots: list[Any]) -> bool:
+    """Whether ``tracker`` has exactly the slots (names and kinds) a tracker made from ``slots`` has."""
+    return type(tracker.slots) is dict and len(tracker.slots) == len(slots) and all(
+        type(tracker.slots.get(slot.name)) is type(slot) for slot in slots)

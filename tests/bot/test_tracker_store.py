@@ -60,7 +60,7 @@ def test_a_turn_after_a_postgresql_restart_goes_on(tmp_path):
 def _same_as_rasa(url: str, store: CheckedSQLTrackerStore, sender: str) -> DialogueStateTracker | None:
     """``store``'s tracker of ``sender``, after checking it is the one Rasa's own store reads."""
     ours = asyncio.run(store.retrieve(sender))
-    rasas = asyncio.run(SQLTrackerStore(Domain.empty(), host=url).retrieve(sender))
+    rasas = asyncio.run(SQLTrackerStore(store.domain, host=url).retrieve(sender))
     if rasas is None:
         assert ours is None
         return None
@@ -116,3 +116,40 @@ def test_the_cache_keeps_to_its_bound_of_events(fresh_db: FreshDb, monkeypatch):
     assert store._cached_events == 9
     assert _same_as_rasa(url, store, "c-0") is not None  # dropped, read again in full
     assert store._cached_events == sum(len(s.events) for s in store._sessions.values()) <= 10
+
+
+def test_a_tracker_read_back_after_its_save_is_a_copy_of_it(fresh_db: FreshDb, monkeypatch):
+    """The server that saved a turn reads back its own event objects and a copy of the saved state
+    (no replay), which is still the tracker Rasa's store reads; another writer's rows are read anew."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
+    url = fresh_db("trackers")
+    domain = Domain.from_dict({"slots": {"order_number": {"type": "text", "mappings": [{"type": "custom"}]}},
+                               "forms": {"order_status_form": {"required_slots": []}}})
+    store, other = CheckedSQLTrackerStore(domain, host=url), CheckedSQLTrackerStore(domain, host=url)
+    saved = DialogueStateTracker.from_events("c-1", list(conversation("c-1", "where is my order").events),
+                                             domain.slots)
+    saved.update_with_events([ActionExecuted("order_status_form"), ActiveLoop("order_status_form"),
+                              SlotSet("order_number", "ORD-100101")], None)
+    saved.model_id = "a model"
+    asyncio.run(store.save(saved))
+
+    def no_replay(*args, **kwargs):
+        raise AssertionError("the saved tracker's events were replayed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DialogueStateTracker, "from_events", no_replay)
+        mine = asyncio.run(store.retrieve("c-1"))
+    rasas = asyncio.run(SQLTrackerStore(domain, host=url).retrieve("c-1"))
+    assert mine is not saved and [id(e) for e in mine.events] == [id(e) for e in saved.events]
+    assert mine.current_state() == rasas.current_state() and mine.model_id is None
+    assert mine.active_loop_name == "order_status_form" and mine.get_slot("order_number") == "ORD-100101"
+    mine.update(SlotSet("order_number", "ORD-100102"))
+    assert saved.get_slot("order_number") == "ORD-100101"  # the copy is its own
+
+    theirs = asyncio.run(other.retrieve("c-1"))
+    theirs.update_with_events([ActionExecuted("action_listen"), UserUttered("thanks", {"name": "thank"})], None)
+    asyncio.run(other.save(theirs))
+    again = _same_as_rasa(url, store, "c-1")  # rows another server wrote: read, not copied
+    assert again.latest_message.text == "thanks"
+    assert [id(e) for e in again.events][:len(saved.events)] == [id(e) for e in saved.events]
