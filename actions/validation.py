@@ -20,7 +20,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import ShopFormValidation
+from actions.base import ShopFormValidation, slots_copy
 from actions.parsing import parse_email, parse_order_number
 from actions.replies import order_values, shown
 from actions.store import get_store
@@ -115,7 +115,7 @@ class OrderFormValidation(ShopFormValidation, ABC):
         """Validate as usual; then, if the form still needs the owner's e-mail but holds one that does
         not prove this order's owner (someone else's proof, or an address Rasa re-validated as the form
         started), forget it and ask for it."""
-        seen = tracker.copy()  # before validating: rasa-sdk updates the tracker's slots as it goes
+        seen = slots_copy(tracker)  # before validating: rasa-sdk updates the tracker's slots as it goes
         events = await super().run(dispatcher, tracker, domain)
         seen.add_slots(events)
         number = seen.get_slot("order_number")
@@ -152,7 +152,7 @@ def refused_proof(dispatcher: CollectingDispatcher, tracker: Tracker, cleared: d
 
 
 def _with(tracker: Tracker, slots: dict[str, Any]) -> Tracker:
-    seen = tracker.copy()
+    seen = slots_copy(tracker)
     seen.slots.update(slots)
     return seen
 

@@ -143,6 +143,7 @@ def _pieces(store: Any, sender: str, tracker: Any, domain: Any,
     from rasa.shared.core.trackers import EventVerbosity
 
     from bot import dialogue_history
+    from bot.action_events import Sender
     from bot.policies.escalation import event_dicts
     from escalation.decision import decide
     from escalation.turns import read_history
@@ -157,6 +158,14 @@ def _pieces(store: Any, sender: str, tracker: Any, domain: Any,
         finally:
             dialogue_history.uninstall()
 
+    def primed_delta() -> object:
+        sender, events = Sender(), list(tracker.events)
+        state = {**tracker.current_state(EventVerbosity.NONE), "events": None}
+        sender.body({"sender_id": sender_id_of(tracker), "tracker": state}, events[:-1])  # the previous call
+        started = time.perf_counter()
+        json.dumps(sender.body({"sender_id": sender_id_of(tracker), "tracker": state}, events))
+        return time.perf_counter() - started
+
     return {
         "loading the tracker (tracker store `retrieve`, once a turn)": lambda: asyncio.run(store.retrieve(sender)),
         "the dialogue states of the whole conversation (`past_states`, each policy, each prediction): Rasa's own":
@@ -166,9 +175,15 @@ def _pieces(store: Any, sender: str, tracker: Any, domain: Any,
         "the same, servers (`bot.dialogue_history.copy_tracker`)": lambda: dialogue_history.copy_tracker(tracker),
         "the escalation decision (once a turn, in the policy)":
             lambda: decide(read_history(event_dicts(list(tracker.events))), settings),
-        "the tracker as JSON for the action server (each custom action)":
+        "the tracker as JSON for the action server (each custom action): Rasa's own":
             lambda: json.dumps(tracker.current_state(EventVerbosity.ALL)),
+        "the same, servers: the events the action server lacks (`bot.action_events`)": primed_delta,
     }
+
+
+def sender_id_of(tracker: Any) -> str:
+    """The tracker's conversation id."""
+    return str(tracker.sender_id)
 
 
 def _ms(work: Callable[[], object], repeat: int) -> float:
@@ -274,8 +289,26 @@ def before_after(before: Sequence[EngineRun], after: Sequence[EngineRun], turns:
     return lines
 
 
+def by_kind(runs: Sequence[EngineRun], script: Sequence[str]) -> list[str]:
+    """Each kind of turn of the repeated visit, early and late (the medians above mix the kinds)."""
+    late = late_window(len(script))
+    lines = ["", "The same windows by kind of turn (each of the visit's seven messages, two of each per "
+             "window; the order-status turns run the form and two or three custom actions):", "",
+             "| turn of the visit | " + " | ".join(f"{r.engine}: turn 10 → turn 200" for r in runs) + " |",
+             "|---|" + "---|" * len(runs)]
+    for k in range(VISIT):
+        cells = []
+        for run in runs:
+            early = [run.long[i - 1] for i in range(EARLY[0], EARLY[1] + 1) if (i - 1 - OPENING) % VISIT == k]
+            later = [run.long[i - 1] for i in range(late[0], late[1] + 1) if (i - 1 - OPENING) % VISIT == k]
+            e, lt = median(early), median(later)
+            cells.append(f"{e:.1f} → {lt:.1f} ms ({lt / e:.2f}×)")
+        lines.append(f"| “{script[OPENING + k]}” | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(runs: Sequence[EngineRun], turns: int, command: str, label: str, plot: Path | None,
-           before: Sequence[EngineRun] = (), before_note: str = "") -> str:
+           before: Sequence[EngineRun] = (), before_note: str = "", script: Sequence[str] = ()) -> str:
     """The Markdown section."""
     machine = read_machine()
     late = late_window(turns)
@@ -296,6 +329,7 @@ def render(runs: Sequence[EngineRun], turns: int, command: str, label: str, plot
         s = summary(run, turns)
         lines.append(f"| {run.engine} | {s['early']:.1f} ms | {s['late']:.1f} ms | **{s['ratio']:.2f}×** | "
                      f"{s['late_vs_ref']:.2f}× ({s['late_ref']:.1f} ms) | {s['early_vs_ref']:.2f}× ({s['early_ref']:.1f} ms) |")
+    lines += by_kind(runs, script) if script else []
     lines += ["", "Where the time goes: the pieces of a turn that read the whole conversation, timed in the "
               "benchmark's process on the stored trackers (median of 15):", "",
               "| piece | " + " | ".join(f"{r.engine}: {r.events[0]} events / {r.events[1]} events" for r in runs) + " |",
@@ -357,6 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--before", type=Path, help="an earlier run's --json, shown as before/after")
     parser.add_argument("--before-note", default="the earlier run", help="what the earlier run was")
+    parser.add_argument("--from-json", type=Path, help="write the section from an earlier run's --json, measuring nothing")
     args = parser.parse_args(argv)
     command = ".venv-rasa/bin/python -m bench.turn_cost" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
     settings = escalation_settings.load()
@@ -365,6 +400,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if moved:
         raise SystemExit(f"the script would move the escalation decision: {moved[:3]}")
     engines = [e for e in args.engines.split(",") if e]
+    runs = load_runs(args.from_json) if args.from_json else measure(engines, script, args.turns)
+    if args.json and not args.from_json:
+        args.json.write_text(json.dumps([run.__dict__ for run in runs], indent=1), encoding="utf-8")
+    plot = args.plot if draw(runs, args.plot) else None
+    before = load_runs(args.before) if args.before else []
+    section = render(runs, args.turns, command, args.label, plot, before, args.before_note, script)
+    existing = args.out.read_text(encoding="utf-8") if args.out.exists() else None
+    args.out.write_text(replace_section(existing, section, START, END), encoding="utf-8")
+    print(f"wrote {args.out}" + (f" and {plot}" if plot else ""))
+    return 1 if any(r.not_calm or r.empty_replies for r in runs) else 0
+
+
+def measure(engines: Sequence[str], script: Sequence[str], turns: int) -> list[EngineRun]:
+    """Each engine's run, one after the other (PostgreSQL started here when asked for)."""
     folder = Path(tempfile.mkdtemp(prefix="bench-turn-cost-"))
     postgres = None
     runs: list[EngineRun] = []
@@ -373,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             postgres = PostgresServer(folder / "postgres").start()
         for engine in engines:
             runs.append(run_engine(engine, folder / engine, script, postgres))
-            s = summary(runs[-1], args.turns)
+            s = summary(runs[-1], turns)
             print(f"{engine}: turn 10 {s['early']:.1f} ms, turn 200 {s['late']:.1f} ms, ratio {s['ratio']:.2f} "
                   f"(against the reference beside it: {s['late_vs_ref']:.2f}); not calm: {runs[-1].not_calm[:3]}",
                   flush=True)
@@ -381,15 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if postgres is not None:
             postgres.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps([run.__dict__ for run in runs], indent=1), encoding="utf-8")
-    plot = args.plot if draw(runs, args.plot) else None
-    before = load_runs(args.before) if args.before else []
-    section = render(runs, args.turns, command, args.label, plot, before, args.before_note)
-    existing = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-    args.out.write_text(replace_section(existing, section, START, END), encoding="utf-8")
-    print(f"wrote {args.out}" + (f" and {plot}" if plot else ""))
-    return 1 if any(r.not_calm or r.empty_replies for r in runs) else 0
+    return runs
 
 
 if __name__ == "__main__":
