@@ -28,16 +28,20 @@ from __future__ import annotations
 
 import operator
 import secrets
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from bot.lru import BoundedLru
 
 if TYPE_CHECKING:  # the action server imports this module too: no Rasa at its start
     from rasa.shared.core.events import Event
 
 KEY = "nwsupport_events"
-# Conversations each side remembers; past it the least recently used starts again with every event.
+# Conversations each side remembers, and events in all; past either the least recently used starts
+# again with every event (an event's dict is a few hundred bytes).
 CACHED_CONVERSATIONS = 2000
+CACHED_EVENTS = 100_000
 _MARKS = operator.attrgetter("metadata", "timestamp")
 # How calls went ("sent: new events only", "sent: every event", "sent again whole"): tests, benchmarks.
 stats: Counter[str] = Counter()
@@ -51,21 +55,6 @@ class _Sent:
     events: list[Event]
     marks: list[tuple[Any, Any]]
     dicts: list[dict[str, Any]]
-
-
-class _Lru(OrderedDict):
-    """A bounded mapping that forgets the least recently used entry first."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def remember(self, key: str, value: Any) -> None:
-        """Keep ``value`` under ``key``, forgetting the oldest entries beyond the bound."""
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
 
 
 def _first_false(flags: list[bool]) -> int:
@@ -87,8 +76,8 @@ def unchanged_prefix(events: list[Event], sent: _Sent | None) -> int:
 class Sender:
     """The Rasa server's side: the body for a call, with only the events the action server lacks."""
 
-    def __init__(self, size: int = CACHED_CONVERSATIONS) -> None:
-        self._sent = _Lru(size)
+    def __init__(self, size: int = CACHED_CONVERSATIONS, events: int = CACHED_EVENTS) -> None:
+        self._sent = BoundedLru(size, events, lambda sent: len(sent.events))
 
     def body(self, body: dict[str, Any], events: list[Event]) -> dict[str, Any]:
         """``body`` (Rasa's, without events) with ``events``' new part and the generation they continue."""
@@ -97,9 +86,11 @@ class Sender:
         keep = unchanged_prefix(events, sent)
         dicts = (sent.dicts[:keep] if sent is not None and keep else []) + [e.as_dict() for e in events[keep:]]
         generation = secrets.token_hex(8)
-        self._sent.remember(sender, _Sent(generation, list(events), list(map(_MARKS, events)), dicts))
+        self._sent.put(sender, _Sent(generation, list(events), list(map(_MARKS, events)), dicts))
         base = sent.generation if sent is not None and keep else None
         stats["sent: new events only" if base else "sent: every event"] += 1
+        stats["events: sent"] += len(events) - (keep if base else 0)
+        stats["events: in the calls' trackers"] += len(events)
         return {**body, "tracker": {**body["tracker"], "events": dicts[keep:]},
                 KEY: {"base": base, "keep": keep if base else 0, "generation": generation}}
 
@@ -115,8 +106,8 @@ class Sender:
 class Receiver:
     """The action server's side: the body Rasa would have sent, from the last one and the new part."""
 
-    def __init__(self, size: int = CACHED_CONVERSATIONS) -> None:
-        self._known = _Lru(size)
+    def __init__(self, size: int = CACHED_CONVERSATIONS, events: int = CACHED_EVENTS) -> None:
+        self._known = BoundedLru(size, events, lambda known: len(known[1]))
 
     def expand(self, body: dict[str, Any]) -> dict[str, Any] | None:
         """``body`` with every event and without ``KEY``; None when its base is not known here."""
@@ -131,7 +122,7 @@ class Receiver:
             if known is None or known[0] != base or not isinstance(keep, int) or not 0 <= keep <= len(known[1]):
                 return None
             events = known[1][:keep] + tracker["events"]
-        self._known.remember(sender, (str(delta.get("generation")), events))
+        self._known.put(sender, (str(delta.get("generation")), events))
         full = {k: v for k, v in body.items() if k != KEY}
         full["tracker"] = {**tracker, "events": list(events)}
         return full

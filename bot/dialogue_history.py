@@ -36,7 +36,7 @@ import copy
 import json
 import operator
 import zlib
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,8 +58,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-# Conversations (and argument sets) remembered; the least recently used are dropped first.
+from bot.lru import BoundedLru
+
+# Conversations (and argument sets) remembered, and events (and states) in all: the least recently
+# used are dropped first (a few hundred bytes a state; the events themselves are the tracker store's).
 CACHED_HISTORIES = 3000
+CACHED_EVENTS = 100_000
 
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
 
@@ -91,33 +95,11 @@ class _States:
     since_user: bool
 
 
-class _Lru(OrderedDict):
-    """A bounded mapping that forgets the least recently used entry first."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get_fresh(self, key: Any) -> Any:
-        """The entry for ``key`` (None), marked as just used."""
-        value = self.get(key)
-        if value is not None:
-            self.move_to_end(key)
-        return value
-
-    def put(self, key: Any, value: Any) -> None:
-        """Keep ``value`` for ``key``, forgetting the oldest entries beyond the bound."""
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
-
-
 # How each call went ("applied: continued", "states: from the start", ...): tests and benchmarks read it.
 stats: Counter[str] = Counter()
 
-_applied_cache = _Lru(CACHED_HISTORIES)
-_states_cache = _Lru(CACHED_HISTORIES)
+_applied_cache = BoundedLru(CACHED_HISTORIES, CACHED_EVENTS, lambda known: len(known.events))
+_states_cache = BoundedLru(CACHED_HISTORIES, CACHED_EVENTS, lambda kept: len(kept.applied) + len(kept.states))
 
 
 def clear() -> None:
@@ -159,7 +141,7 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     if type(self) is not DialogueStateTracker:
         return _ORIGINAL["applied_events"](self)
     events = list(self.events)
-    known: _Applied | None = _applied_cache.get_fresh(self.sender_id)
+    known: _Applied | None = _applied_cache.get(self.sender_id)
     if known is not None and starts_with(events, known.events):
         new = events[len(known.events):]
         if not new:
@@ -232,7 +214,7 @@ def past_states(self: DialogueStateTracker, domain: Domain, omit_unset_slots: bo
         return _ORIGINAL["past_states"](self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     applied = self.applied_events()
     key = (self.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns, _rule_only_key(rule_only_data))
-    kept: _States | None = _states_cache.get_fresh(key)
+    kept: _States | None = _states_cache.get(key)
     advanced = False
     if kept is not None and starts_with(applied, kept.applied):
         advanced = _advance(domain, kept, applied[len(kept.applied):], omit_unset_slots, ignore_rule_only_turns,
@@ -242,7 +224,7 @@ def past_states(self: DialogueStateTracker, domain: Domain, omit_unset_slots: bo
         kept = _States([], self.init_copy(), [], None, False, False)
         if not _advance(domain, kept, applied, omit_unset_slots, ignore_rule_only_turns, rule_only_data):
             # A feature change after a state already built from the same message: Rasa's own loop.
-            _states_cache.pop(key, None)
+            _states_cache.pop(key)
             stats["states: Rasa's own"] += 1
             return _ORIGINAL["past_states"](self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     assert kept is not None

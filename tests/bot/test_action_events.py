@@ -69,7 +69,7 @@ def test_a_changed_event_is_sent_again_with_all_after_it(domain: Domain):
     tracker = DialogueStateTracker.from_events("c-2", conversation(), domain.slots)
     sender = Sender()
     first = ours(sender, tracker, domain)
-    sent = sender._sent["c-2"]
+    sent = sender._sent.get("c-2")
     assert unchanged_prefix(list(tracker.events), sent) == len(tracker.events)
     tracker.events[10].metadata = {**tracker.events[10].metadata, "model_id": "model-2"}
     assert unchanged_prefix(list(tracker.events), sent) == 10
@@ -119,3 +119,14 @@ def test_a_keep_beyond_what_is_known_is_refused():
                             KEY: {"base": None, "keep": 0, "generation": "g1"}}) is not None
     assert receiver.expand({"sender_id": "x", "tracker": {"events": []},
                             KEY: {"base": "g1", "keep": 5, "generation": "g2"}}) is None
+
+
+def test_each_side_keeps_to_its_bound_of_events():
+    sender, receiver = Sender(events=50), Receiver(events=50)
+    for n in range(5):  # 20 events each: two conversations fit in 50
+        body = {"sender_id": f"c-{n}", "tracker": {"events": None}}
+        events = conversation()[:20]
+        receiver.expand(sender.body(body, events))
+    assert len(sender._sent) == len(receiver._known) == 2
+    assert sender._sent.total == receiver._known.total == 40
+    assert "c-4" in sender._sent and "c-0" not in receiver._known
