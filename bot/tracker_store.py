@@ -41,6 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
 from bot.dialogue_history import copy_tracker, starts_with
+from bot.lru import BoundedLru
 
 # Conversations whose events stay in memory, and events in all (the least recently read conversations
 # are dropped first): a few kB an event, so the events bound keeps the cache to a few hundred MB
@@ -83,15 +84,13 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         # The trackers this process saved, with their events then: read back, a row whose text is what
         # one of them serialises to is that very object (bot.dialogue_history continues from objects it
         # knows), and a session that is exactly those events is that tracker's state, copied.
-        self._saved: OrderedDict[str, tuple[DialogueStateTracker, list[Event]]] = OrderedDict()
+        # Bounded by events too: a saved tracker keeps its events alive after _sessions dropped them.
+        self._saved = BoundedLru(CACHED_CONVERSATIONS, CACHED_EVENTS, lambda saved: len(saved[1]))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save; the tracker and its events are remembered until its next read."""
         await super().save(tracker)
-        self._saved[tracker.sender_id] = (tracker, list(tracker.events))
-        self._saved.move_to_end(tracker.sender_id)
-        while len(self._saved) > CACHED_CONVERSATIONS:
-            self._saved.popitem(last=False)
+        self._saved.put(tracker.sender_id, (tracker, list(tracker.events)))
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """The tracker of the latest session (Rasa's own read for all sessions)."""
@@ -101,7 +100,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             known = self._sessions.pop(sender_id, None)
             if known is not None:
                 self._cached_events -= len(known.events)
-            saved, saved_events = self._saved.pop(sender_id, (None, None))
+            saved, saved_events = self._saved.pop(sender_id) or (None, None)
             events = self._read_on(session, sender_id, known, saved_events)
         if not self.domain or events is None:
             return None

@@ -153,3 +153,14 @@ def test_a_tracker_read_back_after_its_save_is_a_copy_of_it(fresh_db: FreshDb, m
     again = _same_as_rasa(url, store, "c-1")  # rows another server wrote: read, not copied
     assert again.latest_message.text == "thanks"
     assert [id(e) for e in again.events][:len(saved.events)] == [id(e) for e in saved.events]
+
+
+def test_the_saved_trackers_keep_to_the_bound_of_events(fresh_db: FreshDb, monkeypatch):
+    import bot.tracker_store
+
+    monkeypatch.setattr(bot.tracker_store, "CACHED_EVENTS", 10)
+    store = CheckedSQLTrackerStore(Domain.empty(), host=fresh_db("trackers"))
+    for n in range(5):  # 3 events each: at most 3 saved trackers fit in 10 events
+        asyncio.run(store.save(conversation(f"s-{n}", "hello")))
+    assert len(store._saved) == 3 and store._saved.total == 9
+    assert "s-4" in store._saved and "s-1" not in store._saved
